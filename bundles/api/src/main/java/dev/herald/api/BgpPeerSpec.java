@@ -1,0 +1,27 @@
+package dev.herald.api;
+
+import inet.ipaddr.IPAddress;
+import java.util.Optional;
+
+/**
+ * One {@code spec.bgpPeers[]} entry of a BGPPolicy, with the CRD's defaults already applied (port 179, multihopTTL
+ * 1, gracefulRestartTimeSeconds 120). The password is not here: it comes from the Secret.
+ */
+public record BgpPeerSpec(IPAddress address, long asn, int port, int multihopTtl, int gracefulRestartTimeSeconds) {
+    public BgpPeerSpec {
+        // Validation is PeerConfig's: build one to check every field with the same messages.
+        new PeerConfig(new PeerKey(address, asn), port, multihopTtl, gracefulRestartTimeSeconds, Optional.empty());
+        if (asn > 65535) {
+            throw new IllegalArgumentException("bgpPeers asn " + asn + " is not in 1..65535");
+        }
+    }
+
+    public PeerKey key() {
+        return new PeerKey(address, asn);
+    }
+
+    /** The peer to configure, with the password found for it, if any. */
+    public PeerConfig toPeerConfig(Optional<String> password) {
+        return new PeerConfig(key(), port, multihopTtl, gracefulRestartTimeSeconds, password);
+    }
+}

@@ -1,0 +1,61 @@
+package dev.herald.api;
+
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * One BGP neighbour as the server is told about it.
+ *
+ * @param key address and ASN, the peer's identity
+ * @param port the peer's TCP port
+ * @param multihopTtl the IP TTL of the session's packets, 1..255 (1 means directly connected)
+ * @param gracefulRestartTimeSeconds the restart time advertised in the graceful-restart capability, 1..3600
+ * @param password the TCP-MD5 (RFC 2385) password, if any; never printed by {@link #toString()}
+ */
+public record PeerConfig(PeerKey key, int port, int multihopTtl, int gracefulRestartTimeSeconds,
+                         Optional<String> password) {
+    public static final int DEFAULT_PORT = 179;
+    public static final int DEFAULT_MULTIHOP_TTL = 1;
+    public static final int DEFAULT_GRACEFUL_RESTART_TIME_SECONDS = 120;
+
+    public PeerConfig {
+        Objects.requireNonNull(key, "key");
+        Ports.check(port, "peer port");
+        if (multihopTtl < 1 || multihopTtl > 255) {
+            throw new IllegalArgumentException("multihopTTL " + multihopTtl + " is not in 1..255");
+        }
+        if (gracefulRestartTimeSeconds < 1 || gracefulRestartTimeSeconds > 3600) {
+            throw new IllegalArgumentException(
+                    "gracefulRestartTimeSeconds " + gracefulRestartTimeSeconds + " is not in 1..3600");
+        }
+        password = Objects.requireNonNull(password, "password").filter(p -> !p.isEmpty());
+    }
+
+    /** A peer with every default: port 179, TTL 1, restart time 120 s, no password. */
+    public static PeerConfig of(String address, long asn) {
+        return new PeerConfig(PeerKey.of(address, asn), DEFAULT_PORT, DEFAULT_MULTIHOP_TTL,
+                DEFAULT_GRACEFUL_RESTART_TIME_SECONDS, Optional.empty());
+    }
+
+    public PeerConfig withPort(int p) {
+        return new PeerConfig(key, p, multihopTtl, gracefulRestartTimeSeconds, password);
+    }
+
+    public PeerConfig withMultihopTtl(int ttl) {
+        return new PeerConfig(key, port, ttl, gracefulRestartTimeSeconds, password);
+    }
+
+    public PeerConfig withGracefulRestartTimeSeconds(int seconds) {
+        return new PeerConfig(key, port, multihopTtl, seconds, password);
+    }
+
+    public PeerConfig withPassword(String p) {
+        return new PeerConfig(key, port, multihopTtl, gracefulRestartTimeSeconds, Optional.ofNullable(p));
+    }
+
+    @Override
+    public String toString() {
+        return "PeerConfig[" + key + " port=" + port + " ttl=" + multihopTtl + " grTime="
+                + gracefulRestartTimeSeconds + "s" + (password.isPresent() ? " password=<set>" : "") + "]";
+    }
+}

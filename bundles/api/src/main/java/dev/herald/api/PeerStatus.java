@@ -1,0 +1,36 @@
+package dev.herald.api;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A snapshot of one peer's session, as a backend reports it.
+ *
+ * @param config the peer as configured
+ * @param state the session's FSM state
+ * @param establishedSince when the session last reached Established; empty unless it is Established now
+ * @param messagesSent BGP messages sent on this peer's sessions since it was added
+ * @param messagesReceived BGP messages received since it was added
+ * @param prefixesSent prefixes currently advertised to the peer (its Adj-RIB-Out size)
+ * @param prefixesReceived prefixes the peer currently advertises to us (counted, not installed)
+ */
+public record PeerStatus(PeerConfig config, SessionState state, Optional<Instant> establishedSince,
+                         long messagesSent, long messagesReceived, long prefixesSent, long prefixesReceived) {
+    public PeerStatus {
+        Objects.requireNonNull(config, "config");
+        Objects.requireNonNull(state, "state");
+        Objects.requireNonNull(establishedSince, "establishedSince");
+    }
+
+    public PeerKey key() {
+        return config.key();
+    }
+
+    /** How long the session has been Established at {@code now}; zero when it is not. */
+    public Duration uptime(Instant now) {
+        return establishedSince.map(t -> Duration.between(t, now)).filter(d -> !d.isNegative())
+                .orElse(Duration.ZERO);
+    }
+}

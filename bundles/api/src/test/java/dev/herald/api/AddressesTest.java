@@ -1,0 +1,43 @@
+package dev.herald.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+
+class AddressesTest {
+    @Test
+    void anAddressWithoutLengthIsAHostRoute() {
+        assertThat(Addresses.prefix("10.0.0.1", "p").toCanonicalString()).isEqualTo("10.0.0.1/32");
+        assertThat(Addresses.prefix("2001:db8::1", "p").toCanonicalString()).isEqualTo("2001:db8::1/128");
+    }
+
+    @Test
+    void aCidrKeepsItsLength() {
+        assertThat(Addresses.prefix("10.244.1.0/24", "p").getNetworkPrefixLength()).isEqualTo(24);
+        assertThat(Addresses.prefix("fd00:10:244:1::/64", "p").getNetworkPrefixLength()).isEqualTo(64);
+    }
+
+    @Test
+    void hostBitsAreRefusedWithAHint() {
+        assertThatThrownBy(() -> Addresses.prefix("10.0.0.1/24", "podCIDR"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("podCIDR")
+                .hasMessageContaining("10.0.0.0/24");
+    }
+
+    @Test
+    void garbageIsRefusedNamingTheField() {
+        assertThatThrownBy(() -> Addresses.address("10.0.0.300", "peer address"))
+                .hasMessageStartingWith("peer address '10.0.0.300' is not an IP address");
+        assertThatThrownBy(() -> Addresses.address("", "peer address")).hasMessage("peer address is empty");
+        assertThatThrownBy(() -> Addresses.address("10.0.0.0/8", "peer address"))
+                .hasMessageContaining("single IP address");
+    }
+
+    @Test
+    void routerIdMustBeIPv4() {
+        assertThat(Addresses.ipv4("10.1.2.3", "router ID").toString()).isEqualTo("10.1.2.3");
+        assertThatThrownBy(() -> Addresses.ipv4("::1", "router ID")).hasMessageContaining("must be an IPv4");
+    }
+}
