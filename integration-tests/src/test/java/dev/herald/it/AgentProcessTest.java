@@ -1,0 +1,140 @@
+package dev.herald.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+
+/** The distribution folder run as an operator runs it: {@code bin/herald} in its own process. */
+class AgentProcessTest {
+    private static final Duration START = Duration.ofSeconds(60);
+    private static final Duration STOP = Duration.ofSeconds(10);
+    /** The hot-deploy contract: a change in deploy/ takes effect within 2 s. */
+    private static final Duration DEPLOY = Duration.ofSeconds(2);
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void startsReadyWithEveryBundleActiveAndStopsCleanlyOnSigterm() throws Exception {
+        Path home = Distribution.copy(tmp, "herald");
+        try (AgentProcess agent = AgentProcess.start(home)) {
+            agent.awaitReady(START);
+            assertThat(agent.get("/healthz").orElseThrow().body()).isEqualTo("ok\n");
+            assertThat(agent.bundles()).isNotEmpty().allSatisfy(b ->
+                    assertThat(b.path("state").asString()).as(b.toString()).isEqualTo("Active"));
+            assertThat(agent.bundle("dev.herald.api")).isPresent();
+            assertThat(agent.bundle("dev.herald.ops")).isPresent();
+
+            assertThat(agent.terminate(STOP)).as("exit code after SIGTERM").isZero();
+            assertThat(agent.stdout()).contains("Herald started in").contains("Herald stopped");
+            assertThat(agent.log()).contains("Herald started in").contains("Herald stopped");
+        }
+    }
+
+    @Test
+    void aJarDroppedIntoDeployIsInstalledUpdatedAndUninstalled() throws Exception {
+        Path home = Distribution.copy(tmp, "herald");
+        try (AgentProcess agent = AgentProcess.start(home)) {
+            agent.awaitReady(START);
+            Path jar = home.resolve("deploy/hello.jar");
+
+            Distribution.writeBundle(jar, "dev.herald.test.hello", "1.0.0", Map.of());
+            await("installed and started").atMost(DEPLOY).pollInterval(Duration.ofMillis(50)).until(() ->
+                    agent.bundle("dev.herald.test.hello").map(b -> b.path("state").asString().equals("Active"))
+                            .orElse(false));
+            long id = agent.bundle("dev.herald.test.hello").orElseThrow().path("id").asLong();
+
+            Distribution.writeBundle(jar, "dev.herald.test.hello", "1.0.1", Map.of());
+            await("updated in place").atMost(DEPLOY).pollInterval(Duration.ofMillis(50)).until(() ->
+                    agent.bundle("dev.herald.test.hello").map(b -> b.path("version").asString().equals("1.0.1")
+                            && b.path("state").asString().equals("Active")).orElse(false));
+            assertThat(agent.bundle("dev.herald.test.hello").orElseThrow().path("id").asLong())
+                    .as("an update keeps the bundle id").isEqualTo(id);
+
+            Files.delete(jar);
+            await("uninstalled").atMost(DEPLOY).pollInterval(Duration.ofMillis(50)).until(() ->
+                    agent.bundle("dev.herald.test.hello").isEmpty());
+            assertThat(agent.get("/readyz").orElseThrow().statusCode()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void editingHeraldCfgMovesTheStatusApiLive() throws Exception {
+        Path home = Distribution.copy(tmp, "herald");
+        try (AgentProcess agent = AgentProcess.start(home)) {
+            agent.awaitReady(START);
+            int oldPort = agent.statusPort;
+            int newPort = Distribution.freePort();
+
+            Distribution.setStatusPort(home, newPort);
+            await("status API on the new port").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> AgentProcess.get(newPort, "/healthz").map(r -> r.statusCode() == 200).orElse(false));
+            assertThat(AgentProcess.get(oldPort, "/healthz")).as("old port closed").isEmpty();
+            agent.statusPort = newPort;
+            assertThat(agent.log()).contains("status.address changed from 127.0.0.1:" + oldPort
+                    + " to 127.0.0.1:" + newPort);
+            assertThat(agent.terminate(STOP)).isZero();
+        }
+    }
+
+    @Test
+    void twoCopiesRunSideBySide() throws Exception {
+        Path a = Distribution.copy(tmp, "a");
+        Path b = Distribution.copy(tmp, "b");
+        try (AgentProcess first = AgentProcess.start(a); AgentProcess second = AgentProcess.start(b)) {
+            first.awaitReady(START);
+            second.awaitReady(START);
+            assertThat(first.bundle("dev.herald.ops").orElseThrow().path("location").asString()).contains(a.toString());
+            assertThat(second.bundle("dev.herald.ops").orElseThrow().path("location").asString())
+                    .contains(b.toString());
+            assertThat(first.terminate(STOP)).isZero();
+            assertThat(second.get("/readyz").orElseThrow().statusCode()).as("the other copy keeps running")
+                    .isEqualTo(200);
+            assertThat(second.terminate(STOP)).isZero();
+        }
+        assertThat(a.resolve("data/cache")).isDirectory();
+        assertThat(b.resolve("data/cache")).isDirectory();
+    }
+
+    @Test
+    void aBundleThatCannotResolveIsNamedWithItsMissingRequirementAndTheRestStart() throws Exception {
+        Path home = Distribution.copy(tmp, "herald");
+        Distribution.writeBundle(home.resolve("system/broken.jar"), "dev.herald.test.broken", "1.0.0",
+                Map.of("Import-Package", "org.example.nowhere;version=\"[1,2)\""));
+        try (AgentProcess agent = AgentProcess.start(home)) {
+            await("status API").atMost(START).pollInterval(Duration.ofMillis(100))
+                    .until(() -> agent.get("/readyz").isPresent());
+            assertThat(agent.log()).contains("dev.herald.test.broken 1.0.0").contains("missing requirement")
+                    .contains("org.example.nowhere");
+            var ready = agent.get("/readyz").orElseThrow();
+            assertThat(ready.statusCode()).isEqualTo(503);
+            assertThat(ready.body()).contains("[-]bundle dev.herald.test.broken 1.0.0 is Installed (unresolved");
+            for (JsonNode b : agent.bundles()) {
+                if (!b.path("symbolicName").asString().equals("dev.herald.test.broken")) {
+                    assertThat(b.path("state").asString()).as(b.toString()).isEqualTo("Active");
+                }
+            }
+            assertThat(agent.terminate(STOP)).isZero();
+        }
+    }
+
+    @Test
+    void cleanWipesTheFrameworkCache() throws Exception {
+        Path home = Distribution.copy(tmp, "herald");
+        Path marker = home.resolve("data/cache/marker");
+        Files.createDirectories(marker.getParent());
+        Files.writeString(marker, "stale");
+        try (AgentProcess agent = AgentProcess.start(home, "--clean")) {
+            agent.awaitReady(START);
+            assertThat(marker).doesNotExist();
+            assertThat(agent.terminate(STOP)).isZero();
+        }
+    }
+}

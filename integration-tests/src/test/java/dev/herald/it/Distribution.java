@@ -1,0 +1,101 @@
+package dev.herald.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.ServerSocket;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.Map;
+import java.util.jar.Attributes;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
+
+/** The distribution folder that the build made, and private copies of it for tests to run and change. */
+final class Distribution {
+    private Distribution() {
+    }
+
+    /** {@code distribution/target/herald-VERSION}, as built by this reactor. */
+    static Path built() {
+        String dir = System.getProperty("herald.distribution");
+        assertThat(dir).as("system property herald.distribution (set by the pom)").isNotNull();
+        Path p = Path.of(dir);
+        assertThat(p.resolve("bin/herald")).as("built distribution; run the build through 'verify'").exists();
+        return p;
+    }
+
+    /** A fresh copy of the built folder (without data/ and log/ contents) under {@code parent}. */
+    static Path copy(Path parent, String name) throws IOException {
+        Path source = built();
+        Path target = parent.resolve(name);
+        Files.walkFileTree(source, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
+                Path rel = source.relativize(dir);
+                Files.createDirectories(target.resolve(rel.toString()));
+                boolean runtime = rel.startsWith("data") || rel.startsWith("log");
+                return runtime && rel.getNameCount() > 0 ? FileVisitResult.SKIP_SUBTREE : FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                Files.copy(file, target.resolve(source.relativize(file).toString()),
+                        StandardCopyOption.COPY_ATTRIBUTES, LinkOption.NOFOLLOW_LINKS);
+                return FileVisitResult.CONTINUE;
+            }
+        });
+        Files.createDirectories(target.resolve("data"));
+        Files.createDirectories(target.resolve("log"));
+        return target;
+    }
+
+    /** Points {@code etc/herald.cfg} of {@code home} at {@code 127.0.0.1:port}. */
+    static void setStatusPort(Path home, int port) throws IOException {
+        writeAtomically(home.resolve("etc/herald.cfg"), "status.address = 127.0.0.1:" + port + "\n");
+    }
+
+    /** Replaces a file in one step, as an editor saving it would, so a watcher never sees half of it. */
+    static void writeAtomically(Path file, String content) throws IOException {
+        Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
+        Files.writeString(tmp, content);
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** Ports handed out in this JVM: an agent binds its port a while after we ask, so never hand one out twice. */
+    private static final java.util.Set<Integer> HANDED_OUT = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    static int freePort() throws IOException {
+        for (int attempt = 0; attempt < 100; attempt++) {
+            try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+                if (HANDED_OUT.add(s.getLocalPort())) {
+                    return s.getLocalPort();
+                }
+            }
+        }
+        throw new IOException("no free port found on the loopback address");
+    }
+
+    /** Writes a bundle with no code, only a manifest: it installs, resolves and starts like any other. */
+    static void writeBundle(Path jar, String symbolicName, String version, Map<String, String> headers)
+            throws IOException {
+        Manifest m = new Manifest();
+        Attributes a = m.getMainAttributes();
+        a.put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        a.putValue("Bundle-ManifestVersion", "2");
+        a.putValue("Bundle-SymbolicName", symbolicName);
+        a.putValue("Bundle-Version", version);
+        headers.forEach(a::putValue);
+        Path tmp = jar.resolveSibling("." + jar.getFileName() + ".tmp");
+        try (OutputStream out = Files.newOutputStream(tmp); JarOutputStream j = new JarOutputStream(out, m)) {
+            j.flush();
+        }
+        Files.move(tmp, jar, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+}

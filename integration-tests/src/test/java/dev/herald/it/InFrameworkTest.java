@@ -1,0 +1,123 @@
+package dev.herald.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.herald.launcher.FrameworkLauncher;
+import dev.herald.launcher.HeraldHome;
+import java.lang.reflect.Method;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceReference;
+import org.osgi.framework.launch.Framework;
+
+/**
+ * The distribution's bundles booted by the launcher in this JVM, checked from inside the framework: every bundle
+ * resolves and starts, every Declarative Services component of Herald's bundles is active.
+ */
+class InFrameworkTest {
+    @TempDir
+    static Path tmp;
+    static FrameworkLauncher.Started started;
+
+    @BeforeAll
+    static void boot() throws Exception {
+        Path home = Distribution.copy(tmp, "herald");
+        Distribution.setStatusPort(home, Distribution.freePort());
+        started = FrameworkLauncher.launch(new HeraldHome(home), Map.of("gosh.args", "--nointeractive --noshutdown"));
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (started != null) {
+            started.framework().stop();
+            started.framework().waitForStop(10_000);
+        }
+    }
+
+    @Test
+    void everyBundleResolvesAndStarts() {
+        assertThat(started.problems()).isEmpty();
+        for (Bundle b : started.framework().getBundleContext().getBundles()) {
+            assertThat(b.getState()).as(b.getSymbolicName()).isEqualTo(Bundle.ACTIVE);
+        }
+    }
+
+    @Test
+    void heraldBundlesExportOnlyVersionedApi() {
+        Bundle api = bundle("dev.herald.api");
+        assertThat(api.getHeaders().get("Export-Package")).contains("dev.herald.api;version=\"1.0.0\"")
+                .contains("dev.herald.api.spi;version=\"1.0.0\"");
+        assertThat(bundle("dev.herald.ops").getHeaders().get("Export-Package")).isNull();
+    }
+
+    @Test
+    void everyHeraldComponentIsActive() throws Exception {
+        List<String[]> components = componentStates();
+        assertThat(components).extracting(c -> c[0])
+                .contains("dev.herald.ops.StatusServer", "dev.herald.ops.LogForwarder");
+        // ComponentConfigurationDTO: SATISFIED = 4 (a delayed service, activated on first use), ACTIVE = 8
+        assertThat(components).allSatisfy(c -> assertThat(c[2]).as(c[0]).isIn("4", "8"));
+        assertThat(components).filteredOn(c -> c[0].equals("dev.herald.ops.StatusServer")
+                || c[0].equals("dev.herald.ops.LogForwarder")).allSatisfy(c -> assertThat(c[2]).isEqualTo("8"));
+    }
+
+    private static Bundle bundle(String bsn) {
+        for (Bundle b : started.framework().getBundleContext().getBundles()) {
+            if (bsn.equals(b.getSymbolicName())) {
+                return b;
+            }
+        }
+        throw new AssertionError("no bundle " + bsn);
+    }
+
+    /**
+     * {name, bundle, state} of every component of a dev.herald bundle, read from the ServiceComponentRuntime. The
+     * DTO classes live in the framework's class space, not this test's, hence reflection.
+     */
+    private static List<String[]> componentStates() throws Exception {
+        Framework fw = started.framework();
+        BundleContext ctx = fw.getBundleContext();
+        ServiceReference<?>[] refs = ctx.getAllServiceReferences(
+                "org.osgi.service.component.runtime.ServiceComponentRuntime", null);
+        assertThat(refs).as("ServiceComponentRuntime").isNotNull().hasSize(1);
+        Object scr = ctx.getService(refs[0]);
+        try {
+            Class<?> scrType = scr.getClass().getClassLoader()
+                    .loadClass("org.osgi.service.component.runtime.ServiceComponentRuntime");
+            Method descriptions = scrType.getMethod("getComponentDescriptionDTOs", Bundle[].class);
+            Method configs = null;
+            List<String[]> out = new ArrayList<>();
+            for (Object d : (Collection<?>) descriptions.invoke(scr, (Object) new Bundle[0])) {
+                Object bundleDto = d.getClass().getField("bundle").get(d);
+                String bsn = (String) bundleDto.getClass().getField("symbolicName").get(bundleDto);
+                if (!bsn.startsWith("dev.herald.")) {
+                    continue;
+                }
+                if (configs == null) {
+                    configs = scrType.getMethod("getComponentConfigurationDTOs", d.getClass());
+                }
+                String name = (String) d.getClass().getField("name").get(d);
+                Collection<?> cs = (Collection<?>) configs.invoke(scr, d);
+                if (cs.isEmpty()) {
+                    out.add(new String[] {name, bsn, "no configuration"});
+                }
+                for (Object c : cs) {
+                    out.add(new String[] {name, bsn, String.valueOf(c.getClass().getField("state").get(c))});
+                }
+            }
+            return out;
+        } finally {
+            ctx.ungetService(refs[0]);
+        }
+    }
+
+}
