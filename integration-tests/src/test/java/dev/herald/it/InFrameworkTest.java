@@ -1,11 +1,13 @@
 package dev.herald.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.herald.launcher.FrameworkLauncher;
 import dev.herald.launcher.HeraldHome;
 import java.lang.reflect.Method;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -61,6 +63,10 @@ class InFrameworkTest {
 
     @Test
     void everyHeraldComponentIsActive() throws Exception {
+        // StatusServer activates once FileInstall has handed etc/herald.cfg to Configuration Admin.
+        await("StatusServer configured from etc/herald.cfg").atMost(Duration.ofSeconds(10))
+                .pollInterval(Duration.ofMillis(50)).until(() -> componentStates().stream()
+                        .anyMatch(c -> c[0].equals("dev.herald.ops.StatusServer") && c[2].equals("8")));
         List<String[]> components = componentStates();
         assertThat(components).extracting(c -> c[0])
                 .contains("dev.herald.ops.StatusServer", "dev.herald.ops.LogForwarder");

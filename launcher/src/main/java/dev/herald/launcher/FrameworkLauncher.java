@@ -37,6 +37,9 @@ public final class FrameworkLauncher {
     /** Started last: FileInstall then deploys {@code deploy/} on top of a complete system. */
     private static final List<String> START_LAST = List.of("org.apache.felix.fileinstall");
 
+    private static final String CONFIGURATION_ADMIN = "org.osgi.service.cm.ConfigurationAdmin";
+    private static final Duration CM_WAIT = Duration.ofSeconds(10);
+
     private FrameworkLauncher() {
     }
 
@@ -89,6 +92,9 @@ public final class FrameworkLauncher {
             if (isFragment(b)) {
                 continue;
             }
+            if (startRank(b) >= 100) {
+                awaitService(ctx, CONFIGURATION_ADMIN);
+            }
             try {
                 b.start();
             } catch (BundleException | RuntimeException e) {
@@ -98,6 +104,28 @@ public final class FrameworkLauncher {
             }
         }
         return new Started(framework, List.copyOf(problems), Duration.ofNanos(System.nanoTime() - t0));
+    }
+
+    /**
+     * FileInstall reads etc/*.cfg once at start; if Configuration Admin is not registered yet (it registers
+     * asynchronously), those files are skipped until they next change. So FileInstall waits for it, briefly.
+     */
+    private static void awaitService(BundleContext ctx, String type) {
+        long deadline = System.nanoTime() + CM_WAIT.toNanos();
+        try {
+            while (ctx.getAllServiceReferences(type, null) == null) {
+                if (System.nanoTime() > deadline) {
+                    LOG.warn("{} is not available after {} s; etc/*.cfg may be applied late", type,
+                            CM_WAIT.toSeconds());
+                    return;
+                }
+                Thread.sleep(10);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (org.osgi.framework.InvalidSyntaxException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** Makes the installed bundles from {@code system/} equal the jars there; returns them in folder order. */

@@ -26,8 +26,9 @@ import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The agent's local status API on {@code status.address} (from {@code etc/herald.cfg}, PID {@code herald}). Editing
- * the address moves the server at once, without restarting anything else.
+ * The agent's local status API on {@code status.address} (from {@code etc/herald.cfg}, PID {@code herald}; default
+ * {@value #DEFAULT_ADDRESS} when the key is absent). Editing the address moves the server at once, without
+ * restarting anything else. Without a {@code herald} configuration at all the server does not start.
  *
  * <ul>
  *   <li>{@code /healthz}: 200 {@code ok} while the framework runs.</li>
@@ -36,7 +37,9 @@ import tools.jackson.databind.json.JsonMapper;
  *   <li>{@code /bundles}, {@code /components}: JSON, like Gogo's {@code lb} and {@code scr:list}.</li>
  * </ul>
  */
-@Component(configurationPid = "herald", configurationPolicy = ConfigurationPolicy.OPTIONAL)
+// REQUIRE: without it the server would bind the default address for a moment before etc/herald.cfg is read,
+// taking the port of another agent on this machine.
+@Component(configurationPid = "herald", configurationPolicy = ConfigurationPolicy.REQUIRE)
 public final class StatusServer {
     /** The component property type of PID {@code herald} for the keys this component owns. */
     public @interface Config {
