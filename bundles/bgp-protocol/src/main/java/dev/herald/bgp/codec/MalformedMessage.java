@@ -1,0 +1,13 @@
+package dev.herald.bgp.codec;
+
+import dev.herald.bgp.message.NotificationMessage;
+
+/**
+ * Emitted by the decoder instead of a message when the input breaks the protocol: the session sends
+ * {@link #notification()} and closes. The decoder reads nothing more from that connection.
+ *
+ * @param notification the NOTIFICATION RFC 4271 §6 prescribes
+ * @param reason what exactly was wrong, for the log
+ */
+public record MalformedMessage(NotificationMessage notification, String reason) {
+}
