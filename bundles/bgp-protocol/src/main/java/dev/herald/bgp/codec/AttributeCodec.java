@@ -75,6 +75,11 @@ final class AttributeCodec {
                 return new PathAttribute.AsPath(segments(type, v, ctx.fourOctetAs() ? 4 : 2));
             }
             case PathAttribute.AS4_PATH -> {
+                if (len == 0) {
+                    // RFC 6793 §6: an AS4_PATH too short to carry one AS number is malformed
+                    throw malformed(type, dev.herald.bgp.message.NotificationMessage.MALFORMED_AS_PATH,
+                            "empty AS4_PATH");
+                }
                 return new PathAttribute.As4Path(segments(type, v, 4));
             }
             case PathAttribute.NEXT_HOP -> {

@@ -76,11 +76,16 @@ final class UpdateCodec {
             int expected = AttributeCodec.expectedFlags(type);
             if (expected < 0) {
                 if ((flags & PathAttribute.FLAG_OPTIONAL) == 0) {
-                    byte[] data = new byte[3 + length];
+                    // data: the attribute as received, its length field 1 or 2 bytes as the flags say
+                    int header = extended ? 4 : 3;
+                    byte[] data = new byte[header + length];
                     data[0] = (byte) flags;
                     data[1] = (byte) type;
-                    data[2] = (byte) length;
-                    value.getBytes(value.readerIndex(), data, 3, Math.min(length, data.length - 3));
+                    if (extended) {
+                        data[2] = (byte) (length >>> 8);
+                    }
+                    data[header - 1] = (byte) length;
+                    value.getBytes(value.readerIndex(), data, header, length);
                     throw new BgpProtocolException(UPDATE_MESSAGE_ERROR, UNRECOGNIZED_WELL_KNOWN_ATTRIBUTE, data,
                             "unrecognized well-known attribute " + type);
                 }
@@ -97,8 +102,8 @@ final class UpdateCodec {
             }
             try {
                 PathAttribute a = AttributeCodec.read(flags, type, value, ctx);
-                if (type == PathAttribute.AS4_PATH && ctx.fourOctetAs()) {
-                    continue; // RFC 6793 §4.1: between 4-octet speakers AS4_PATH is ignored
+                if ((type == PathAttribute.AS4_PATH || type == PathAttribute.AS4_AGGREGATOR) && ctx.fourOctetAs()) {
+                    continue; // RFC 6793 §6: between 4-octet speakers AS4_PATH and AS4_AGGREGATOR are discarded
                 }
                 attributes.add(a);
             } catch (Malformed m) {

@@ -1,0 +1,89 @@
+package dev.herald.backend.nativebgp;
+
+import dev.herald.bgp.session.Transport;
+import io.netty.channel.Channel;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollChannelOption;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.unix.IntegerUnixChannelOption;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.Map;
+import java.util.concurrent.ThreadFactory;
+
+/** Netty's native epoll transport (Linux): TCP-MD5 through {@code TCP_MD5SIG} and the TTL through setsockopt. */
+final class EpollTransport implements Transport {
+    // setsockopt levels and names from <netinet/in.h>, Linux values
+    private static final IntegerUnixChannelOption IP_TTL = new IntegerUnixChannelOption("IP_TTL", 0, 2);
+    private static final IntegerUnixChannelOption IPV6_UNICAST_HOPS =
+            new IntegerUnixChannelOption("IPV6_UNICAST_HOPS", 41, 16);
+
+    static boolean available() {
+        return Epoll.isAvailable();
+    }
+
+    static Throwable unavailabilityCause() {
+        return Epoll.unavailabilityCause();
+    }
+
+    @Override
+    public String name() {
+        return "epoll";
+    }
+
+    @Override
+    public EventLoopGroup newEventLoopGroup(int threads, ThreadFactory factory) {
+        return new MultiThreadIoEventLoopGroup(threads, factory, EpollIoHandler.newFactory());
+    }
+
+    @Override
+    public Class<? extends Channel> socketChannel() {
+        return EpollSocketChannel.class;
+    }
+
+    @Override
+    public Class<? extends ServerChannel> serverChannel() {
+        return EpollServerSocketChannel.class;
+    }
+
+    @Override
+    public boolean supportsMd5() {
+        return true;
+    }
+
+    @Override
+    public void setMd5Keys(Channel channel, Map<InetAddress, byte[]> keys) {
+        channel.config().setOption(EpollChannelOption.TCP_MD5SIG, keys);
+    }
+
+    @Override
+    public boolean supportsTtl() {
+        return true;
+    }
+
+    @Override
+    public void setTtl(Channel channel, int ttl) {
+        InetSocketAddress local = (InetSocketAddress) channel.localAddress();
+        boolean v6 = local != null && local.getAddress() instanceof Inet6Address;
+        // an unbound socket takes both; only the one of its family matters
+        if (local == null || !v6) {
+            channel.config().setOption(IP_TTL, ttl);
+        }
+        if (local == null || v6) {
+            try {
+                channel.config().setOption(IPV6_UNICAST_HOPS, ttl);
+            } catch (RuntimeException e) {
+                if (v6) {
+                    throw e;
+                }
+                // an IPv4 socket has no IPv6 hop limit
+            }
+        }
+    }
+}

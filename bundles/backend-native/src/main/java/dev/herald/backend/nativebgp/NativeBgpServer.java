@@ -1,0 +1,573 @@
+package dev.herald.backend.nativebgp;
+
+import dev.herald.api.Confederation;
+import dev.herald.api.GlobalConfig;
+import dev.herald.api.PeerConfig;
+import dev.herald.api.PeerKey;
+import dev.herald.api.PeerStatus;
+import dev.herald.api.Route;
+import dev.herald.api.SessionState;
+import dev.herald.api.spi.BgpException;
+import dev.herald.api.spi.BgpServer;
+import dev.herald.api.spi.StopMode;
+import dev.herald.bgp.codec.CodecContext;
+import dev.herald.bgp.message.Afi;
+import dev.herald.bgp.message.BgpMessage;
+import dev.herald.bgp.message.NotificationMessage;
+import dev.herald.bgp.message.PathAttribute;
+import dev.herald.bgp.message.PathAttribute.Segment;
+import dev.herald.bgp.message.Prefix;
+import dev.herald.bgp.message.RouteRefreshMessage;
+import dev.herald.bgp.message.UpdateMessage;
+import dev.herald.bgp.session.BgpConnection;
+import dev.herald.bgp.session.BgpListener;
+import dev.herald.bgp.session.BgpPeer;
+import dev.herald.bgp.session.Negotiated;
+import dev.herald.bgp.session.PeerEndpoint;
+import dev.herald.bgp.session.SessionConfig;
+import dev.herald.bgp.session.Transport;
+import inet.ipaddr.IPAddress;
+import inet.ipaddr.ipv4.IPv4Address;
+import inet.ipaddr.ipv6.IPv6Address;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Herald's own BGP speaker: one listening socket, a {@link BgpPeer} per neighbour, a Loc-RIB of the routes to
+ * advertise and an Adj-RIB-Out per peer. Everything runs on one event-loop thread; the {@link BgpServer} methods hand
+ * their work to it and wait, so a call has taken effect (or thrown) when it returns.
+ */
+public final class NativeBgpServer implements BgpServer {
+    private static final Logger LOG = LoggerFactory.getLogger(NativeBgpServer.class);
+    /** Received prefixes kept per peer before the session is ceased; Herald installs none of them. */
+    public static final int DEFAULT_RECEIVE_LIMIT = 200_000;
+    private static final long LOCAL_PREF = 100;
+    private static final long CALL_TIMEOUT_SECONDS = 30;
+
+    private final GlobalConfig config;
+    private final Transport transport;
+    private final boolean restarting;
+    private final int receiveLimit;
+    private final Map<PeerKey, PeerEntry> peers = new HashMap<>();
+    private final Map<Prefix, Route> locRib = new HashMap<>();
+    private final EventLoopGroup group;
+    private final EventLoop loop;
+    private BgpListener listener;
+    private volatile boolean started;
+    private volatile boolean stopped;
+
+    /**
+     * @param restarting set the graceful-restart R bit: this server replaces one that stopped with
+     *     {@link StopMode#GRACEFUL_RESTART}, and peers keep its routes until End-of-RIB
+     */
+    public NativeBgpServer(GlobalConfig config, Transport transport, boolean restarting, int receiveLimit) {
+        this.config = config;
+        this.transport = transport;
+        this.restarting = restarting;
+        this.receiveLimit = receiveLimit;
+        String id = config.routerId().toString();
+        // Netty starts the thread on first use; stop() ends it
+        this.group = transport.newEventLoopGroup(1, r -> {
+            Thread t = new Thread(r, "herald-bgp-" + id);
+            t.setDaemon(true);
+            return t;
+        });
+        this.loop = group.next();
+    }
+
+    @Override
+    public GlobalConfig config() {
+        return config;
+    }
+
+    @Override
+    public synchronized void start() {
+        if (stopped) {
+            throw new BgpException("this BGP server was stopped; create a new one");
+        }
+        if (started) {
+            return;
+        }
+        String id = config.routerId().toString();
+        InetSocketAddress bind = config.listenAddress()
+                .map(a -> new InetSocketAddress(a.toInetAddress(), config.listenPort()))
+                .orElseGet(() -> new InetSocketAddress(config.listenPort()));
+        try {
+            listener = BgpListener.bind(group, transport, bind, this::peerFor);
+        } catch (Exception e) {
+            throw new BgpException("cannot listen for BGP on " + bind + ": " + e.getMessage(), e);
+        }
+        started = true;
+        LOG.info("BGP server AS {} router ID {} listening on {} ({} transport)", config.localAsn(), id,
+                listener.localAddress(), transport.name());
+        call("start peers", () -> {
+            peers.values().forEach(p -> p.bgp.start());
+            updateListenerKeys();
+            return null;
+        });
+    }
+
+    /** The address the server listens on, once started (tests bind port 0). */
+    public InetSocketAddress listenAddress() {
+        return listener.localAddress();
+    }
+
+    @Override
+    public synchronized void stop(StopMode mode) {
+        if (stopped) {
+            return;
+        }
+        stopped = true;
+        if (!started) {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            return;
+        }
+        NotificationMessage cease = mode == StopMode.CEASE
+                ? new NotificationMessage(NotificationMessage.CEASE, NotificationMessage.ADMINISTRATIVE_SHUTDOWN)
+                : null;
+        String why = mode == StopMode.CEASE ? "BGP server stopped" : "planned restart (graceful restart)";
+        try {
+            List<io.netty.util.concurrent.Future<?>> closing = onLoop("stop", () -> {
+                List<io.netty.util.concurrent.Future<?>> fs = new ArrayList<>();
+                peers.values().forEach(p -> fs.add(p.bgp.stop(cease, why)));
+                return fs;
+            });
+            for (var f : closing) {
+                f.await(2, TimeUnit.SECONDS);
+            }
+            awaitClosed();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            listener.close();
+            group.shutdownGracefully(100, 2000, TimeUnit.MILLISECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+            LOG.info("BGP server AS {} router ID {} stopped ({})", config.localAsn(), config.routerId(), why);
+        }
+    }
+
+    /** Waits (at most 2 s) until every connection is closed, so a Cease is on the wire before the loop ends. */
+    private void awaitClosed() throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+        while (System.nanoTime() < deadline) {
+            boolean open = onLoop("check", () -> peers.values().stream()
+                    .anyMatch(p -> p.bgp.state() != SessionState.IDLE || p.bgp.session() != null));
+            if (!open) {
+                return;
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    @Override
+    public void addPeer(PeerConfig peer) {
+        call("add peer " + peer.key(), () -> {
+            PeerEntry existing = peers.get(peer.key());
+            if (existing != null) {
+                if (!existing.config.equals(peer)) {
+                    replace(existing, peer);
+                }
+                return null;
+            }
+            PeerEntry e = newEntry(peer);
+            peers.put(peer.key(), e);
+            updateListenerKeys();
+            if (started) {
+                e.bgp.start();
+            }
+            LOG.info("Added BGP peer {}", peer);
+            return null;
+        });
+    }
+
+    @Override
+    public void updatePeer(PeerConfig peer) {
+        call("update peer " + peer.key(), () -> {
+            PeerEntry existing = peers.get(peer.key());
+            if (existing == null) {
+                throw new BgpException("peer " + peer.key() + " is not configured");
+            }
+            if (!existing.config.equals(peer)) {
+                replace(existing, peer);
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public void removePeer(PeerKey key) {
+        call("remove peer " + key, () -> {
+            PeerEntry e = peers.remove(key);
+            if (e != null) {
+                e.bgp.stop(new NotificationMessage(NotificationMessage.CEASE, NotificationMessage.PEER_DECONFIGURED),
+                        "peer removed from the configuration");
+                updateListenerKeys();
+                LOG.info("Removed BGP peer {}", key);
+            }
+            return null;
+        });
+    }
+
+    /** A changed port, TTL, restart time or password needs a new session. */
+    private void replace(PeerEntry old, PeerConfig peer) {
+        old.bgp.stop(new NotificationMessage(NotificationMessage.CEASE, NotificationMessage.OTHER_CONFIGURATION_CHANGE),
+                "peer configuration changed");
+        PeerEntry e = newEntry(peer);
+        peers.put(peer.key(), e);
+        updateListenerKeys();
+        if (started) {
+            e.bgp.start();
+        }
+        LOG.info("Updated BGP peer {}", peer);
+    }
+
+    private PeerEntry newEntry(PeerConfig peer) {
+        Afi afi = peer.key().isIPv6() ? Afi.IPV6 : Afi.IPV4;
+        long openAs = openAsFor(peer.key().asn());
+        SessionConfig sc = new SessionConfig(openAs, config.routerId().longValue(), peer.key().asn(),
+                SessionConfig.DEFAULT_HOLD_TIME, Set.of(afi),
+                config.gracefulRestart() ? peer.gracefulRestartTimeSeconds() : -1, restarting, true);
+        InetAddress remote = peer.key().address().toInetAddress();
+        Optional<InetAddress> local = config.listenAddress().filter(a -> a.isIPv6() == peer.key().isIPv6())
+                .map(IPAddress::toInetAddress);
+        PeerEndpoint ep = new PeerEndpoint(new InetSocketAddress(remote, peer.port()), local, peer.multihopTtl(),
+                peer.password(), false);
+        PeerEntry e = new PeerEntry(peer, afi);
+        e.bgp = new BgpPeer(sc, ep, loop, transport, e);
+        return e;
+    }
+
+    /** The AS our OPEN carries toward a peer: the confederation identifier toward peers outside it. */
+    private long openAsFor(long peerAs) {
+        Optional<Confederation> c = config.confederation();
+        if (c.isEmpty() || peerAs == config.localAsn() || c.get().memberAsns().contains(peerAs)) {
+            return config.localAsn();
+        }
+        return c.get().identifier();
+    }
+
+    private BgpPeer peerFor(InetAddress from) {
+        // the listener runs on the loop: the map is safe to read here
+        for (PeerEntry e : peers.values()) {
+            if (e.bgp.endpoint().remote().getAddress().equals(from)) {
+                return e.bgp;
+            }
+        }
+        return null;
+    }
+
+    private void updateListenerKeys() {
+        if (listener == null) {
+            return;
+        }
+        Map<InetAddress, byte[]> keys = new HashMap<>();
+        for (PeerEntry e : peers.values()) {
+            e.config.password().ifPresent(p -> keys.put(e.bgp.endpoint().remote().getAddress(),
+                    p.getBytes(StandardCharsets.US_ASCII)));
+        }
+        if (transport.supportsMd5()) {
+            listener.setMd5Keys(keys);
+        }
+    }
+
+    @Override
+    public List<PeerStatus> peers() {
+        return call("list peers", () -> {
+            List<PeerStatus> out = new ArrayList<>();
+            for (PeerEntry e : peers.values()) {
+                BgpPeer b = e.bgp;
+                Instant since = b.establishedSince();
+                out.add(new PeerStatus(e.config, b.state(), Optional.ofNullable(since), b.messagesSent(),
+                        b.messagesReceived(), b.session() != null ? e.rib.advertised.size() : 0,
+                        e.rib.received.size()));
+            }
+            out.sort((a, b) -> PeerKey.ORDER.compare(a.key(), b.key()));
+            return out;
+        });
+    }
+
+    @Override
+    public void advertise(Collection<Route> routes) {
+        List<Route> batch = List.copyOf(routes);
+        call("advertise " + batch.size() + " routes", () -> {
+            for (Route r : batch) {
+                Prefix p = toPrefix(r.prefix());
+                locRib.put(p, r);
+                for (PeerEntry e : peers.values()) {
+                    if (e.afi == p.afi() && e.bgp.session() != null) {
+                        e.rib.announce(p);
+                    }
+                }
+            }
+            peers.values().forEach(this::pump);
+            return null;
+        });
+    }
+
+    @Override
+    public void withdraw(Collection<Route> routes) {
+        List<Route> batch = List.copyOf(routes);
+        call("withdraw " + batch.size() + " routes", () -> {
+            for (Route r : batch) {
+                Prefix p = toPrefix(r.prefix());
+                if (locRib.remove(p) != null) {
+                    for (PeerEntry e : peers.values()) {
+                        if (e.afi == p.afi()) {
+                            e.rib.withdraw(p);
+                        }
+                    }
+                }
+            }
+            peers.values().forEach(this::pump);
+            return null;
+        });
+    }
+
+    @Override
+    public Set<Route> routes() {
+        return call("list routes", () -> Set.copyOf(locRib.values()));
+    }
+
+    @Override
+    public Map<PeerKey, Set<IPAddress>> routesByPeer() {
+        return call("list routes by peer", () -> {
+            Map<PeerKey, Set<IPAddress>> out = new HashMap<>();
+            for (PeerEntry e : peers.values()) {
+                Set<IPAddress> sent = new HashSet<>();
+                if (e.bgp.session() != null) {
+                    e.rib.advertised.forEach(p -> sent.add(toIpAddress(p)));
+                }
+                out.put(e.config.key(), Set.copyOf(sent));
+            }
+            return out;
+        });
+    }
+
+    // ---- the event loop side ----
+
+    /** Sends what is pending while the socket takes it; resumes on {@link BgpPeer.Listener#writable}. */
+    private void pump(PeerEntry e) {
+        BgpConnection s = e.bgp.session();
+        if (s == null || e.attributes == null) {
+            return;
+        }
+        int max = e.codec.maxMessageLength();
+        boolean wrote = false;
+        while (!e.rib.idle()) {
+            if (!s.isWritable()) {
+                s.flush();
+                return; // writable() brings us back
+            }
+            UpdateMessage m;
+            if (!e.rib.toWithdraw.isEmpty()) {
+                List<Prefix> batchView = new ArrayList<>();
+                m = UpdatePacker.withdrawals(e.afi, e.rib.toWithdraw.iterator(), max, e.codec);
+                batchView.addAll(m.withdrawnAll());
+                batchView.forEach(e.rib.advertised::remove);
+            } else {
+                m = UpdatePacker.announcements(e.afi, e.attributes, e.ipv6NextHop, e.rib.toAnnounce.iterator(), max,
+                        e.codec);
+                e.rib.advertised.addAll(m.announced());
+            }
+            s.write(m);
+            wrote = true;
+        }
+        if (!e.rib.endOfRibSent && s.negotiated().peerGracefulRestart() != null) {
+            s.write(UpdateMessage.endOfRib(e.afi));
+            e.rib.endOfRibSent = true;
+            wrote = true;
+        }
+        if (wrote) {
+            s.flush();
+        }
+    }
+
+    /** The attributes every route to this peer carries (RFC 4271 §5.1, RFC 5065, RFC 6793). */
+    private List<PathAttribute> attributesFor(PeerEntry e, BgpConnection s) {
+        Negotiated n = s.negotiated();
+        long peerAs = e.config.key().asn();
+        boolean internal = peerAs == config.localAsn();
+        boolean confedMember = !internal && config.confederation()
+                .map(c -> c.memberAsns().contains(peerAs)).orElse(false);
+        List<PathAttribute> attrs = new ArrayList<>();
+        attrs.add(PathAttribute.Origin.IGP);
+        long ownAs = confedMember || config.confederation().isEmpty() ? config.localAsn()
+                : config.confederation().get().identifier();
+        if (internal) {
+            attrs.add(PathAttribute.AsPath.EMPTY);
+        } else {
+            int segType = confedMember ? Segment.AS_CONFED_SEQUENCE : Segment.AS_SEQUENCE;
+            attrs.add(new PathAttribute.AsPath(List.of(new Segment(segType, List.of(ownAs)))));
+            if (!n.fourOctetAs() && ownAs > 0xFFFF) {
+                // RFC 6793 §4.2.2: AS_TRANS in AS_PATH, the real AS in AS4_PATH
+                attrs.add(new PathAttribute.As4Path(List.of(new Segment(segType, List.of(ownAs)))));
+            }
+        }
+        if (e.afi == Afi.IPV4) {
+            InetAddress local = s.localAddress().getAddress();
+            attrs.add(new PathAttribute.NextHop(ipv4Value(local)));
+        }
+        if (internal || confedMember) {
+            attrs.add(new PathAttribute.LocalPref(LOCAL_PREF));
+        }
+        attrs.sort((a, b) -> Integer.compare(a.typeCode(), b.typeCode()));
+        return attrs;
+    }
+
+    private static long ipv4Value(InetAddress a) {
+        byte[] b = a.getAddress();
+        if (b.length == 16) {
+            b = java.util.Arrays.copyOfRange(b, 12, 16); // IPv4-mapped
+        }
+        return ((b[0] & 0xFFL) << 24) | ((b[1] & 0xFFL) << 16) | ((b[2] & 0xFFL) << 8) | (b[3] & 0xFFL);
+    }
+
+    /** Per-peer state; also the peer's listener, so its callbacks find their entry directly. */
+    private final class PeerEntry implements BgpPeer.Listener {
+        final PeerConfig config;
+        final Afi afi;
+        final PeerRib rib = new PeerRib();
+        BgpPeer bgp;
+        CodecContext codec;
+        List<PathAttribute> attributes;
+        byte[] ipv6NextHop;
+
+        PeerEntry(PeerConfig config, Afi afi) {
+            this.config = config;
+            this.afi = afi;
+        }
+
+        @Override
+        public void established(BgpPeer peer, BgpConnection session) {
+            if (bgp != peer) {
+                return;
+            }
+            rib.reset();
+            Negotiated n = session.negotiated();
+            codec = new CodecContext();
+            codec.fourOctetAs(n.fourOctetAs());
+            codec.extendedMessages(n.extendedMessages());
+            if (!n.families().contains(afi)) {
+                LOG.warn("Peer {} did not negotiate {} unicast; no routes will be sent to it", config.key(), afi);
+                attributes = null;
+                return;
+            }
+            InetAddress local = session.localAddress().getAddress();
+            if (afi == Afi.IPV6 && !(local instanceof Inet6Address)) {
+                LOG.warn("Peer {}: IPv6 routes need an IPv6 session address for the next hop", config.key());
+                attributes = null;
+                return;
+            }
+            ipv6NextHop = afi == Afi.IPV6 ? local.getAddress() : null;
+            attributes = attributesFor(this, session);
+            for (Prefix p : locRib.keySet()) {
+                if (p.afi() == afi) {
+                    rib.announce(p);
+                }
+            }
+            pump(this);
+        }
+
+        @Override
+        public void received(BgpPeer peer, BgpConnection session, BgpMessage message) {
+            if (message instanceof UpdateMessage u) {
+                u.treatAsWithdraw().ifPresent(why -> LOG.warn("Peer {} sent a malformed UPDATE, its prefixes are "
+                        + "treated as withdrawn (RFC 7606): {}", config.key(), why));
+                u.withdrawnAll().forEach(rib.received::remove);
+                if (u.treatAsWithdraw().isEmpty()) {
+                    rib.received.addAll(u.announced());
+                }
+                if (rib.received.size() > receiveLimit) {
+                    byte[] data = {0, (byte) afi.code(), 1, (byte) (receiveLimit >>> 24),
+                            (byte) (receiveLimit >>> 16), (byte) (receiveLimit >>> 8), (byte) receiveLimit};
+                    session.close(new NotificationMessage(NotificationMessage.CEASE,
+                            NotificationMessage.MAXIMUM_PREFIXES_REACHED, data),
+                            "peer sent more than " + receiveLimit + " prefixes");
+                }
+            } else if (message instanceof RouteRefreshMessage rr && rr.afi() == afi.code()) {
+                rib.toAnnounce.addAll(rib.advertised);
+                rib.advertised.clear();
+                pump(this);
+            }
+        }
+
+        @Override
+        public void writable(BgpPeer peer, BgpConnection session) {
+            pump(this);
+        }
+
+        @Override
+        public void down(BgpPeer peer, String reason) {
+            rib.reset();
+            attributes = null;
+        }
+    }
+
+    static Prefix toPrefix(IPAddress a) {
+        Afi afi = a.isIPv6() ? Afi.IPV6 : Afi.IPV4;
+        Integer len = a.getNetworkPrefixLength();
+        return Prefix.of(afi, a.getBytes(), len == null ? afi.maxPrefixLength() : len);
+    }
+
+    static IPAddress toIpAddress(Prefix p) {
+        return p.afi() == Afi.IPV4 ? new IPv4Address(p.addressBytes(), p.length())
+                : new IPv6Address(p.addressBytes(), p.length());
+    }
+
+    // ---- running on the loop ----
+
+    private <T> T call(String what, Callable<T> task) {
+        if (stopped) {
+            throw new BgpException("cannot " + what + ": the BGP server is stopped");
+        }
+        try {
+            return onLoop(what, task);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new BgpException("interrupted while trying to " + what, e);
+        }
+    }
+
+    private <T> T onLoop(String what, Callable<T> task) throws InterruptedException {
+        if (loop.inEventLoop()) {
+            try {
+                return task.call();
+            } catch (BgpException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new BgpException("cannot " + what + ": " + e.getMessage(), e);
+            }
+        }
+        try {
+            return loop.submit(task).get(CALL_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            Throwable c = e.getCause();
+            if (c instanceof BgpException b) {
+                throw b;
+            }
+            throw new BgpException("cannot " + what + ": " + c.getMessage(), c);
+        } catch (TimeoutException e) {
+            throw new BgpException("cannot " + what + ": the BGP event loop did not answer within "
+                    + CALL_TIMEOUT_SECONDS + " s", e);
+        }
+    }
+}

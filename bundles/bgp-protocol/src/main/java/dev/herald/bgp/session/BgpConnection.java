@@ -1,0 +1,271 @@
+package dev.herald.bgp.session;
+
+import static dev.herald.bgp.message.NotificationMessage.BAD_BGP_IDENTIFIER;
+import static dev.herald.bgp.message.NotificationMessage.BAD_PEER_AS;
+import static dev.herald.bgp.message.NotificationMessage.FSM_ERROR;
+import static dev.herald.bgp.message.NotificationMessage.OPEN_MESSAGE_ERROR;
+import static dev.herald.bgp.message.NotificationMessage.UNACCEPTABLE_HOLD_TIME;
+
+import dev.herald.api.SessionState;
+import dev.herald.bgp.codec.CodecContext;
+import dev.herald.bgp.codec.MalformedMessage;
+import dev.herald.bgp.message.BgpMessage;
+import dev.herald.bgp.message.KeepaliveMessage;
+import dev.herald.bgp.message.NotificationMessage;
+import dev.herald.bgp.message.OpenMessage;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One TCP connection of a BGP session, from sending OPEN to Established and until it closes (RFC 4271 §8:
+ * OpenSent, OpenConfirm, Established). Owns the hold timer and the keepalive timer. Keepalives are written
+ * straight to the socket; UPDATE producers respect {@link #isWritable()}, so a keepalive waits behind at most one
+ * write-buffer's worth of UPDATEs, never behind a whole table.
+ */
+public final class BgpConnection extends SimpleChannelInboundHandler<Object> {
+    private static final Logger LOG = LoggerFactory.getLogger(BgpConnection.class);
+    /** RFC 4271 §8.2.2: the hold timer while waiting for the peer's OPEN. */
+    static final int OPEN_HOLD_SECONDS = 240;
+
+    private final SessionConfig config;
+    private final CodecContext codec;
+    private final ConnectionOwner owner;
+    private final boolean outgoing;
+    private final String peerName;
+    private Channel channel;
+    private SessionState state = SessionState.OPEN_SENT;
+    private Negotiated negotiated;
+    private ScheduledFuture<?> holdTimer;
+    private ScheduledFuture<?> keepaliveTimer;
+    private String closeReason;
+    private boolean closed;
+    private boolean openSent;
+
+    BgpConnection(SessionConfig config, CodecContext codec, ConnectionOwner owner, boolean outgoing, String peerName) {
+        this.config = config;
+        this.codec = codec;
+        this.owner = owner;
+        this.outgoing = outgoing;
+        this.peerName = peerName;
+    }
+
+    public SessionState state() {
+        return state;
+    }
+
+    /** Whether we opened this connection (true) or the peer did. */
+    public boolean outgoing() {
+        return outgoing;
+    }
+
+    /** Only once Established. */
+    public Negotiated negotiated() {
+        return negotiated;
+    }
+
+    public InetSocketAddress localAddress() {
+        return (InetSocketAddress) channel.localAddress();
+    }
+
+    public InetSocketAddress remoteAddress() {
+        return (InetSocketAddress) channel.remoteAddress();
+    }
+
+    public boolean isWritable() {
+        return channel.isWritable();
+    }
+
+    /** Queues a message without flushing. Call on the event loop. */
+    public ChannelFuture write(BgpMessage message) {
+        owner.countSent();
+        return channel.write(message);
+    }
+
+    public void flush() {
+        channel.flush();
+    }
+
+    public Channel channel() {
+        return channel;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        channel = ctx.channel();
+        // the peer fires this itself when the handlers came after the connect, and Netty may fire it too: once only
+        if (openSent) {
+            return;
+        }
+        openSent = true;
+        send(config.open());
+        restartHoldTimer(OPEN_HOLD_SECONDS);
+        ctx.fireChannelActive();
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        channel = ctx.channel();
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, Object msg) {
+        if (closed) {
+            return;
+        }
+        if (msg instanceof MalformedMessage m) {
+            close(m.notification(), "received a malformed message: " + m.reason());
+            return;
+        }
+        owner.countReceived();
+        if (!(msg instanceof BgpMessage message)) {
+            return;
+        }
+        if (message instanceof NotificationMessage n) {
+            close(null, "peer sent " + n);
+            return;
+        }
+        if (negotiated != null && negotiated.holdTime() > 0) {
+            restartHoldTimer(negotiated.holdTime());
+        }
+        switch (state) {
+            case OPEN_SENT -> {
+                if (message instanceof OpenMessage open) {
+                    onOpen(open);
+                } else {
+                    close(new NotificationMessage(FSM_ERROR, 1), "expected OPEN, got message type " + message.type());
+                }
+            }
+            case OPEN_CONFIRM -> {
+                if (message instanceof KeepaliveMessage) {
+                    state = SessionState.ESTABLISHED;
+                    owner.established(this);
+                } else {
+                    close(new NotificationMessage(FSM_ERROR, 2), "expected KEEPALIVE in OpenConfirm, got message "
+                            + "type " + message.type());
+                }
+            }
+            case ESTABLISHED -> {
+                if (message instanceof OpenMessage) {
+                    close(new NotificationMessage(FSM_ERROR, 3), "OPEN on an Established session");
+                } else if (!(message instanceof KeepaliveMessage)) {
+                    owner.received(this, message);
+                }
+            }
+            default -> {
+            }
+        }
+    }
+
+    private void onOpen(OpenMessage open) {
+        if (open.holdTime() == 1 || open.holdTime() == 2) {
+            close(new NotificationMessage(OPEN_MESSAGE_ERROR, UNACCEPTABLE_HOLD_TIME),
+                    "peer proposed hold time " + open.holdTime());
+            return;
+        }
+        if (open.asn() != config.peerAsn()) {
+            byte[] data = open.myAs() <= 0xFFFF ? new byte[] {(byte) (open.myAs() >>> 8), (byte) open.myAs()}
+                    : new byte[0];
+            close(new NotificationMessage(OPEN_MESSAGE_ERROR, BAD_PEER_AS, data),
+                    "peer announced AS " + open.asn() + ", configured " + config.peerAsn());
+            return;
+        }
+        if (open.bgpIdentifier() == 0 || (config.isInternal() && open.bgpIdentifier() == config.routerId())) {
+            close(new NotificationMessage(OPEN_MESSAGE_ERROR, BAD_BGP_IDENTIFIER),
+                    "peer BGP identifier " + open.bgpIdentifierText());
+            return;
+        }
+        negotiated = Negotiated.of(config, open);
+        codec.fourOctetAs(negotiated.fourOctetAs());
+        codec.extendedMessages(negotiated.extendedMessages());
+        state = SessionState.OPEN_CONFIRM;
+        send(KeepaliveMessage.INSTANCE);
+        if (negotiated.holdTime() > 0) {
+            restartHoldTimer(negotiated.holdTime());
+            long interval = Math.max(1, negotiated.keepaliveSeconds()) * 1000L;
+            keepaliveTimer = channel.eventLoop().scheduleAtFixedRate(() -> {
+                if (!closed) {
+                    send(KeepaliveMessage.INSTANCE);
+                }
+            }, interval, interval, TimeUnit.MILLISECONDS);
+        } else {
+            cancel(holdTimer);
+        }
+        owner.openReceived(this, open);
+    }
+
+    private void send(BgpMessage m) {
+        owner.countSent();
+        channel.writeAndFlush(m).addListener(ChannelFutureListener.FIRE_EXCEPTION_ON_FAILURE);
+    }
+
+    private void restartHoldTimer(int seconds) {
+        cancel(holdTimer);
+        holdTimer = channel.eventLoop().schedule(() -> close(
+                new NotificationMessage(NotificationMessage.HOLD_TIMER_EXPIRED, 0),
+                "hold timer expired (" + seconds + " s without a message)"), seconds, TimeUnit.SECONDS);
+    }
+
+    /**
+     * Ends the connection: sends {@code notification} first when it is not null, then closes. Safe to call more than
+     * once; the first reason wins. Call on the event loop.
+     */
+    public void close(NotificationMessage notification, String reason) {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        closeReason = reason;
+        cancel(holdTimer);
+        cancel(keepaliveTimer);
+        if (notification != null && channel.isActive()) {
+            LOG.info("Closing session with {}: {}; sending {}", peerName, reason, notification);
+            owner.countSent();
+            channel.writeAndFlush(notification).addListener(ChannelFutureListener.CLOSE);
+            // do not wait for a peer that does not read
+            channel.eventLoop().schedule(() -> channel.close(), 2, TimeUnit.SECONDS);
+        } else {
+            LOG.info("Closing session with {}: {}", peerName, reason);
+            channel.close();
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (!closed && ctx.channel().isWritable()) {
+            owner.writabilityChanged(this);
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        cancel(holdTimer);
+        cancel(keepaliveTimer);
+        closed = true;
+        state = SessionState.IDLE;
+        owner.closed(this, closeReason != null ? closeReason : "connection closed by the peer");
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (closeReason == null) {
+            closeReason = "connection error: " + cause.getMessage();
+        }
+        LOG.debug("Connection with {} failed", peerName, cause);
+        ctx.close();
+    }
+
+    private static void cancel(ScheduledFuture<?> f) {
+        if (f != null) {
+            f.cancel(false);
+        }
+    }
+}

@@ -1,0 +1,77 @@
+package dev.herald.bgp.session;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.Map;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The listening socket of a speaker. An accepted connection goes to the peer configured for its source address;
+ * connections from anyone else are closed at once (RFC 4271 §8: only configured peers). Give it the single-thread
+ * event loop group its peers run on: a connection's handlers and its peer must share one thread.
+ */
+public final class BgpListener implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(BgpListener.class);
+    private final Channel server;
+    private final Transport transport;
+
+    private BgpListener(Channel server, Transport transport) {
+        this.server = server;
+        this.transport = transport;
+    }
+
+    /**
+     * Binds {@code address} and starts accepting.
+     *
+     * @param peers finds the peer for a source address, or null
+     */
+    public static BgpListener bind(EventLoopGroup group, Transport transport, InetSocketAddress address,
+                                   Function<InetAddress, BgpPeer> peers) throws InterruptedException {
+        ServerBootstrap b = new ServerBootstrap().group(group).channel(transport.serverChannel())
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        // nothing may be read before the peer's session handlers are in place
+                        ch.config().setAutoRead(false);
+                        InetAddress from = ((InetSocketAddress) ch.remoteAddress()).getAddress();
+                        BgpPeer peer = peers.apply(from);
+                        if (peer == null) {
+                            LOG.warn("Refused a BGP connection from {}: not a configured peer", from.getHostAddress());
+                            ch.close();
+                            return;
+                        }
+                        if (transport.supportsTtl()) {
+                            transport.setTtl(ch, peer.endpoint().ttl());
+                        }
+                        peer.incoming(ch);
+                    }
+                });
+        Channel ch = b.bind(address).sync().channel();
+        return new BgpListener(ch, transport);
+    }
+
+    public InetSocketAddress localAddress() {
+        return (InetSocketAddress) server.localAddress();
+    }
+
+    /** Sets the TCP-MD5 keys the listening socket accepts, by peer address (all of them, replacing the old). */
+    public void setMd5Keys(Map<InetAddress, byte[]> keys) {
+        if (!keys.isEmpty() || transport.supportsMd5()) {
+            transport.setMd5Keys(server, keys);
+        }
+    }
+
+    @Override
+    public void close() {
+        server.close().syncUninterruptibly();
+    }
+}

@@ -1,0 +1,382 @@
+package dev.herald.bgp.session;
+
+import static dev.herald.bgp.message.NotificationMessage.CEASE;
+import static dev.herald.bgp.message.NotificationMessage.CONNECTION_COLLISION_RESOLUTION;
+
+import dev.herald.api.SessionState;
+import dev.herald.bgp.codec.BgpMessageDecoder;
+import dev.herald.bgp.codec.BgpMessageEncoder;
+import dev.herald.bgp.codec.CodecContext;
+import dev.herald.bgp.message.BgpMessage;
+import dev.herald.bgp.message.NotificationMessage;
+import dev.herald.bgp.message.OpenMessage;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Every connection to one neighbour, and the session they make. Connects out (unless passive) and accepts the
+ * peer's own connections; when both reach OpenConfirm, the collision rule of RFC 4271 §6.8 keeps one. A lost
+ * session is retried after a connect-retry delay with jitter that starts at 5 s and doubles to at most 120 s while
+ * the peer stays unreachable; an Established session resets it.
+ *
+ * <p>All state lives on one event loop; public methods may be called from any thread.
+ */
+public final class BgpPeer implements ConnectionOwner {
+    private static final Logger LOG = LoggerFactory.getLogger(BgpPeer.class);
+    static final Duration FIRST_RETRY = Duration.ofSeconds(5);
+    static final Duration MAX_RETRY = Duration.ofSeconds(120);
+    /** Bounds what waits in a socket's buffer, so a keepalive never queues behind more than this. */
+    private static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(32 * 1024, 128 * 1024);
+
+    /** What the peer reports to its user. Called on the peer's event loop; must not block. */
+    public interface Listener {
+        void established(BgpPeer peer, BgpConnection session);
+
+        /** An UPDATE or ROUTE-REFRESH. */
+        void received(BgpPeer peer, BgpConnection session, BgpMessage message);
+
+        /** The session's socket can take more; a producer that stopped on {@link BgpConnection#isWritable()} resumes. */
+        void writable(BgpPeer peer, BgpConnection session);
+
+        /** The Established session went down. */
+        void down(BgpPeer peer, String reason);
+    }
+
+    private final SessionConfig config;
+    private final PeerEndpoint endpoint;
+    private final EventLoop loop;
+    private final Transport transport;
+    private final Listener listener;
+    private final String name;
+    private final List<BgpConnection> connections = new ArrayList<>();
+    private final AtomicLong sent = new AtomicLong();
+    private final AtomicLong received = new AtomicLong();
+    private volatile SessionState state = SessionState.IDLE;
+    private volatile Instant establishedSince;
+    private volatile String lastError = "";
+    private BgpConnection established;
+    private ChannelFuture connecting;
+    private ScheduledFuture<?> retry;
+    private int failures;
+    private boolean running;
+
+    public BgpPeer(SessionConfig config, PeerEndpoint endpoint, EventLoop loop, Transport transport,
+                   Listener listener) {
+        this.config = config;
+        this.endpoint = endpoint;
+        this.loop = loop;
+        this.transport = transport;
+        this.listener = listener;
+        this.name = endpoint.remote().getAddress().getHostAddress() + " (AS " + config.peerAsn() + ")";
+        if (endpoint.password().isPresent() && !transport.supportsMd5()) {
+            throw new IllegalStateException("peer " + name + " has a TCP-MD5 password, but the " + transport.name()
+                    + " transport cannot set one; refusing to run the session unauthenticated");
+        }
+    }
+
+    public SessionConfig config() {
+        return config;
+    }
+
+    public PeerEndpoint endpoint() {
+        return endpoint;
+    }
+
+    public EventLoop eventLoop() {
+        return loop;
+    }
+
+    public SessionState state() {
+        return state;
+    }
+
+    /** When the session last became Established, while it is. */
+    public Instant establishedSince() {
+        return state == SessionState.ESTABLISHED ? establishedSince : null;
+    }
+
+    public long messagesSent() {
+        return sent.get();
+    }
+
+    public long messagesReceived() {
+        return received.get();
+    }
+
+    /** Why the last connection or session ended, for status and logs. */
+    public String lastError() {
+        return lastError;
+    }
+
+    /** The Established connection, or null. Event loop only. */
+    public BgpConnection session() {
+        return established;
+    }
+
+    /** Starts connecting (and accepting). */
+    public void start() {
+        loop.execute(() -> {
+            if (running) {
+                return;
+            }
+            running = true;
+            state = SessionState.ACTIVE;
+            connect();
+        });
+    }
+
+    /**
+     * Stops: every connection closes, with {@code notification} first when it is not null (a Cease), or silently
+     * for a planned graceful restart. Returns when the connections are closing.
+     */
+    public io.netty.util.concurrent.Future<?> stop(NotificationMessage notification, String reason) {
+        return loop.submit(() -> {
+            running = false;
+            cancelRetry();
+            if (connecting != null) {
+                connecting.cancel(false);
+                connecting.channel().close();
+            }
+            for (BgpConnection c : List.copyOf(connections)) {
+                c.close(notification, reason);
+            }
+            state = SessionState.IDLE;
+        });
+    }
+
+    /** A connection the listener accepted from this peer's address. */
+    public void incoming(Channel channel) {
+        loop.execute(() -> {
+            if (!running) {
+                channel.close();
+                return;
+            }
+            if (established != null) {
+                var gr = established.negotiated().peerGracefulRestart();
+                if (gr == null) {
+                    // RFC 4271 §6.8: a new connection while Established is the one that goes
+                    LOG.info("Refusing a second connection from {}: session already Established", name);
+                    channel.close();
+                    return;
+                }
+                // RFC 4724 §4.2: the peer restarted; drop the old session, keep its routes with the user
+                established.close(null, "peer reconnected (graceful restart)");
+            }
+            attach(channel, false);
+        });
+    }
+
+    private void connect() {
+        if (!running || endpoint.passive() || connecting != null) {
+            return;
+        }
+        Bootstrap b = new Bootstrap().group(loop).channel(transport.socketChannel())
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 5000)
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
+                .handler(new io.netty.channel.ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        // the pipeline is completed once connected, in attach()
+                    }
+                });
+        Channel ch;
+        try {
+            ChannelFuture reg = b.register();
+            ch = reg.channel();
+            if (reg.cause() != null) {
+                throw reg.cause();
+            }
+            configureSocket(ch);
+        } catch (Throwable e) {
+            lastError = "cannot create a socket: " + e.getMessage();
+            LOG.warn("Peer {}: {}", name, lastError);
+            scheduleRetry();
+            return;
+        }
+        state = established != null ? state : SessionState.CONNECT;
+        ChannelFuture f = endpoint.localAddress()
+                .map(local -> ch.connect(endpoint.remote(), new java.net.InetSocketAddress(local, 0)))
+                .orElseGet(() -> ch.connect(endpoint.remote()));
+        connecting = f;
+        f.addListener(done -> {
+            connecting = null;
+            if (!running) {
+                ch.close();
+                return;
+            }
+            if (done.isSuccess()) {
+                attach(ch, true);
+            } else {
+                ch.close();
+                lastError = "connect to " + endpoint.remote() + " failed: " + done.cause().getMessage();
+                LOG.debug("Peer {}: {}", name, lastError);
+                updateState();
+                if (established == null) {
+                    scheduleRetry();
+                }
+            }
+        });
+    }
+
+    /** MD5 keys and TTL must be on the socket before it connects. */
+    void configureSocket(Channel ch) {
+        endpoint.password().ifPresent(p -> transport.setMd5Keys(ch,
+                Map.of(endpoint.remote().getAddress(), p.getBytes(StandardCharsets.US_ASCII))));
+        if (transport.supportsTtl()) {
+            transport.setTtl(ch, endpoint.ttl());
+        }
+    }
+
+    private void attach(Channel ch, boolean outgoing) {
+        CodecContext codec = new CodecContext();
+        BgpConnection c = new BgpConnection(config, codec, this, outgoing, name);
+        ch.config().setWriteBufferWaterMark(WATER_MARK);
+        ch.pipeline().addLast("decoder", new BgpMessageDecoder(codec))
+                .addLast("encoder", new BgpMessageEncoder(codec))
+                .addLast("session", c);
+        connections.add(c);
+        if (ch.isActive()) {
+            // connected before the handlers were added: let the session send its OPEN now
+            ch.pipeline().fireChannelActive();
+        }
+        ch.config().setAutoRead(true);
+        updateState();
+    }
+
+    @Override
+    public void openReceived(BgpConnection c, OpenMessage open) {
+        for (BgpConnection other : List.copyOf(connections)) {
+            if (other == c || other.state() == SessionState.OPEN_SENT) {
+                continue;
+            }
+            if (other.state() == SessionState.ESTABLISHED) {
+                c.close(new NotificationMessage(CEASE, CONNECTION_COLLISION_RESOLUTION),
+                        "collision with the Established connection");
+                return;
+            }
+            // RFC 4271 §6.8: the higher BGP identifier keeps the connection it opened
+            boolean localHigher = Long.compareUnsigned(config.routerId(), open.bgpIdentifier()) > 0;
+            BgpConnection loser = (c.outgoing() == localHigher) ? other : c;
+            loser.close(new NotificationMessage(CEASE, CONNECTION_COLLISION_RESOLUTION),
+                    "connection collision resolved by BGP identifier");
+            if (loser == c) {
+                return;
+            }
+        }
+        updateState();
+    }
+
+    @Override
+    public void established(BgpConnection c) {
+        established = c;
+        establishedSince = Instant.now();
+        failures = 0;
+        lastError = "";
+        cancelRetry();
+        for (BgpConnection other : List.copyOf(connections)) {
+            if (other != c) {
+                other.close(new NotificationMessage(CEASE, CONNECTION_COLLISION_RESOLUTION),
+                        "another connection became Established");
+            }
+        }
+        state = SessionState.ESTABLISHED;
+        LOG.info("Session with {} Established ({}, hold time {} s, families {})", name,
+                c.outgoing() ? "outgoing" : "incoming", c.negotiated().holdTime(), c.negotiated().families());
+        listener.established(this, c);
+    }
+
+    @Override
+    public void received(BgpConnection c, BgpMessage message) {
+        listener.received(this, c, message);
+    }
+
+    @Override
+    public void writabilityChanged(BgpConnection c) {
+        if (c == established) {
+            listener.writable(this, c);
+        }
+    }
+
+    @Override
+    public void closed(BgpConnection c, String reason) {
+        connections.remove(c);
+        lastError = reason;
+        if (c == established) {
+            established = null;
+            establishedSince = null;
+            LOG.warn("Session with {} went down: {}", name, reason);
+            listener.down(this, reason);
+        }
+        updateState();
+        if (running && established == null && connections.isEmpty()) {
+            scheduleRetry();
+        }
+    }
+
+    @Override
+    public void countSent() {
+        sent.incrementAndGet();
+    }
+
+    @Override
+    public void countReceived() {
+        received.incrementAndGet();
+    }
+
+    private void scheduleRetry() {
+        if (!running || retry != null || endpoint.passive()) {
+            return;
+        }
+        long base = Math.min(MAX_RETRY.toMillis(), FIRST_RETRY.toMillis() << Math.min(failures, 10));
+        failures++;
+        // RFC 4271 §10: jitter by a random factor in 0.75..1
+        long delay = (long) (base * (0.75 + 0.25 * ThreadLocalRandom.current().nextDouble()));
+        retry = loop.schedule(() -> {
+            retry = null;
+            connect();
+        }, delay, TimeUnit.MILLISECONDS);
+    }
+
+    private void cancelRetry() {
+        if (retry != null) {
+            retry.cancel(false);
+            retry = null;
+        }
+    }
+
+    private void updateState() {
+        if (!running) {
+            state = SessionState.IDLE;
+            return;
+        }
+        SessionState best = connecting != null ? SessionState.CONNECT : SessionState.ACTIVE;
+        for (BgpConnection c : connections) {
+            if (c.state().ordinal() > best.ordinal()) {
+                best = c.state();
+            }
+        }
+        state = best;
+    }
+
+    @Override
+    public String toString() {
+        return "BgpPeer[" + name + " " + state.displayName() + "]";
+    }
+}

@@ -1,0 +1,24 @@
+package dev.herald.bgp.session;
+
+import dev.herald.bgp.message.BgpMessage;
+import dev.herald.bgp.message.OpenMessage;
+
+/** What a {@link BgpConnection} tells its peer. Always called on the connection's event loop. */
+interface ConnectionOwner {
+    /** The peer's OPEN was accepted; the owner resolves collisions now and may close {@code c}. */
+    void openReceived(BgpConnection c, OpenMessage open);
+
+    void established(BgpConnection c);
+
+    /** An UPDATE or ROUTE-REFRESH on an Established connection. */
+    void received(BgpConnection c, BgpMessage message);
+
+    void writabilityChanged(BgpConnection c);
+
+    /** The connection is gone; called exactly once. */
+    void closed(BgpConnection c, String reason);
+
+    void countSent();
+
+    void countReceived();
+}

@@ -1,0 +1,62 @@
+package dev.herald.bgp.session;
+
+import dev.herald.bgp.message.Afi;
+import dev.herald.bgp.message.Capability;
+import dev.herald.bgp.message.OpenMessage;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * What this side of a session proposes and expects.
+ *
+ * @param localAsn the AS put in our OPEN (the member sub-AS inside a confederation)
+ * @param routerId our BGP identifier, unsigned 32 bits
+ * @param peerAsn the AS the peer must announce
+ * @param holdTime proposed hold time in seconds: 0, or 3 and more (default 90)
+ * @param families the unicast families we offer (multiprotocol capabilities)
+ * @param gracefulRestartTime restart time advertised in the graceful-restart capability; negative for none
+ * @param restarting the graceful-restart R bit: we have just restarted and our peers keep our routes as stale
+ * @param extendedMessages offer RFC 8654 extended messages
+ */
+public record SessionConfig(long localAsn, long routerId, long peerAsn, int holdTime, Set<Afi> families,
+                            int gracefulRestartTime, boolean restarting, boolean extendedMessages) {
+    public static final int DEFAULT_HOLD_TIME = 90;
+
+    public SessionConfig {
+        if (holdTime == 1 || holdTime == 2 || holdTime < 0 || holdTime > 65535) {
+            throw new IllegalArgumentException("hold time " + holdTime + " must be 0 or 3..65535");
+        }
+        families = Set.copyOf(families);
+    }
+
+    /** Our OPEN: 4-octet AS, route refresh, the families, graceful restart and extended messages as configured. */
+    public OpenMessage open() {
+        List<Capability> caps = new ArrayList<>();
+        for (Afi afi : Afi.values()) {
+            if (families.contains(afi)) {
+                caps.add(Capability.Multiprotocol.unicast(afi));
+            }
+        }
+        caps.add(new Capability.RouteRefresh());
+        caps.add(new Capability.FourOctetAs(localAsn));
+        if (gracefulRestartTime >= 0) {
+            List<Capability.GracefulRestart.Family> gr = new ArrayList<>();
+            for (Afi afi : Afi.values()) {
+                if (families.contains(afi)) {
+                    // F bit: a node agent's forwarding (the cluster) does not go away when the agent restarts
+                    gr.add(new Capability.GracefulRestart.Family(afi.code(), Afi.SAFI_UNICAST, restarting));
+                }
+            }
+            caps.add(new Capability.GracefulRestart(restarting, Math.min(gracefulRestartTime, 4095), gr));
+        }
+        if (extendedMessages) {
+            caps.add(new Capability.ExtendedMessage());
+        }
+        return OpenMessage.of(localAsn, holdTime, routerId, caps);
+    }
+
+    public boolean isInternal() {
+        return localAsn == peerAsn;
+    }
+}

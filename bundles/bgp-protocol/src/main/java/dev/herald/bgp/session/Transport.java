@@ -1,0 +1,82 @@
+package dev.herald.bgp.session;
+
+import io.netty.channel.Channel;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import java.net.InetAddress;
+import java.util.Map;
+import java.util.concurrent.ThreadFactory;
+
+/**
+ * The socket layer a speaker runs on. The default is Java NIO, which has neither TCP-MD5 nor a per-socket TTL; a
+ * native transport (epoll on Linux) adds both. Sessions that need a feature the transport lacks must fail with a
+ * clear error, never run without it.
+ */
+public interface Transport {
+    String name();
+
+    EventLoopGroup newEventLoopGroup(int threads, ThreadFactory threads2);
+
+    Class<? extends Channel> socketChannel();
+
+    Class<? extends ServerChannel> serverChannel();
+
+    /** Whether {@link #setMd5Keys} works. */
+    boolean supportsMd5();
+
+    /** Installs TCP-MD5 keys (RFC 2385) on a socket, by peer address. */
+    void setMd5Keys(Channel channel, Map<InetAddress, byte[]> keys);
+
+    /** Whether {@link #setTtl} works. */
+    boolean supportsTtl();
+
+    /** Sets the IP TTL (IPv4) or hop limit (IPv6) of the socket's packets. */
+    void setTtl(Channel channel, int ttl);
+
+    /** Java NIO: everywhere, without MD5 and TTL. */
+    Transport NIO = new Transport() {
+        @Override
+        public String name() {
+            return "nio";
+        }
+
+        @Override
+        public EventLoopGroup newEventLoopGroup(int threads, ThreadFactory factory) {
+            return new MultiThreadIoEventLoopGroup(threads, factory, NioIoHandler.newFactory());
+        }
+
+        @Override
+        public Class<? extends Channel> socketChannel() {
+            return NioSocketChannel.class;
+        }
+
+        @Override
+        public Class<? extends ServerChannel> serverChannel() {
+            return NioServerSocketChannel.class;
+        }
+
+        @Override
+        public boolean supportsMd5() {
+            return false;
+        }
+
+        @Override
+        public void setMd5Keys(Channel channel, Map<InetAddress, byte[]> keys) {
+            throw new UnsupportedOperationException("TCP-MD5 needs the native epoll transport (Linux)");
+        }
+
+        @Override
+        public boolean supportsTtl() {
+            return false;
+        }
+
+        @Override
+        public void setTtl(Channel channel, int ttl) {
+            throw new UnsupportedOperationException("setting the TTL needs the native epoll transport (Linux)");
+        }
+    };
+}
