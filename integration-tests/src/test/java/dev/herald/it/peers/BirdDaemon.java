@@ -1,0 +1,196 @@
+package dev.herald.it.peers;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A real BIRD 2 ({@code apt-get install bird2}) started on loopback as a receive-only BGP peer: it imports
+ * everything and exports nothing. Each instance has its own folder, config, control socket and process; {@link
+ * #close()} stops it. Only 127.0.0.0/8 and ::1 addresses are accepted.
+ */
+public final class BirdDaemon implements AutoCloseable {
+    /** One neighbour of BIRD's: Herald, usually. */
+    public record Neighbor(String address, int port, long asn, String password, boolean passive) {
+        public static Neighbor of(String address, int port, long asn) {
+            return new Neighbor(address, port, asn, null, false);
+        }
+    }
+
+    /** A route in BIRD's table, as {@code show route all} prints it. */
+    public record BirdRoute(String prefix, String nextHop, String asPath, String protocol, boolean stale) {
+    }
+
+    private final Path dir;
+    private final Process process;
+    private final Path socket;
+
+    private BirdDaemon(Path dir, Process process, Path socket) {
+        this.dir = dir;
+        this.process = process;
+        this.socket = socket;
+    }
+
+    public static boolean installed() {
+        return Files.isExecutable(Path.of("/usr/sbin/bird")) && Files.isExecutable(Path.of("/usr/sbin/birdc"));
+    }
+
+    /**
+     * Starts BIRD listening on {@code localAddress:port} (and {@code localAddress6} for IPv6 neighbours).
+     *
+     * @param gracefulRestart whether BIRD offers graceful restart (it keeps our routes as stale when we restart)
+     */
+    public static BirdDaemon start(Path dir, String localAddress, String localAddress6, int port, long asn,
+                                   String routerId, List<Neighbor> neighbors, boolean gracefulRestart)
+            throws IOException, InterruptedException {
+        Loopback.check(localAddress);
+        Loopback.check(localAddress6);
+        Files.createDirectories(dir);
+        StringBuilder conf = new StringBuilder();
+        conf.append("router id ").append(routerId).append(";\n");
+        conf.append("log \"").append(dir.resolve("bird.log")).append("\" all;\n");
+        conf.append("protocol device { }\n");
+        int i = 0;
+        for (Neighbor n : neighbors) {
+            Loopback.check(n.address());
+            boolean v6 = n.address().contains(":");
+            conf.append("protocol bgp peer").append(++i).append(" {\n");
+            conf.append("  local ").append(v6 ? localAddress6 : localAddress).append(" port ").append(port)
+                    .append(" as ").append(asn).append(";\n");
+            conf.append("  neighbor ").append(n.address()).append(" port ").append(n.port()).append(" as ")
+                    .append(n.asn()).append(";\n");
+            // BIRD refuses a direct session to a loopback neighbour; routes then show as unreachable, but present
+            conf.append("  multihop;\n  strict bind yes;\n");
+            conf.append("  connect retry time 1; hold time 30;\n");
+            if (gracefulRestart) {
+                conf.append("  graceful restart on; graceful restart time 120;\n");
+            } else {
+                conf.append("  graceful restart off;\n");
+            }
+            if (n.password() != null) {
+                conf.append("  password \"").append(n.password()).append("\";\n");
+            }
+            if (n.passive()) {
+                conf.append("  passive yes;\n");
+            }
+            conf.append("  ipv4 { import all; export none; };\n");
+            conf.append("  ipv6 { import all; export none; };\n");
+            conf.append("}\n");
+        }
+        Path config = dir.resolve("bird.conf");
+        Files.writeString(config, conf.toString());
+        Path socket = dir.resolve("bird.ctl");
+        Process p = new ProcessBuilder("/usr/sbin/bird", "-f", "-c", config.toString(), "-s", socket.toString())
+                .redirectErrorStream(true).redirectOutput(dir.resolve("daemon.out").toFile()).start();
+        BirdDaemon bird = new BirdDaemon(dir, p, socket);
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!bird.birdc("show status").contains("Daemon is up")) {
+            if (!p.isAlive() || System.nanoTime() > deadline) {
+                String out = Files.exists(dir.resolve("daemon.out")) ? Files.readString(dir.resolve("daemon.out")) : "";
+                bird.close();
+                throw new IOException("BIRD did not come up: " + out);
+            }
+            Thread.sleep(50);
+        }
+        return bird;
+    }
+
+    /** Runs a {@code birdc} command against this daemon; returns its output. */
+    public String birdc(String command) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of("/usr/sbin/birdc", "-s", socket.toString()));
+        cmd.addAll(List.of(command.split(" ")));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(10, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new IOException("birdc " + command + " hung");
+        }
+        return out;
+    }
+
+    private static final Pattern ROUTE = Pattern.compile("^(\\S+/\\d+)\\s+(\\S+)\\s+\\[(\\S+)");
+    private static final Pattern NEXT_HOP = Pattern.compile("^\\s+BGP\\.next_hop:\\s+(\\S+)");
+    private static final Pattern AS_PATH = Pattern.compile("^\\s+BGP\\.as_path:\\s*(.*)$");
+
+    /** Every route BIRD holds, by prefix, with next hop and AS path. */
+    public Map<String, BirdRoute> routes() throws IOException, InterruptedException {
+        Map<String, BirdRoute> out = new LinkedHashMap<>();
+        String prefix = null;
+        String protocol = null;
+        String nextHop = null;
+        String asPath = "";
+        boolean stale = false;
+        for (String line : birdc("show route all").split("\n")) {
+            Matcher m = ROUTE.matcher(line);
+            if (m.find()) {
+                if (prefix != null) {
+                    out.put(prefix, new BirdRoute(prefix, nextHop, asPath, protocol, stale));
+                }
+                prefix = m.group(1);
+                protocol = m.group(3);
+                nextHop = null;
+                asPath = "";
+                stale = line.contains("stale") || line.contains("(s)");
+                continue;
+            }
+            Matcher nh = NEXT_HOP.matcher(line);
+            if (nh.find()) {
+                nextHop = nh.group(1);
+            }
+            Matcher ap = AS_PATH.matcher(line);
+            if (ap.find()) {
+                asPath = ap.group(1).trim();
+            }
+            if (line.contains("BGP.") && line.toLowerCase().contains("stale")) {
+                stale = true;
+            }
+        }
+        if (prefix != null) {
+            out.put(prefix, new BirdRoute(prefix, nextHop, asPath, protocol, stale));
+        }
+        return out;
+    }
+
+    /** How many routes BIRD holds, all tables (cheap even for 100,000 routes). */
+    public long routeCount() throws IOException, InterruptedException {
+        long total = 0;
+        Matcher m = Pattern.compile("(\\d+) of \\d+ routes").matcher(birdc("show route count"));
+        while (m.find()) {
+            total += Long.parseLong(m.group(1));
+        }
+        return total;
+    }
+
+    /** BIRD's state of a session ({@code Established}, {@code Active}, ...), from {@code show protocols}. */
+    public String protocolState(String protocol) throws IOException, InterruptedException {
+        for (String line : birdc("show protocols").split("\n")) {
+            String[] f = line.trim().split("\\s+");
+            if (f.length >= 6 && f[0].equals(protocol)) {
+                return f[5];
+            }
+        }
+        return "";
+    }
+
+    public String log() throws IOException {
+        Path log = dir.resolve("bird.log");
+        return Files.exists(log) ? Files.readString(log) : "";
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(5, TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+        }
+    }
+}

@@ -1,0 +1,38 @@
+package dev.herald.it.peers;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import org.junit.jupiter.api.Assumptions;
+
+/** Shared rules for tests that run real BGP daemons. */
+public final class Daemons {
+    private Daemons() {
+    }
+
+    /**
+     * Skips the test when the daemon is not installed, unless {@code HERALD_REQUIRE_DAEMONS=1} (CI sets it, after
+     * installing them): there a missing daemon fails the test instead of hiding it.
+     */
+    public static void assumeInstalled(String debianPackage, boolean installed) {
+        if (!installed && "1".equals(System.getenv("HERALD_REQUIRE_DAEMONS"))) {
+            throw new AssertionError(debianPackage + " is not installed (apt-get install -y " + debianPackage + ")");
+        }
+        Assumptions.assumeTrue(installed, debianPackage + " is not installed; apt-get install -y " + debianPackage);
+    }
+
+    /** Ports handed out in this JVM: a daemon binds its port a while after we ask, so never hand one out twice. */
+    private static final java.util.Set<Integer> HANDED_OUT = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /** A TCP port free on loopback now and not handed out before in this JVM. */
+    public static int freePort() throws IOException {
+        for (int attempt = 0; attempt < 100; attempt++) {
+            try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+                if (HANDED_OUT.add(s.getLocalPort())) {
+                    return s.getLocalPort();
+                }
+            }
+        }
+        throw new IOException("no free port found on the loopback address");
+    }
+}
