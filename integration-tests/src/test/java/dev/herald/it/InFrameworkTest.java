@@ -49,7 +49,8 @@ class InFrameworkTest {
     void everyBundleResolvesAndStarts() {
         assertThat(started.problems()).isEmpty();
         for (Bundle b : started.framework().getBundleContext().getBundles()) {
-            assertThat(b.getState()).as(b.getSymbolicName()).isEqualTo(Bundle.ACTIVE);
+            boolean fragment = b.getHeaders("").get("Fragment-Host") != null;
+            assertThat(b.getState()).as(b.getSymbolicName()).isEqualTo(fragment ? Bundle.RESOLVED : Bundle.ACTIVE);
         }
     }
 
@@ -74,6 +75,37 @@ class InFrameworkTest {
         assertThat(components).allSatisfy(c -> assertThat(c[2]).as(c[0]).isIn("4", "8"));
         assertThat(components).filteredOn(c -> c[0].equals("dev.herald.ops.StatusServer")
                 || c[0].equals("dev.herald.ops.LogForwarder")).allSatisfy(c -> assertThat(c[2]).isEqualTo("8"));
+    }
+
+    @Test
+    void theNativeBackendIsRegisteredAndRunsAServerOnEpollInsideTheFramework() throws Exception {
+        BundleContext ctx = started.framework().getBundleContext();
+        ServiceReference<?>[] refs = ctx.getAllServiceReferences("dev.herald.api.spi.BgpServerFactory",
+                "(herald.backend=native)");
+        assertThat(refs).as("native BgpServerFactory service").isNotNull().hasSize(1);
+        Object factory = ctx.getService(refs[0]);
+        try {
+            // the API's classes as the framework sees them: from the herald-api bundle, not this class path
+            Bundle api = bundle("dev.herald.api");
+            Class<?> globalConfig = api.loadClass("dev.herald.api.GlobalConfig");
+            Class<?> addresses = api.loadClass("dev.herald.api.Addresses");
+            Object listen = addresses.getMethod("address", String.class, String.class)
+                    .invoke(null, "127.0.0.1", "listen");
+            Object config = globalConfig.getMethod("of", long.class, String.class).invoke(null, 65001L, "10.0.0.1");
+            config = globalConfig.getMethod("withListenPort", int.class).invoke(config, Distribution.freePort());
+            config = globalConfig.getMethod("withListenAddress", api.loadClass("inet.ipaddr.IPAddress"))
+                    .invoke(config, listen);
+            Object server = factory.getClass().getMethod("create", globalConfig).invoke(factory, config);
+            server.getClass().getMethod("start").invoke(server);
+            try {
+                assertThat(server.getClass().getMethod("transportName").invoke(server))
+                        .as("epoll's native library loads from its fragment").isEqualTo("epoll");
+            } finally {
+                server.getClass().getMethod("stop").invoke(server);
+            }
+        } finally {
+            ctx.ungetService(refs[0]);
+        }
     }
 
     private static Bundle bundle(String bsn) {

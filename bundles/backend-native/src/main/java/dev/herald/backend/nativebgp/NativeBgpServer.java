@@ -127,6 +127,11 @@ public final class NativeBgpServer implements BgpServer {
         });
     }
 
+    /** The socket layer in use: {@code epoll} (TCP-MD5 and TTL available) or {@code nio}. */
+    public String transportName() {
+        return transport.name();
+    }
+
     /** The address the server listens on, once started (tests bind port 0). */
     public InetSocketAddress listenAddress() {
         return listener.localAddress();
