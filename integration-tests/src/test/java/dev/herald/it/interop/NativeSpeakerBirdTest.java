@@ -8,6 +8,7 @@ import dev.herald.api.GlobalConfig;
 import dev.herald.api.PeerConfig;
 import dev.herald.api.Route;
 import dev.herald.api.RouteType;
+import dev.herald.api.SessionState;
 import dev.herald.api.spi.BgpServer;
 import dev.herald.api.spi.StopMode;
 import dev.herald.backend.nativebgp.NativeBgpServerFactory;
@@ -159,5 +160,26 @@ class NativeSpeakerBirdTest {
         await().atMost(SESSION).until(() -> bird.routes().containsKey("10.96.0.14/32"));
         s.stop(StopMode.CEASE);
         await().atMost(Duration.ofSeconds(5)).until(() -> bird.routes().isEmpty());
+    }
+
+    @Test
+    void aTcpMd5PasswordEstablishesWithTheRightKeyAndNeverWithAWrongOne() throws Exception {
+        int heraldPort = Daemons.freePort();
+        int birdPort = Daemons.freePort();
+        BirdDaemon bird = bird("bird", 65000, birdPort, List.of(
+                new BirdDaemon.Neighbor("127.0.0.1", heraldPort, 65001, "s3cret-key", false)), false);
+        BgpServer wrong = herald(65001, "127.0.0.1", heraldPort);
+        wrong.start();
+        wrong.addPeer(PeerConfig.of("127.0.0.2", 65000).withPort(birdPort).withPassword("not-the-key"));
+        wrong.advertise(List.of(Route.of("10.96.0.15", RouteType.SERVICE_CLUSTER_IP, "default/a")));
+        // both sides keep trying for a while; the kernel drops every segment with a bad signature
+        Thread.sleep(6000);
+        assertThat(wrong.peers().get(0).state()).isNotEqualTo(SessionState.ESTABLISHED);
+        assertThat(bird.protocolState("peer1")).isNotEqualTo("Established");
+        assertThat(bird.routes()).isEmpty();
+
+        wrong.updatePeer(PeerConfig.of("127.0.0.2", 65000).withPort(birdPort).withPassword("s3cret-key"));
+        await().atMost(SESSION).until(() -> bird.routes().containsKey("10.96.0.15/32"));
+        assertThat(wrong.peers().get(0).state()).isEqualTo(SessionState.ESTABLISHED);
     }
 }
