@@ -86,13 +86,17 @@ public final class BirdDaemon implements AutoCloseable {
             conf.append("  ipv6 { import all; export none; };\n");
             conf.append("}\n");
         }
+        return launch(dir, conf.toString());
+    }
+
+    private static BirdDaemon launch(Path dir, String conf) throws IOException, InterruptedException {
         Path config = dir.resolve("bird.conf");
-        Files.writeString(config, conf.toString());
+        Files.writeString(config, conf);
         Path socket = dir.resolve("bird.ctl");
         Process p = new ProcessBuilder("/usr/sbin/bird", "-f", "-c", config.toString(), "-s", socket.toString())
                 .redirectErrorStream(true).redirectOutput(dir.resolve("daemon.out").toFile()).start();
         BirdDaemon bird = new BirdDaemon(dir, p, socket);
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (!bird.birdc("show status").contains("Daemon is up")) {
             if (!p.isAlive() || System.nanoTime() > deadline) {
                 String out = Files.exists(dir.resolve("daemon.out")) ? Files.readString(dir.resolve("daemon.out")) : "";
@@ -102,6 +106,50 @@ public final class BirdDaemon implements AutoCloseable {
             Thread.sleep(50);
         }
         return bird;
+    }
+
+    /**
+     * Starts BIRD as a sender: {@code prefixes} as static blackhole routes, exported over one eBGP session to
+     * {@code neighbor}. The session starts disabled: {@code birdc enable peer1} starts it. The reference speaker of
+     * the table benchmark.
+     */
+    public static BirdDaemon startSender(Path dir, String localAddress, int port, long asn, String routerId,
+                                         Neighbor neighbor, List<String> prefixes)
+            throws IOException, InterruptedException {
+        Loopback.check(localAddress);
+        Loopback.check(neighbor.address());
+        Files.createDirectories(dir);
+        StringBuilder conf = new StringBuilder();
+        conf.append("router id ").append(routerId).append(";\n");
+        conf.append("log \"").append(dir.resolve("bird.log")).append("\" { warning, error, fatal };\n");
+        conf.append("protocol device { }\n");
+        conf.append("protocol static routes4 {\n  ipv4;\n");
+        for (String p : prefixes) {
+            conf.append("  route ").append(p).append(" blackhole;\n");
+        }
+        conf.append("}\n");
+        conf.append("protocol bgp peer1 {\n");
+        conf.append("  local ").append(localAddress).append(" port ").append(port).append(" as ").append(asn)
+                .append(";\n");
+        conf.append("  neighbor ").append(neighbor.address()).append(" port ").append(neighbor.port())
+                .append(" as ").append(neighbor.asn()).append(";\n");
+        conf.append("  multihop;\n  strict bind yes;\n  connect retry time 1; hold time 30;\n");
+        // starts disabled: the benchmark enables it and times from there
+        conf.append("  disabled;\n");
+        conf.append("  ipv4 { import none; export all; next hop self; };\n}\n");
+        return launch(dir, conf.toString());
+    }
+
+    /** The daemon's process id, for CPU and memory readings in /proc. */
+    public long pid() {
+        return process.pid();
+    }
+
+    /** CPU seconds (user + system) the daemon has used so far, from /proc. */
+    public double cpuSeconds() throws IOException {
+        String[] f = Files.readString(Path.of("/proc/" + process.pid() + "/stat")).split("\\) ")[1].split(" ");
+        // fields 14 and 15 of stat (utime, stime) in clock ticks; after "pid (comm) " they are at 11 and 12
+        return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0;
     }
 
     /** Runs a {@code birdc} command against this daemon; returns its output. */

@@ -69,7 +69,7 @@ public final class NativeBgpServer implements BgpServer {
     private final boolean restarting;
     private final int receiveLimit;
     private final Map<PeerKey, PeerEntry> peers = new HashMap<>();
-    private final Map<Prefix, Route> locRib = new HashMap<>();
+    private final PrefixTable<Route> locRib = PrefixTable.map();
     private final EventLoopGroup group;
     private final EventLoop loop;
     private BgpListener listener;
@@ -130,6 +130,14 @@ public final class NativeBgpServer implements BgpServer {
     /** The socket layer in use: {@code epoll} (TCP-MD5 and TTL available) or {@code nio}. */
     public String transportName() {
         return transport.name();
+    }
+
+    /** UPDATE messages with routes sent to a peer since it was added; End-of-RIB markers are not counted. */
+    public long updatesSent(PeerKey peer) {
+        return call("count UPDATEs", () -> {
+            PeerEntry e = peers.get(peer);
+            return e == null ? 0L : e.updatesSent;
+        });
     }
 
     /** The address the server listens on, once started (tests bind port 0). */
@@ -349,7 +357,11 @@ public final class NativeBgpServer implements BgpServer {
 
     @Override
     public Set<Route> routes() {
-        return call("list routes", () -> Set.copyOf(locRib.values()));
+        return call("list routes", () -> {
+            Set<Route> out = new HashSet<>();
+            locRib.forEach((p, r) -> out.add(r));
+            return Set.copyOf(out);
+        });
     }
 
     @Override
@@ -387,15 +399,17 @@ public final class NativeBgpServer implements BgpServer {
                 List<Prefix> batchView = new ArrayList<>();
                 m = UpdatePacker.withdrawals(e.afi, e.rib.toWithdraw.iterator(), max, e.codec);
                 batchView.addAll(m.withdrawnAll());
-                batchView.forEach(e.rib.advertised::remove);
+                batchView.forEach(e.rib.advertised::delete);
             } else {
                 m = UpdatePacker.announcements(e.afi, e.attributes, e.ipv6NextHop, e.rib.toAnnounce.iterator(), max,
                         e.codec);
-                e.rib.advertised.addAll(m.announced());
+                m.announced().forEach(e.rib.advertised::add);
             }
             s.write(m);
+            e.updatesSent++;
             wrote = true;
         }
+        e.rib.compact();
         if (!e.rib.endOfRibSent && s.negotiated().peerGracefulRestart() != null) {
             s.write(UpdateMessage.endOfRib(e.afi));
             e.rib.endOfRibSent = true;
@@ -455,6 +469,8 @@ public final class NativeBgpServer implements BgpServer {
         CodecContext codec;
         List<PathAttribute> attributes;
         byte[] ipv6NextHop;
+        /** UPDATEs carrying routes (End-of-RIB not counted), for the packing benchmark. */
+        volatile long updatesSent;
 
         PeerEntry(PeerConfig config, Afi afi) {
             this.config = config;
@@ -484,11 +500,11 @@ public final class NativeBgpServer implements BgpServer {
             }
             ipv6NextHop = afi == Afi.IPV6 ? local.getAddress() : null;
             attributes = attributesFor(this, session);
-            for (Prefix p : locRib.keySet()) {
+            locRib.forEach((p, r) -> {
                 if (p.afi() == afi) {
                     rib.announce(p);
                 }
-            }
+            });
             pump(this);
         }
 
@@ -497,9 +513,9 @@ public final class NativeBgpServer implements BgpServer {
             if (message instanceof UpdateMessage u) {
                 u.treatAsWithdraw().ifPresent(why -> LOG.warn("Peer {} sent a malformed UPDATE, its prefixes are "
                         + "treated as withdrawn (RFC 7606): {}", config.key(), why));
-                u.withdrawnAll().forEach(rib.received::remove);
+                u.withdrawnAll().forEach(rib.received::delete);
                 if (u.treatAsWithdraw().isEmpty()) {
-                    rib.received.addAll(u.announced());
+                    u.announced().forEach(rib.received::add);
                 }
                 if (rib.received.size() > receiveLimit) {
                     byte[] data = {0, (byte) afi.code(), 1, (byte) (receiveLimit >>> 24),
@@ -509,7 +525,7 @@ public final class NativeBgpServer implements BgpServer {
                             "peer sent more than " + receiveLimit + " prefixes");
                 }
             } else if (message instanceof RouteRefreshMessage rr && rr.afi() == afi.code()) {
-                rib.toAnnounce.addAll(rib.advertised);
+                rib.advertised.forEach(rib.toAnnounce::add);
                 rib.advertised.clear();
                 pump(this);
             }

@@ -1,20 +1,18 @@
 package dev.herald.backend.nativebgp;
 
 import dev.herald.bgp.message.Prefix;
-import java.util.HashSet;
 import java.util.LinkedHashSet;
-import java.util.Set;
 
 /**
  * One peer's Adj-RIB-Out and what is still to be sent to it. {@link #advertised} is what the peer holds from us;
  * the two pending sets are the difference still to send. Confined to the server's event loop.
  */
 final class PeerRib {
-    final Set<Prefix> advertised = new HashSet<>();
-    final LinkedHashSet<Prefix> toAnnounce = new LinkedHashSet<>();
-    final LinkedHashSet<Prefix> toWithdraw = new LinkedHashSet<>();
+    final PrefixTable<Void> advertised = PrefixTable.set();
+    LinkedHashSet<Prefix> toAnnounce = new LinkedHashSet<>();
+    LinkedHashSet<Prefix> toWithdraw = new LinkedHashSet<>();
     /** Prefixes the peer announces to us: counted, never installed. */
-    final Set<Prefix> received = new HashSet<>();
+    final PrefixTable<Void> received = PrefixTable.set();
     boolean endOfRibSent;
 
     void announce(Prefix p) {
@@ -35,11 +33,21 @@ final class PeerRib {
         return toAnnounce.isEmpty() && toWithdraw.isEmpty();
     }
 
+    /** Once everything is sent, drops the pending sets' tables, which do not shrink by themselves. */
+    void compact() {
+        if (toAnnounce.isEmpty()) {
+            toAnnounce = new LinkedHashSet<>();
+        }
+        if (toWithdraw.isEmpty()) {
+            toWithdraw = new LinkedHashSet<>();
+        }
+    }
+
     /** The session ended: the peer no longer holds anything from us (or keeps it as stale, its business). */
     void reset() {
         advertised.clear();
-        toAnnounce.clear();
-        toWithdraw.clear();
+        toAnnounce = new LinkedHashSet<>();
+        toWithdraw = new LinkedHashSet<>();
         received.clear();
         endOfRibSent = false;
     }
