@@ -62,6 +62,12 @@ final class EpollTransport implements Transport {
         channel.config().setOption(EpollChannelOption.TCP_MD5SIG, keys);
     }
 
+    /** TCP_NOTSENT_LOWAT: the socket takes new data only while less than this is waiting to be sent. */
+    @Override
+    public void limitSendQueue(Channel channel) {
+        channel.config().setOption(EpollChannelOption.TCP_NOTSENT_LOWAT, 16 * 1024L);
+    }
+
     @Override
     public boolean supportsTtl() {
         return true;

@@ -52,6 +52,7 @@ public final class BgpListener implements AutoCloseable {
                         if (transport.supportsTtl()) {
                             transport.setTtl(ch, peer.endpoint().ttl());
                         }
+                        transport.limitSendQueue(ch);
                         peer.incoming(ch);
                     }
                 });

@@ -42,7 +42,7 @@ public final class BgpPeer implements ConnectionOwner {
     static final Duration FIRST_RETRY = Duration.ofSeconds(5);
     static final Duration MAX_RETRY = Duration.ofSeconds(120);
     /** Bounds what waits in a socket's buffer, so a keepalive never queues behind more than this. */
-    private static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(32 * 1024, 128 * 1024);
+    private static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(16 * 1024, 64 * 1024);
 
     /** What the peer reports to its user. Called on the peer's event loop; must not block. */
     public interface Listener {
@@ -242,6 +242,7 @@ public final class BgpPeer implements ConnectionOwner {
         if (transport.supportsTtl()) {
             transport.setTtl(ch, endpoint.ttl());
         }
+        transport.limitSendQueue(ch);
     }
 
     private void attach(Channel ch, boolean outgoing) {
@@ -344,14 +345,20 @@ public final class BgpPeer implements ConnectionOwner {
         if (!running || retry != null || endpoint.passive()) {
             return;
         }
-        long base = Math.min(MAX_RETRY.toMillis(), FIRST_RETRY.toMillis() << Math.min(failures, 10));
-        failures++;
-        // RFC 4271 §10: jitter by a random factor in 0.75..1
-        long delay = (long) (base * (0.75 + 0.25 * ThreadLocalRandom.current().nextDouble()));
+        long delay = retryDelayMillis(failures++, ThreadLocalRandom.current().nextDouble());
         retry = loop.schedule(() -> {
             retry = null;
             connect();
         }, delay, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * The connect-retry delay after {@code failures} failed attempts in a row: 5 s doubling up to 120 s, times a
+     * jitter factor in 0.75..1 (RFC 4271 §10) drawn from {@code random} in [0, 1).
+     */
+    static long retryDelayMillis(int failures, double random) {
+        long base = Math.min(MAX_RETRY.toMillis(), FIRST_RETRY.toMillis() << Math.min(failures, 10));
+        return (long) (base * (0.75 + 0.25 * random));
     }
 
     private void cancelRetry() {

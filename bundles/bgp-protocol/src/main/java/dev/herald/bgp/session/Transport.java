@@ -37,6 +37,15 @@ public interface Transport {
     /** Sets the IP TTL (IPv4) or hop limit (IPv6) of the socket's packets. */
     void setTtl(Channel channel, int ttl);
 
+    /**
+     * Keeps the kernel from queueing much unsent data on a session socket, so a KEEPALIVE written after a burst of
+     * UPDATEs to a slow peer waits behind little more than the session's own write buffer. The default caps the
+     * send buffer; a native transport can bound only the unsent part.
+     */
+    default void limitSendQueue(Channel channel) {
+        channel.config().setOption(io.netty.channel.ChannelOption.SO_SNDBUF, 64 * 1024);
+    }
+
     /** Java NIO: everywhere, without MD5 and TTL. */
     Transport NIO = new Transport() {
         @Override

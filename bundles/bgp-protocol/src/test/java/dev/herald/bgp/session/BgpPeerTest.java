@@ -1,0 +1,208 @@
+package dev.herald.bgp.session;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.herald.api.SessionState;
+import dev.herald.bgp.message.Afi;
+import dev.herald.bgp.message.BgpMessage;
+import io.netty.channel.EventLoopGroup;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Two speakers built on BgpPeer and BgpListener, over loopback TCP. */
+class BgpPeerTest {
+    private final List<AutoCloseable> cleanup = new ArrayList<>();
+
+    @AfterEach
+    void tearDown() throws Exception {
+        for (int i = cleanup.size() - 1; i >= 0; i--) {
+            cleanup.get(i).close();
+        }
+    }
+
+    /** One side: a single-thread loop, a listener, one peer. */
+    final class Side implements BgpPeer.Listener, AutoCloseable {
+        final EventLoopGroup group = Transport.NIO.newEventLoopGroup(1, r -> new Thread(r, "side"));
+        final List<String> events = new CopyOnWriteArrayList<>();
+        BgpPeer peer;
+        BgpListener listener;
+
+        Side(String local, int port, SessionConfig config, String remote, int remotePort, boolean passive)
+                throws Exception {
+            InetAddress localAddr = InetAddress.getByName(local);
+            InetAddress remoteAddr = InetAddress.getByName(remote);
+            peer = new BgpPeer(config, new PeerEndpoint(new InetSocketAddress(remoteAddr, remotePort),
+                    Optional.of(localAddr), 1, Optional.empty(), passive), group.next(), Transport.NIO, this);
+            listener = BgpListener.bind(group, Transport.NIO, new InetSocketAddress(localAddr, port),
+                    a -> a.equals(remoteAddr) ? peer : null);
+            cleanup.add(this);
+        }
+
+        @Override
+        public void established(BgpPeer p, BgpConnection s) {
+            events.add("established " + (s.outgoing() ? "outgoing" : "incoming") + " hold " + s.negotiated()
+                    .holdTime());
+        }
+
+        @Override
+        public void received(BgpPeer p, BgpConnection s, BgpMessage m) {
+            events.add("received " + m.type());
+        }
+
+        @Override
+        public void writable(BgpPeer p, BgpConnection s) {
+        }
+
+        @Override
+        public void down(BgpPeer p, String reason) {
+            events.add("down " + reason);
+        }
+
+        @Override
+        public void close() throws Exception {
+            peer.stop(null, "test over").await(2, TimeUnit.SECONDS);
+            listener.close();
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).await(5, TimeUnit.SECONDS);
+        }
+    }
+
+    static int freePort() throws Exception {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    static SessionConfig config(long as, long id, long peerAs, int hold) {
+        return new SessionConfig(as, id, peerAs, hold, Set.of(Afi.IPV4), 120, false, false);
+    }
+
+    @Test
+    void bothSidesActiveCollideAndTheHigherIdentifierKeepsItsOwnConnection() throws Exception {
+        int pa = freePort();
+        int pb = freePort();
+        Side a = new Side("127.0.0.1", pa, config(65001, 0x0A000001L, 65002, 90), "127.0.0.2", pb, false);
+        Side b = new Side("127.0.0.2", pb, config(65002, 0x0A000002L, 65001, 90), "127.0.0.1", pa, false);
+        a.peer.start();
+        b.peer.start();
+        await().atMost(Duration.ofSeconds(20)).until(() -> a.peer.state() == SessionState.ESTABLISHED
+                && b.peer.state() == SessionState.ESTABLISHED);
+        // exactly one session, and whenever both connections met in OpenConfirm, b (higher id) kept the one it opened
+        await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(3)).until(() ->
+                a.peer.state() == SessionState.ESTABLISHED && b.peer.state() == SessionState.ESTABLISHED);
+        String bSide = b.events.get(0);
+        String aSide = a.events.get(0);
+        assertThat(aSide.contains("incoming")).isEqualTo(bSide.contains("outgoing"));
+        assertThat(a.events).filteredOn(e -> e.startsWith("established")).hasSize(1);
+    }
+
+    @Test
+    void holdTimeIsTheSmallerOneAndZeroMeansNoKeepalives() throws Exception {
+        int pa = freePort();
+        int pb = freePort();
+        Side a = new Side("127.0.0.1", pa, config(65001, 0x0A000001L, 65002, 30), "127.0.0.2", pb, false);
+        Side b = new Side("127.0.0.2", pb, config(65002, 0x0A000002L, 65001, 9), "127.0.0.1", pa, true);
+        a.peer.start();
+        b.peer.start();
+        await().atMost(Duration.ofSeconds(10)).until(() -> b.events.stream().anyMatch(e -> e.startsWith("est")));
+        assertThat(a.events.get(0)).endsWith("hold 9");
+        assertThat(b.events.get(0)).endsWith("hold 9");
+
+        int pc = freePort();
+        int pd = freePort();
+        Side c = new Side("127.0.0.3", pc, config(65001, 0x0A000001L, 65002, 0), "127.0.0.4", pd, false);
+        Side d = new Side("127.0.0.4", pd, config(65002, 0x0A000002L, 65001, 90), "127.0.0.3", pc, true);
+        c.peer.start();
+        d.peer.start();
+        await().atMost(Duration.ofSeconds(10)).until(() -> d.events.stream().anyMatch(e -> e.startsWith("est")));
+        assertThat(d.events.get(0)).endsWith("hold 0");
+        long before = c.peer.messagesSent();
+        Thread.sleep(1500);
+        assertThat(c.peer.messagesSent()).as("no keepalives with hold time 0").isEqualTo(before);
+    }
+
+    @Test
+    void keepalivesFlowAtAThirdOfTheHoldTime() throws Exception {
+        int pa = freePort();
+        int pb = freePort();
+        Side a = new Side("127.0.0.1", pa, config(65001, 0x0A000001L, 65002, 3), "127.0.0.2", pb, false);
+        Side b = new Side("127.0.0.2", pb, config(65002, 0x0A000002L, 65001, 3), "127.0.0.1", pa, true);
+        a.peer.start();
+        b.peer.start();
+        await().atMost(Duration.ofSeconds(10)).until(() -> b.peer.state() == SessionState.ESTABLISHED);
+        long received = b.peer.messagesReceived();
+        Thread.sleep(3500);
+        // hold 3 s -> a keepalive every second; the session outlives several hold times
+        assertThat(b.peer.messagesReceived() - received).isBetween(2L, 5L);
+        assertThat(b.peer.state()).isEqualTo(SessionState.ESTABLISHED);
+    }
+
+    @Test
+    void aWrongPeerAsIsRefusedAndRetriedLater() throws Exception {
+        int pa = freePort();
+        int pb = freePort();
+        Side a = new Side("127.0.0.1", pa, config(65001, 0x0A000001L, 65099, 90), "127.0.0.2", pb, false);
+        Side b = new Side("127.0.0.2", pb, config(65002, 0x0A000002L, 65001, 90), "127.0.0.1", pa, true);
+        a.peer.start();
+        b.peer.start();
+        await().atMost(Duration.ofSeconds(10)).until(() -> a.peer.lastError().contains("peer announced AS 65002"));
+        assertThat(a.peer.state()).isNotEqualTo(SessionState.ESTABLISHED);
+        assertThat(b.peer.lastError()).contains("NOTIFICATION 2/2");
+    }
+
+    @Test
+    void unconfiguredSourcesAreRefusedAtTheListener() throws Exception {
+        int pa = freePort();
+        Side a = new Side("127.0.0.1", pa, config(65001, 0x0A000001L, 65002, 90), "127.0.0.2", freePort(), true);
+        a.peer.start();
+        try (java.net.Socket s = new java.net.Socket()) {
+            s.bind(new InetSocketAddress("127.0.0.9", 0));
+            s.connect(new InetSocketAddress("127.0.0.1", pa));
+            s.setSoTimeout(3000);
+            assertThat(s.getInputStream().read()).as("closed without a byte").isEqualTo(-1);
+        }
+    }
+
+    @Test
+    void holdTimesOfOneAndTwoSecondsAreRejectedInTheConfig() {
+        assertThatThrownBy(() -> config(65001, 1, 65002, 1)).hasMessageContaining("hold time 1");
+        assertThatThrownBy(() -> config(65001, 1, 65002, 2)).hasMessageContaining("hold time 2");
+    }
+
+    @Test
+    void connectRetryStartsWithinFiveSecondsAndBacksOffToTwoMinutes() {
+        assertThat(BgpPeer.retryDelayMillis(0, 0.0)).isEqualTo(3750);
+        assertThat(BgpPeer.retryDelayMillis(0, 0.999)).isBetween(4990L, 5000L);
+        assertThat(BgpPeer.retryDelayMillis(1, 0.0)).isEqualTo(7500);
+        assertThat(BgpPeer.retryDelayMillis(3, 0.5)).isEqualTo(35000);
+        assertThat(BgpPeer.retryDelayMillis(5, 0.999)).isBetween(119_000L, 120_000L);
+        assertThat(BgpPeer.retryDelayMillis(40, 0.999)).isBetween(119_000L, 120_000L);
+    }
+
+    @Test
+    void aLostConnectionIsRetriedWithinFiveSeconds() throws Exception {
+        try (ServerSocket remote = new ServerSocket(0, 5, InetAddress.getByName("127.0.0.2"))) {
+            Side a = new Side("127.0.0.1", freePort(), config(65001, 0x0A000001L, 65002, 90), "127.0.0.2",
+                    remote.getLocalPort(), false);
+            a.peer.start();
+            remote.setSoTimeout(3000);
+            remote.accept().close(); // the first attempt comes at once; we drop it
+            long t0 = System.nanoTime();
+            remote.setSoTimeout(7000);
+            remote.accept().close();
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            assertThat(seconds).isBetween(3.5, 5.5);
+        }
+    }
+}
