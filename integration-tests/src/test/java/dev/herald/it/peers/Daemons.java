@@ -3,6 +3,8 @@ package dev.herald.it.peers;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Assumptions;
 
 /** Shared rules for tests that run real BGP daemons. */
@@ -19,6 +21,32 @@ public final class Daemons {
             throw new AssertionError(debianPackage + " is not installed (apt-get install -y " + debianPackage + ")");
         }
         Assumptions.assumeTrue(installed, debianPackage + " is not installed; apt-get install -y " + debianPackage);
+    }
+
+    /**
+     * Skips the test unless it runs as root with the {@code ip} command (network namespaces need both). CI runs as
+     * root, so there ({@code HERALD_REQUIRE_DAEMONS=1}) their absence fails the test instead of hiding it.
+     */
+    public static void assumeRootWithIpCommand(String why) {
+        boolean usable = isRoot() && Files.isExecutable(Path.of("/usr/sbin/ip"));
+        if (!usable && "1".equals(System.getenv("HERALD_REQUIRE_DAEMONS"))) {
+            throw new AssertionError(why + " needs root and /usr/sbin/ip (apt-get install -y iproute2)");
+        }
+        Assumptions.assumeTrue(usable, why + " needs root and /usr/sbin/ip");
+    }
+
+    /** Whether this JVM's effective user ID is 0, from the {@code Uid:} line of /proc/self/status. */
+    static boolean isRoot() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("Uid:")) {
+                    return line.split("\\s+")[2].equals("0"); // real, effective, saved, filesystem
+                }
+            }
+        } catch (IOException e) {
+            return false; // no /proc: not Linux, no namespaces either
+        }
+        return false;
     }
 
     /** Ports handed out in this JVM: a daemon binds its port a while after we ask, so never hand one out twice. */

@@ -1,0 +1,124 @@
+package dev.herald.it.interop;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.herald.api.Addresses;
+import dev.herald.api.GlobalConfig;
+import dev.herald.api.PeerConfig;
+import dev.herald.api.Route;
+import dev.herald.api.RouteType;
+import dev.herald.api.spi.BgpServer;
+import dev.herald.backend.nativebgp.NativeBgpServerFactory;
+import dev.herald.it.peers.Daemons;
+import dev.herald.it.peers.FrrDaemon;
+import dev.herald.it.peers.NetNamespace;
+import dev.herald.it.peers.NetNamespace.HostPeer;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Herald's native speaker against FRR's bgpd. FRR rejects next hops in 127.0.0.0/8 and ::1, so bgpd runs in a
+ * {@link NetNamespace} of its own and Herald on the root end of its veth pair: the tests need root.
+ */
+class NativeSpeakerFrrTest {
+    private static final Duration SESSION = Duration.ofSeconds(30);
+
+    @TempDir
+    Path tmp;
+    private final List<AutoCloseable> cleanup = new ArrayList<>();
+
+    @BeforeEach
+    void needsFrrAndRoot() {
+        Daemons.assumeInstalled("frr", FrrDaemon.installed());
+        Daemons.assumeRootWithIpCommand("FRR in a network namespace");
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        for (int i = cleanup.size() - 1; i >= 0; i--) {
+            cleanup.get(i).close();
+        }
+    }
+
+    private BgpServer herald(long asn, String listen, int port) {
+        BgpServer s = new NativeBgpServerFactory().create(GlobalConfig.of(asn, "10.255.0.1").withListenPort(port)
+                .withListenAddress(Addresses.address(listen, "listen")));
+        cleanup.add(() -> s.stop());
+        return s;
+    }
+
+    private FrrDaemon frr(long asn, int port, List<HostPeer> peers) throws Exception {
+        FrrDaemon f = FrrDaemon.start(tmp.resolve("frr"), port, asn, "10.255.0.3", peers);
+        cleanup.add(f);
+        return f;
+    }
+
+    @Test
+    void ebgpIpv4AndIpv6RoutesArriveWithTheRightNextHopAndPathAndLeaveOnWithdraw() throws Exception {
+        int heraldPort = Daemons.freePort();
+        int heraldPort6 = Daemons.freePort();
+        int frrPort = Daemons.freePort();
+        FrrDaemon frr = frr(65000, frrPort, List.of(HostPeer.ipv4(heraldPort, 65001),
+                HostPeer.ipv6(heraldPort6, 65001)));
+        NetNamespace ns = frr.namespace();
+        BgpServer v4 = herald(65001, ns.hostAddress(), heraldPort);
+        v4.start();
+        v4.addPeer(PeerConfig.of(ns.peerAddress(), 65000).withPort(frrPort));
+        BgpServer v6 = herald(65001, ns.hostAddress6(), heraldPort6);
+        v6.start();
+        v6.addPeer(PeerConfig.of(ns.peerAddress6(), 65000).withPort(frrPort));
+
+        v4.advertise(List.of(Route.of("10.96.0.10", RouteType.SERVICE_CLUSTER_IP, "default/web"),
+                Route.of("10.244.1.0/24", RouteType.NODE_IPAM_POD_CIDR, null)));
+        v6.advertise(List.of(Route.of("fd00:10:96::10", RouteType.SERVICE_CLUSTER_IP, "default/web")));
+
+        await().atMost(SESSION).untilAsserted(() -> assertThat(frr.routes()).as(frr::diagnostics)
+                .containsOnlyKeys("10.96.0.10/32", "10.244.1.0/24", "fd00:10:96::10/128"));
+        Map<String, FrrDaemon.FrrRoute> routes = frr.routes();
+        for (String prefix : List.of("10.96.0.10/32", "10.244.1.0/24")) {
+            assertThat(routes.get(prefix).nextHop()).as(prefix).isEqualTo(ns.hostAddress());
+            assertThat(routes.get(prefix).asPath()).as(prefix).containsExactly(65001L);
+            assertThat(routes.get(prefix).valid()).as(prefix).isTrue();
+        }
+        assertThat(routes.get("fd00:10:96::10/128").nextHop()).isEqualTo(ns.hostAddress6());
+        assertThat(routes.get("fd00:10:96::10/128").asPath()).containsExactly(65001L);
+        assertThat(routes.get("fd00:10:96::10/128").valid()).isTrue();
+
+        v4.withdraw(List.of(Route.of("10.96.0.10", RouteType.SERVICE_CLUSTER_IP, "default/web")));
+        v6.withdraw(List.of(Route.of("fd00:10:96::10", RouteType.SERVICE_CLUSTER_IP, "default/web")));
+        await().atMost(SESSION).untilAsserted(() -> assertThat(frr.routes()).as(frr::diagnostics)
+                .containsOnlyKeys("10.244.1.0/24"));
+    }
+
+    @Test
+    void ibgpRoutesCarryAnEmptyPathAndLocalPref() throws Exception {
+        int heraldPort = Daemons.freePort();
+        int frrPort = Daemons.freePort();
+        FrrDaemon frr = frr(65001, frrPort, List.of(HostPeer.ipv4(heraldPort, 65001)));
+        NetNamespace ns = frr.namespace();
+        BgpServer s = herald(65001, ns.hostAddress(), heraldPort);
+        s.start();
+        s.addPeer(PeerConfig.of(ns.peerAddress(), 65001).withPort(frrPort));
+        s.advertise(List.of(Route.of("10.96.0.11", RouteType.SERVICE_CLUSTER_IP, "default/a")));
+
+        await().atMost(SESSION).untilAsserted(() -> assertThat(frr.routes()).as(frr::diagnostics)
+                .containsOnlyKeys("10.96.0.11/32"));
+        FrrDaemon.FrrRoute r = frr.routes().get("10.96.0.11/32");
+        assertThat(r.asPath()).isEmpty();
+        assertThat(r.localPref()).isEqualTo(100L);
+        assertThat(r.nextHop()).isEqualTo(ns.hostAddress());
+        assertThat(r.valid()).isTrue();
+        assertThat(frr.sessionState(ns.hostAddress())).isEqualTo("Established");
+
+        s.withdraw(List.of(Route.of("10.96.0.11", RouteType.SERVICE_CLUSTER_IP, "default/a")));
+        await().atMost(SESSION).untilAsserted(() -> assertThat(frr.routes()).as(frr::diagnostics).isEmpty());
+    }
+}
