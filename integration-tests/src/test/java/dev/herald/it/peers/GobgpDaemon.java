@@ -72,7 +72,16 @@ public final class GobgpDaemon implements AutoCloseable {
             throws IOException, InterruptedException {
         Loopback.check(localAddress);
         Loopback.check(localAddress6);
-        return start(dir, null, localAddress, localAddress6, port, asn, routerId, neighbors);
+        return start(dir, null, localAddress, localAddress6, port, asn, routerId, neighbors, "debug");
+    }
+
+    /** As {@link #start}, logging only warnings: for benchmarks, where logging every UPDATE would skew the time. */
+    public static GobgpDaemon startQuiet(Path dir, String localAddress, String localAddress6, int port, long asn,
+                                         String routerId, List<Neighbor> neighbors)
+            throws IOException, InterruptedException {
+        Loopback.check(localAddress);
+        Loopback.check(localAddress6);
+        return start(dir, null, localAddress, localAddress6, port, asn, routerId, neighbors, "warn");
     }
 
     /**
@@ -88,7 +97,7 @@ public final class GobgpDaemon implements AutoCloseable {
             for (NetNamespace.HostPeer p : peers) {
                 neighbors.add(new Neighbor(ns.hostAddress(p.ipv6()), p.port(), p.asn()));
             }
-            return start(dir, ns, ns.peerAddress(), ns.peerAddress6(), port, asn, routerId, neighbors);
+            return start(dir, ns, ns.peerAddress(), ns.peerAddress6(), port, asn, routerId, neighbors, "debug");
         } catch (IOException | InterruptedException | RuntimeException e) {
             ns.close();
             throw e;
@@ -96,7 +105,7 @@ public final class GobgpDaemon implements AutoCloseable {
     }
 
     private static GobgpDaemon start(Path dir, NetNamespace ns, String localAddress, String localAddress6, int port,
-                                     long asn, String routerId, List<Neighbor> neighbors)
+                                     long asn, String routerId, List<Neighbor> neighbors, String logLevel)
             throws IOException, InterruptedException {
         for (Neighbor n : neighbors) {
             if (ns == null) {
@@ -135,7 +144,7 @@ public final class GobgpDaemon implements AutoCloseable {
         // --pprof-disable: otherwise every instance binds localhost:6060; -p: plain-text log lines; debug logs
         // every UPDATE received, which is what a failed test needs to see
         List<String> cmd = List.of(GOBGPD.toString(), "-f", config.toString(), "--api-hosts", "127.0.0.1:" + apiPort,
-                "--pprof-disable", "-p", "-l", "debug");
+                "--pprof-disable", "-p", "-l", logLevel);
         Process p = new ProcessBuilder(ns == null ? cmd : ns.exec(cmd)).redirectErrorStream(true)
                 .redirectOutput(dir.resolve("gobgpd.log").toFile()).start();
         GobgpDaemon gobgp = new GobgpDaemon(dir, p, apiPort, ns);
@@ -160,6 +169,21 @@ public final class GobgpDaemon implements AutoCloseable {
         return JSON.readTree(r.output()).path("asn").asLong(0);
     }
 
+    /** The daemon's process id, for CPU and memory readings in /proc. */
+    public long pid() {
+        return process.pid();
+    }
+
+    /** The most resident memory the daemon has used (VmHWM), in bytes. */
+    public long peakRssBytes() throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/" + process.pid() + "/status"))) {
+            if (line.startsWith("VmHWM:")) {
+                return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+            }
+        }
+        return -1;
+    }
+
     /** The namespace gobgpd runs in, or null when it runs on loopback. */
     public NetNamespace namespace() {
         return namespace;
@@ -171,6 +195,11 @@ public final class GobgpDaemon implements AutoCloseable {
                 Integer.toString(apiPort)));
         cmd.addAll(List.of(args));
         return namespace == null ? cmd : namespace.exec(cmd);
+    }
+
+    /** Runs a long {@code gobgp} CLI command (an MRT injection) with a limit of 10 minutes. */
+    public String gobgpLong(String... args) throws IOException, InterruptedException {
+        return Commands.run(Duration.ofMinutes(10), cli(args));
     }
 
     /** Runs a {@code gobgp} CLI command against this daemon; returns its output, throws if it fails. */
