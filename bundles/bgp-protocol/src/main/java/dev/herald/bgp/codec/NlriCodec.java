@@ -51,6 +51,15 @@ final class NlriCodec {
         }
     }
 
+    /** Bytes these prefixes take in NLRI form. */
+    static int length(List<Prefix> prefixes) {
+        int n = 0;
+        for (Prefix p : prefixes) {
+            n += p.encodedSize();
+        }
+        return n;
+    }
+
     static void write(ByteBuf out, List<Prefix> prefixes) {
         for (Prefix p : prefixes) {
             write(out, p);

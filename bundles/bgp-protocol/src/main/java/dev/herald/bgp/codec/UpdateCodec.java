@@ -161,7 +161,7 @@ final class UpdateCodec {
     }
 
     static void write(ByteBuf out, UpdateMessage m, CodecContext ctx) {
-        out.writeShort(AttributeCodec.nlriLength(m.withdrawn()));
+        out.writeShort(NlriCodec.length(m.withdrawn()));
         NlriCodec.write(out, m.withdrawn());
         int lengthIndex = out.writerIndex();
         out.writeShort(0);
@@ -175,8 +175,8 @@ final class UpdateCodec {
     /** Bytes of an UPDATE with these parts, header included: what the packer sizes messages with. */
     static int encodedLength(List<Prefix> withdrawn, List<PathAttribute> attributes, List<Prefix> nlri,
                              CodecContext ctx) {
-        int n = dev.herald.bgp.message.BgpMessage.HEADER_LENGTH + 4 + AttributeCodec.nlriLength(withdrawn)
-                + AttributeCodec.nlriLength(nlri);
+        int n = dev.herald.bgp.message.BgpMessage.HEADER_LENGTH + 4 + NlriCodec.length(withdrawn)
+                + NlriCodec.length(nlri);
         for (PathAttribute a : attributes) {
             n += AttributeCodec.encodedLength(a, ctx);
         }
