@@ -1,0 +1,380 @@
+package dev.herald.controller;
+
+import dev.herald.api.Advertisements;
+import dev.herald.api.BgpPeerSpec;
+import dev.herald.api.BgpPolicy;
+import dev.herald.api.GlobalConfig;
+import dev.herald.api.NodeInfo;
+import dev.herald.api.PeerConfig;
+import dev.herald.api.PeerKey;
+import dev.herald.api.Route;
+import dev.herald.api.spi.BgpServer;
+import dev.herald.api.spi.BgpServerFactory;
+import dev.herald.api.spi.ClusterState;
+import dev.herald.api.spi.ClusterWriter;
+import dev.herald.api.spi.RouteSource;
+import dev.herald.api.spi.StopMode;
+import inet.ipaddr.IPAddress;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The BGPPolicy reconciler: one pass computes what this node should run (effective policy, BGP server config,
+ * peers, routes) from {@link ClusterState} and the {@link RouteSource}s, and applies only the difference to the
+ * {@link BgpServer}. Plain Java: the OSGi component and the loop that calls {@link #reconcile()} are elsewhere.
+ *
+ * <p>Level-triggered: the result of a pass never depends on which events led to it. Progress is kept: a peer added
+ * or a batch advertised before a failure stays recorded, and the next pass continues from there. Route work is
+ * incremental: when only some route owners changed (a Service, an Egress), a pass asks the sources for those owners
+ * alone and touches only their prefixes; anything else (policy, node, peers, a source coming or going) recomputes
+ * everything.
+ *
+ * <p>Not thread-safe: one loop thread calls {@link #reconcile()}; {@link #routesChanged} and {@link #invalidate}
+ * may be called from any thread.
+ */
+public final class BgpPolicyReconciler {
+    private static final Logger LOG = LoggerFactory.getLogger(BgpPolicyReconciler.class);
+
+    /** Node-local settings from {@code etc/herald.cfg}. */
+    public record Settings(Optional<IPAddress> listenAddress) {
+        public static final Settings DEFAULT = new Settings(Optional.empty());
+    }
+
+    /** What the node runs now, for the status API. */
+    public record Status(Optional<String> policy, Optional<GlobalConfig> config, List<PeerConfig> peers,
+                         List<Route> routes) {
+        public static final Status NONE = new Status(Optional.empty(), Optional.empty(), List.of(), List.of());
+    }
+
+    private final ClusterState cluster;
+    private final ClusterWriter writer;
+    private final Supplier<Optional<BgpServerFactory>> backend;
+    private final Supplier<Collection<RouteSource>> sources;
+    private volatile Settings settings;
+
+    // applied state: what the running server has been told
+    private BgpServer server;
+    private String effective;
+    private final Map<PeerKey, PeerConfig> peers = new LinkedHashMap<>();
+    /** Every route some owner wants, by prefix (desired state; a prefix is wanted while its set is not empty). */
+    private final Map<IPAddress, Set<Route>> wanted = new HashMap<>();
+    /** What the server was told to advertise and has not been told to withdraw (applied state). */
+    private final Map<IPAddress, Route> advertised = new HashMap<>();
+    /** The routes each owner wants (key: route type and owner), for incremental passes. */
+    private final Map<String, Set<Route>> byOwner = new HashMap<>();
+    private Set<RouteSource> sourcesSeen = Set.of();
+    private Advertisements advertisementsSeen;
+    private NodeInfo nodeSeen;
+
+    // what changed since the last pass
+    private final Object dirtyLock = new Object();
+    private boolean full = true;
+    private final Map<RouteSource, Set<String>> dirtyOwners = new HashMap<>();
+    private volatile Status status = Status.NONE;
+
+    public BgpPolicyReconciler(ClusterState cluster, ClusterWriter writer,
+                               Supplier<Optional<BgpServerFactory>> backend,
+                               Supplier<Collection<RouteSource>> sources, Settings settings) {
+        this.cluster = Objects.requireNonNull(cluster);
+        this.writer = Objects.requireNonNull(writer);
+        this.backend = Objects.requireNonNull(backend);
+        this.sources = Objects.requireNonNull(sources);
+        this.settings = Objects.requireNonNull(settings);
+    }
+
+    /** A source says the routes of these owners may have changed; empty means anything may have. */
+    public void routesChanged(RouteSource source, Set<String> owners) {
+        synchronized (dirtyLock) {
+            if (owners.isEmpty()) {
+                full = true;
+            } else {
+                dirtyOwners.computeIfAbsent(source, s -> new HashSet<>()).addAll(owners);
+            }
+        }
+    }
+
+    /** Something other than route owners changed (policy, node, Secret, sources, backend): recompute all. */
+    public void invalidate() {
+        synchronized (dirtyLock) {
+            full = true;
+        }
+    }
+
+    public void settings(Settings s) {
+        settings = Objects.requireNonNull(s);
+        invalidate();
+    }
+
+    public Status status() {
+        return status;
+    }
+
+    /**
+     * One pass. Returns normally when the node runs what it should; throws when something failed, after keeping
+     * whatever progress was made, so the caller retries with back-off.
+     */
+    public void reconcile() {
+        boolean fullPass;
+        Map<RouteSource, Set<String>> owners;
+        synchronized (dirtyLock) {
+            fullPass = full;
+            owners = new HashMap<>(dirtyOwners);
+            full = false;
+            dirtyOwners.clear();
+        }
+        try {
+            pass(fullPass, owners);
+        } catch (RuntimeException e) {
+            synchronized (dirtyLock) {
+                full = true; // the next pass must not trust what this one left half done
+            }
+            throw e;
+        } finally {
+            publishStatus();
+        }
+    }
+
+    private void pass(boolean fullPass, Map<RouteSource, Set<String>> owners) {
+        if (!cluster.synced()) {
+            LOG.debug("Informers not synced yet: nothing is changed on ignorance");
+            synchronized (dirtyLock) {
+                full = true;
+            }
+            return;
+        }
+        Optional<NodeInfo> node = cluster.localNode();
+        Optional<BgpPolicy> policy = node.flatMap(n -> PolicyElection.effective(cluster.bgpPolicies(), n));
+        if (node.isEmpty() || policy.isEmpty()) {
+            if (server != null) {
+                LOG.info("No BGPPolicy applies to this node any more{}: stopping the BGP server",
+                        node.isEmpty() ? " (the Node is gone)" : "");
+                stopServer();
+            }
+            if (effective != null) {
+                effective = null;
+            }
+            return;
+        }
+        NodeInfo n = node.get();
+        BgpPolicy p = policy.get();
+        if (!p.name().equals(effective)) {
+            LOG.info("BGPPolicy {} is effective on Node {}", p.name(), n.name());
+            writer.event(p.name(), n.name(), false, "PolicyEffective",
+                    "BGPPolicy " + p.name() + " is effective on Node " + n.name());
+            effective = p.name();
+        }
+
+        RouterIds.Choice id;
+        try {
+            id = RouterIds.choose(n);
+        } catch (IllegalArgumentException e) {
+            writer.event(p.name(), n.name(), true, "InvalidRouterID", e.getMessage());
+            throw e; // the running server, if any, is left as it is
+        }
+        if (!id.fromAnnotation()) {
+            writer.annotateRouterId(n.name(), id.routerId().toString());
+        }
+        GlobalConfig desired = new GlobalConfig(p.spec().localAsn(), id.routerId(), p.spec().listenPort(),
+                settings.listenAddress(), p.spec().confederation(), true);
+
+        boolean restarted = false;
+        if (server == null || !server.config().equals(desired)) {
+            BgpServerFactory factory = backend.get().orElseThrow(() ->
+                    new IllegalStateException("no BGP backend is available (see 'backend' in etc/herald.cfg)"));
+            if (server != null) {
+                LOG.info("BGP server parameters changed ({} -> {}): restarting it", server.config(), desired);
+                stopServer();
+            }
+            BgpServer s = factory.create(desired);
+            s.start(); // a failure leaves no server: the next pass starts again
+            server = s;
+            restarted = true;
+            writer.event(p.name(), n.name(), false, "BgpServerStarted", "BGP server started: AS "
+                    + desired.localAsn() + ", router ID " + desired.routerId() + ", port " + desired.listenPort());
+        }
+
+        applyPeers(p, n);
+
+        Set<RouteSource> current = Set.copyOf(sources.get());
+        Advertisements ads = p.spec().advertisements();
+        boolean mustRecompute = fullPass || restarted || !current.equals(sourcesSeen) || !ads.equals(advertisementsSeen)
+                || !n.equals(nodeSeen);
+        if (mustRecompute) {
+            applyAllRoutes(n, ads, current);
+        } else {
+            for (Map.Entry<RouteSource, Set<String>> e : owners.entrySet()) {
+                if (current.contains(e.getKey())) {
+                    applyOwners(n, ads, e.getKey(), e.getValue());
+                }
+            }
+        }
+        sourcesSeen = current;
+        advertisementsSeen = ads;
+        nodeSeen = n;
+    }
+
+    private void stopServer() {
+        server.stop(StopMode.CEASE); // a failure keeps the state: the next pass tries again
+        server = null;
+        peers.clear();
+        wanted.clear();
+        advertised.clear();
+        byOwner.clear();
+        sourcesSeen = Set.of();
+    }
+
+    /** Removals first, then updates, then additions, so an ASN change at one address works with every backend. */
+    private void applyPeers(BgpPolicy p, NodeInfo n) {
+        Map<String, String> passwords = cluster.bgpPasswords();
+        Map<PeerKey, PeerConfig> desired = new LinkedHashMap<>();
+        for (BgpPeerSpec spec : p.spec().bgpPeers()) {
+            if (!n.hasFamilyOf(spec.address())) {
+                continue; // a family the node does not run
+            }
+            desired.put(spec.key(), spec.toPeerConfig(Optional.ofNullable(passwords.get(spec.key().toString()))));
+        }
+        for (PeerKey k : List.copyOf(peers.keySet())) {
+            if (!desired.containsKey(k)) {
+                server.removePeer(k);
+                peers.remove(k);
+            }
+        }
+        for (PeerConfig c : desired.values()) {
+            PeerConfig old = peers.get(c.key());
+            if (old != null && !old.equals(c)) {
+                peerCall(p, n, c, () -> server.updatePeer(c));
+                peers.put(c.key(), c);
+            }
+        }
+        for (PeerConfig c : desired.values()) {
+            if (!peers.containsKey(c.key())) {
+                peerCall(p, n, c, () -> server.addPeer(c));
+                peers.put(c.key(), c);
+            }
+        }
+    }
+
+    private void peerCall(BgpPolicy p, NodeInfo n, PeerConfig c, Runnable call) {
+        try {
+            call.run();
+        } catch (RuntimeException e) {
+            writer.event(p.name(), n.name(), true, "BgpPeerError", "peer " + c.key() + ": " + e.getMessage());
+            throw e;
+        }
+    }
+
+    private void applyAllRoutes(NodeInfo n, Advertisements ads, Set<RouteSource> current) {
+        Map<IPAddress, Set<Route>> next = new HashMap<>();
+        Map<String, Set<Route>> nextByOwner = new HashMap<>();
+        for (RouteSource s : current) {
+            for (Route r : s.routes(n, ads)) {
+                if (n.hasFamilyOf(r.prefix())) {
+                    next.computeIfAbsent(r.prefix(), k -> new HashSet<>()).add(r);
+                    nextByOwner.computeIfAbsent(ownerKey(r), k -> new HashSet<>()).add(r);
+                }
+            }
+        }
+        wanted.clear();
+        wanted.putAll(next);
+        byOwner.clear();
+        byOwner.putAll(nextByOwner);
+        List<Route> withdraw = new ArrayList<>();
+        for (Map.Entry<IPAddress, Route> e : advertised.entrySet()) {
+            if (!wanted.containsKey(e.getKey())) {
+                withdraw.add(e.getValue());
+            }
+        }
+        List<Route> advertise = new ArrayList<>();
+        for (Map.Entry<IPAddress, Set<Route>> e : wanted.entrySet()) {
+            if (!advertised.containsKey(e.getKey())) {
+                advertise.add(representative(e.getValue()));
+            }
+        }
+        send(withdraw, advertise);
+    }
+
+    /** Only these owners of one source: cost grows with the change, not with the table. */
+    private void applyOwners(NodeInfo n, Advertisements ads, RouteSource source, Set<String> owners) {
+        Set<IPAddress> touched = new HashSet<>();
+        for (String owner : owners) {
+            for (var type : source.types()) {
+                Set<Route> old = byOwner.remove(type.name() + "|" + owner);
+                if (old == null) {
+                    continue;
+                }
+                for (Route r : old) {
+                    touched.add(r.prefix());
+                    Set<Route> w = wanted.get(r.prefix());
+                    if (w != null && w.remove(r) && w.isEmpty()) {
+                        wanted.remove(r.prefix());
+                    }
+                }
+            }
+        }
+        for (Route r : source.routes(n, ads, owners)) {
+            if (n.hasFamilyOf(r.prefix())) {
+                touched.add(r.prefix());
+                wanted.computeIfAbsent(r.prefix(), k -> new HashSet<>()).add(r);
+                byOwner.computeIfAbsent(ownerKey(r), k -> new HashSet<>()).add(r);
+            }
+        }
+        List<Route> withdraw = new ArrayList<>();
+        List<Route> advertise = new ArrayList<>();
+        for (IPAddress prefix : touched) {
+            Set<Route> now = wanted.get(prefix);
+            Route sent = advertised.get(prefix);
+            if (now == null && sent != null) {
+                withdraw.add(sent);
+            } else if (now != null && sent == null) {
+                advertise.add(representative(now));
+            }
+        }
+        send(withdraw, advertise);
+    }
+
+    /** Withdrawals first, then announcements; the applied state follows only what succeeded. */
+    private void send(List<Route> withdraw, List<Route> advertise) {
+        if (!withdraw.isEmpty()) {
+            server.withdraw(withdraw);
+            withdraw.forEach(r -> advertised.remove(r.prefix()));
+        }
+        if (!advertise.isEmpty()) {
+            server.advertise(advertise);
+            advertise.forEach(r -> advertised.put(r.prefix(), r));
+        }
+    }
+
+    private static String ownerKey(Route r) {
+        return r.type().name() + "|" + r.owner().orElse("");
+    }
+
+    /** One route for a prefix several owners want: the first in Antrea's order, so status output is stable. */
+    private static Route representative(Set<Route> routes) {
+        return routes.stream().min(Route.ORDER).orElseThrow();
+    }
+
+    private void publishStatus() {
+        if (server == null) {
+            status = effective == null ? Status.NONE
+                    : new Status(Optional.of(effective), Optional.empty(), List.of(), List.of());
+            return;
+        }
+        // what is advertised, with every owner that wants each prefix
+        List<Route> routes = new ArrayList<>();
+        advertised.forEach((prefix, sent) -> routes.addAll(wanted.getOrDefault(prefix, Set.of(sent))));
+        routes.sort(Route.ORDER);
+        status = new Status(Optional.ofNullable(effective), Optional.of(server.config()), List.copyOf(peers.values()),
+                List.copyOf(routes));
+    }
+}

@@ -1,0 +1,109 @@
+package dev.herald.controller;
+
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs a reconcile pass on one thread whenever something changed: bursts of {@link #trigger()} collapse into one
+ * pass, a failed pass is retried with exponential back-off (5 s doubling to 300 s by default), and a change that
+ * arrives while a retry waits runs at once instead of after the back-off (SPEC §6).
+ */
+public final class ReconcileLoop implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ReconcileLoop.class);
+
+    private final Runnable pass;
+    private final Duration initialBackoff;
+    private final Duration maxBackoff;
+    private final ScheduledExecutorService executor;
+    private boolean dirty;
+    private boolean scheduled;
+    private int failures;
+    private ScheduledFuture<?> retry;
+    private volatile long passes;
+    private volatile long errors;
+
+    public ReconcileLoop(String name, Runnable pass, Duration initialBackoff, Duration maxBackoff) {
+        this.pass = pass;
+        this.initialBackoff = initialBackoff;
+        this.maxBackoff = maxBackoff;
+        this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** Something changed: run a pass as soon as the current one (if any) is done. */
+    public synchronized void trigger() {
+        dirty = true;
+        if (retry != null) {
+            retry.cancel(false); // a change does not wait for the back-off
+            retry = null;
+        }
+        if (!scheduled) {
+            scheduled = true;
+            executor.execute(this::run);
+        }
+    }
+
+    /** Passes run so far, and how many failed. */
+    public long passes() {
+        return passes;
+    }
+
+    public long errors() {
+        return errors;
+    }
+
+    private void run() {
+        synchronized (this) {
+            scheduled = false;
+            dirty = false;
+        }
+        passes++;
+        try {
+            pass.run();
+            synchronized (this) {
+                failures = 0;
+            }
+        } catch (RuntimeException e) {
+            errors++;
+            synchronized (this) {
+                failures++;
+                Duration wait = backoff(failures);
+                LOG.warn("Reconcile failed (attempt {}), retrying in {} s unless something changes first: {}",
+                        failures, wait.toSeconds(), e.getMessage(), LOG.isDebugEnabled() ? e : null);
+                if (!dirty && !executor.isShutdown()) {
+                    retry = executor.schedule(this::retry, wait.toMillis(), TimeUnit.MILLISECONDS);
+                }
+            }
+        }
+    }
+
+    private void retry() {
+        synchronized (this) {
+            retry = null;
+            if (scheduled) {
+                return;
+            }
+        }
+        run();
+    }
+
+    /** The wait after {@code failures} failed passes in a row. */
+    Duration backoff(int failures) {
+        long ms = initialBackoff.toMillis() << Math.min(failures - 1, 20);
+        return Duration.ofMillis(Math.min(ms, maxBackoff.toMillis()));
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        executor.shutdownNow();
+        executor.awaitTermination(5, TimeUnit.SECONDS);
+    }
+}

@@ -1,0 +1,361 @@
+package dev.herald.controller;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.herald.api.Addresses;
+import dev.herald.api.Advertisements;
+import dev.herald.api.BgpPeerSpec;
+import dev.herald.api.BgpPolicy;
+import dev.herald.api.BgpPolicySpec;
+import dev.herald.api.Confederation;
+import dev.herald.api.LabelSelector;
+import dev.herald.api.NodeInfo;
+import dev.herald.api.RouteType;
+import dev.herald.api.ServiceIPType;
+import dev.herald.api.spi.RouteSource;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The reconciler over plain objects: one test or more per rule of the BGPPolicy spec. */
+class BgpPolicyReconcilerTest {
+    private final Fakes.Cluster cluster = new Fakes.Cluster();
+    private final Fakes.Backend backend = new Fakes.Backend();
+    private final Fakes.Writer writer = new Fakes.Writer();
+    private final Fakes.Source services = new Fakes.Source(RouteType.SERVICE_CLUSTER_IP);
+    private final List<RouteSource> sources = new ArrayList<>(List.of(services));
+    private BgpPolicyReconciler reconciler;
+
+    @BeforeEach
+    void setUp() {
+        cluster.node = Fakes.node("node1", Map.of("bgp", "on"), Map.of(), "192.168.0.11");
+        reconciler = new BgpPolicyReconciler(cluster, writer, () -> Optional.of(backend), () -> List.copyOf(sources),
+                BgpPolicyReconciler.Settings.DEFAULT);
+    }
+
+    static BgpPolicy policy(String name, long createdSecond, long asn, int port, BgpPeerSpec... peers) {
+        return policy(name, createdSecond, asn, port, Optional.empty(), LabelSelector.ALL, peers);
+    }
+
+    static BgpPolicy policy(String name, long createdSecond, long asn, int port, Optional<Confederation> confed,
+                            LabelSelector selector, BgpPeerSpec... peers) {
+        return new BgpPolicy(name, Instant.ofEpochSecond(createdSecond), 1, new BgpPolicySpec(selector, asn, port,
+                confed, new Advertisements(Set.of(ServiceIPType.CLUSTER_IP), false, false), List.of(peers)));
+    }
+
+    static BgpPeerSpec peer(String address, long asn) {
+        return new BgpPeerSpec(Addresses.address(address, "peer"), asn, 179, 1, 120);
+    }
+
+    private List<String> pass() {
+        int before = backend.log.size();
+        reconciler.reconcile();
+        return List.copyOf(backend.log.subList(before, backend.log.size()));
+    }
+
+    // ---- election (SPEC §2) ----
+
+    @Test
+    void theOldestMatchingPolicyIsEffectiveAndTheNextTakesOverWhenItGoes() {
+        cluster.policies.add(policy("young", 200, 65002, 179));
+        cluster.policies.add(policy("old", 100, 65001, 179));
+        assertThat(pass()).containsExactly("start AS 65001 id 192.168.0.11 port 179");
+        assertThat(reconciler.status().policy()).contains("old");
+        assertThat(writer.events).contains("Normal PolicyEffective: BGPPolicy old is effective on Node node1");
+
+        cluster.policies.removeIf(p -> p.name().equals("old"));
+        reconciler.invalidate();
+        assertThat(pass()).containsExactly("stop AS 65001", "start AS 65002 id 192.168.0.11 port 179");
+        assertThat(reconciler.status().policy()).contains("young");
+    }
+
+    @Test
+    void equalTimestampsAreBrokenByName() {
+        cluster.policies.add(policy("b", 100, 65002, 179));
+        cluster.policies.add(policy("a", 100, 65001, 179));
+        pass();
+        assertThat(reconciler.status().policy()).contains("a");
+    }
+
+    @Test
+    void aSelectorChangeOrANodeRelabelMovesTheNodeToAnotherPolicyOrToNone() {
+        var onlyBgp = new LabelSelector(Map.of("bgp", "on"), List.of());
+        cluster.policies.add(policy("selective", 100, 65001, 179, Optional.empty(), onlyBgp));
+        cluster.policies.add(policy("fallback", 200, 65002, 179, Optional.empty(),
+                new LabelSelector(Map.of("zone", "a"), List.of())));
+        pass();
+        assertThat(reconciler.status().policy()).contains("selective");
+
+        cluster.node = Fakes.node("node1", Map.of("zone", "a"), Map.of(), "192.168.0.11");
+        reconciler.invalidate();
+        assertThat(pass()).containsExactly("stop AS 65001", "start AS 65002 id 192.168.0.11 port 179");
+
+        cluster.node = Fakes.node("node1", Map.of(), Map.of(), "192.168.0.11");
+        reconciler.invalidate();
+        assertThat(pass()).containsExactly("stop AS 65002");
+        assertThat(reconciler.status()).isEqualTo(BgpPolicyReconciler.Status.NONE);
+    }
+
+    @Test
+    void aMissingNodeMeansNoPolicy() {
+        cluster.policies.add(policy("p", 100, 65001, 179));
+        pass();
+        cluster.node = null;
+        reconciler.invalidate();
+        assertThat(pass()).containsExactly("stop AS 65001");
+    }
+
+    @Test
+    void nothingIsDoneBeforeTheInformersHaveSynced() {
+        cluster.policies.add(policy("p", 100, 65001, 179));
+        cluster.synced = false;
+        assertThat(pass()).isEmpty();
+        cluster.synced = true;
+        assertThat(pass()).containsExactly("start AS 65001 id 192.168.0.11 port 179");
+    }
+
+    // ---- router ID (SPEC §3) ----
+
+    @Test
+    void routerIdComesFromTheAnnotationElseTheNodeIpv4AndIsWrittenBack() {
+        cluster.policies.add(policy("p", 100, 65001, 179));
+        pass();
+        assertThat(writer.annotations).containsExactly("node1=192.168.0.11");
+
+        cluster.node = Fakes.node("node1", Map.of(), Map.of(NodeInfo.ROUTER_ID_ANNOTATION, "10.9.9.9"), "192.168.0.11");
+        reconciler.invalidate();
+        assertThat(pass()).containsExactly("stop AS 65001", "start AS 65001 id 10.9.9.9 port 179");
+        assertThat(writer.annotations).hasSize(1);
+    }
+
+    @Test
+    void anInvalidRouterIdAnnotationFailsThePassAndLeavesTheServerAlone() {
+        cluster.policies.add(policy("p", 100, 65001, 179));
+        pass();
+        cluster.node = Fakes.node("node1", Map.of(), Map.of(NodeInfo.ROUTER_ID_ANNOTATION, "fd00::1"), "192.168.0.11");
+        reconciler.invalidate();
+        assertThatThrownBy(reconciler::reconcile).hasMessageContaining("invalid node.antrea.io/bgp-router-id");
+        assertThat(backend.current().stopped).isFalse();
+        assertThat(writer.events).anyMatch(e -> e.startsWith("Warning InvalidRouterID"));
+    }
+
+    @Test
+    void anIpv6OnlyNodeGetsTheFnvHashOfItsName() {
+        assertThat(RouterIds.hashed("local").toString()).isEqualTo("156.67.103.8");
+        assertThat(RouterIds.hashed("node1").toString()).isEqualTo("15.78.40.116");
+        cluster.node = Fakes.node("node1", Map.of(), Map.of(), "fd00::11");
+        cluster.policies.add(policy("p", 100, 65001, 179));
+        assertThat(pass()).containsExactly("start AS 65001 id 15.78.40.116 port 179");
+    }
+
+    // ---- restarts (SPEC §3) ----
+
+    @Test
+    void asnPortRouterIdAndConfederationRestartTheServer() {
+        cluster.policies.add(policy("p", 100, 65001, 179));
+        pass();
+        cluster.policies.set(0, policy("p", 100, 65001, 1179));
+        reconciler.invalidate();
+        assertThat(pass()).containsExactly("stop AS 65001", "start AS 65001 id 192.168.0.11 port 1179");
+        cluster.policies.set(0, policy("p", 100, 65009, 1179));
+        reconciler.invalidate();
+        assertThat(pass()).containsExactly("stop AS 65001", "start AS 65009 id 192.168.0.11 port 1179");
+        cluster.policies.set(0, policy("p", 100, 65009, 1179, Optional.of(new Confederation(100, Set.of(1L, 2L))),
+                LabelSelector.ALL));
+        reconciler.invalidate();
+        assertThat(pass()).hasSize(2);
+        // the same member set in another order: nothing restarts
+        cluster.policies.set(0, policy("p", 100, 65009, 1179, Optional.of(new Confederation(100,
+                new java.util.LinkedHashSet<>(List.of(2L, 1L, 2L)))), LabelSelector.ALL));
+        reconciler.invalidate();
+        assertThat(pass()).isEmpty();
+        cluster.policies.set(0, policy("p", 100, 65009, 1179, Optional.of(new Confederation(200, Set.of(1L, 2L))),
+                LabelSelector.ALL));
+        reconciler.invalidate();
+        assertThat(pass()).hasSize(2).first().isEqualTo("stop AS 65009");
+    }
+
+    @Test
+    void anotherPolicyWithTheSameParametersOnlyDiffsPeers() {
+        cluster.policies.add(policy("first", 100, 65001, 179, peer("10.0.0.1", 65000)));
+        pass();
+        cluster.policies.clear();
+        cluster.policies.add(policy("second", 200, 65001, 179, peer("10.0.0.1", 65000), peer("10.0.0.2", 65000)));
+        reconciler.invalidate();
+        assertThat(pass()).containsExactly(
+                "addPeer PeerConfig[10.0.0.2-65000 port=179 ttl=1 grTime=120s]");
+        assertThat(reconciler.status().policy()).contains("second");
+    }
+
+    // ---- peers (SPEC §4) ----
+
+    @Test
+    void peersAreAddedUpdatedAndRemovedRemovalsFirst() {
+        cluster.policies.add(policy("p", 100, 65001, 179, peer("10.0.0.1", 65000), peer("10.0.0.2", 65000)));
+        assertThat(pass()).containsExactly("start AS 65001 id 192.168.0.11 port 179",
+                "addPeer PeerConfig[10.0.0.1-65000 port=179 ttl=1 grTime=120s]",
+                "addPeer PeerConfig[10.0.0.2-65000 port=179 ttl=1 grTime=120s]");
+
+        // port and TTL change on one, ASN change at the same address on the other
+        cluster.policies.set(0, policy("p", 100, 65001, 179,
+                new BgpPeerSpec(Addresses.address("10.0.0.1", "a"), 65000, 1179, 3, 60), peer("10.0.0.2", 65100)));
+        reconciler.invalidate();
+        assertThat(pass()).containsExactly("removePeer 10.0.0.2-65000",
+                "updatePeer PeerConfig[10.0.0.1-65000 port=1179 ttl=3 grTime=60s]",
+                "addPeer PeerConfig[10.0.0.2-65100 port=179 ttl=1 grTime=120s]");
+    }
+
+    @Test
+    void peersOfAFamilyTheNodeDoesNotRunAreIgnored() {
+        cluster.policies.add(policy("p", 100, 65001, 179, peer("10.0.0.1", 65000), peer("fd00::1", 65000)));
+        assertThat(pass()).containsExactly("start AS 65001 id 192.168.0.11 port 179",
+                "addPeer PeerConfig[10.0.0.1-65000 port=179 ttl=1 grTime=120s]");
+    }
+
+    @Test
+    void passwordsFollowTheSecret() {
+        cluster.policies.add(policy("p", 100, 65001, 179, peer("10.0.0.1", 65000), peer("10.0.0.2", 65000)));
+        pass();
+        cluster.passwords.put("10.0.0.2-65000", "s3cret");
+        reconciler.invalidate();
+        assertThat(pass()).containsExactly(
+                "updatePeer PeerConfig[10.0.0.2-65000 port=179 ttl=1 grTime=120s password=<set>]");
+        assertThat(backend.current().peers.get(dev.herald.api.PeerKey.of("10.0.0.2", 65000)).password())
+                .contains("s3cret");
+        cluster.passwords.clear();
+        reconciler.invalidate();
+        assertThat(pass()).containsExactly("updatePeer PeerConfig[10.0.0.2-65000 port=179 ttl=1 grTime=120s]");
+    }
+
+    // ---- routes (SPEC §5) ----
+
+    @Test
+    void routesAreDiffedAndANewServerGetsThemAll() {
+        cluster.policies.add(policy("p", 100, 65001, 179));
+        services.set("ns/a", "10.96.0.1");
+        services.set("ns/b", "10.96.0.2");
+        assertThat(pass()).containsExactly("start AS 65001 id 192.168.0.11 port 179",
+                "advertise [10.96.0.1/32, 10.96.0.2/32]");
+        services.set("ns/a");
+        services.set("ns/c", "10.96.0.3");
+        reconciler.invalidate();
+        assertThat(pass()).containsExactly("withdraw [10.96.0.1/32]", "advertise [10.96.0.3/32]");
+
+        cluster.policies.set(0, policy("p", 100, 65002, 179));
+        reconciler.invalidate();
+        assertThat(pass()).containsExactly("stop AS 65001", "start AS 65002 id 192.168.0.11 port 179",
+                "advertise [10.96.0.2/32, 10.96.0.3/32]");
+    }
+
+    @Test
+    void anOwnerChangeAsksTheSourceForThatOwnerOnly() {
+        cluster.policies.add(policy("p", 100, 65001, 179));
+        for (int i = 0; i < 100; i++) {
+            services.set("ns/s" + i, "10.96.1." + i);
+        }
+        pass();
+        int fullQueries = services.fullQueries;
+        services.set("ns/s7", "10.96.2.7");
+        reconciler.routesChanged(services, Set.of("ns/s7"));
+        assertThat(pass()).containsExactly("withdraw [10.96.1.7/32]", "advertise [10.96.2.7/32]");
+        assertThat(services.fullQueries).isEqualTo(fullQueries);
+        assertThat(services.ownerQueries).containsExactly(List.of("ns/s7"));
+    }
+
+    @Test
+    void aPrefixWantedByTwoOwnersStaysUntilBothAreGone() {
+        cluster.policies.add(policy("p", 100, 65001, 179));
+        services.set("ns/a", "10.96.0.9");
+        services.set("ns/b", "10.96.0.9");
+        assertThat(pass()).containsExactly("start AS 65001 id 192.168.0.11 port 179", "advertise [10.96.0.9/32]");
+        services.set("ns/a");
+        reconciler.routesChanged(services, Set.of("ns/a"));
+        assertThat(pass()).isEmpty();
+        services.set("ns/b");
+        reconciler.routesChanged(services, Set.of("ns/b"));
+        assertThat(pass()).containsExactly("withdraw [10.96.0.9/32]");
+    }
+
+    @Test
+    void routesOfAFamilyTheNodeDoesNotRunAreDropped() {
+        cluster.policies.add(policy("p", 100, 65001, 179));
+        services.set("ns/a", "10.96.0.1", "fd00:96::1");
+        assertThat(pass()).containsExactly("start AS 65001 id 192.168.0.11 port 179", "advertise [10.96.0.1/32]");
+    }
+
+    @Test
+    void removingASourceWithdrawsItsRoutesAndAddingItBackReadvertises() {
+        cluster.policies.add(policy("p", 100, 65001, 179));
+        Fakes.Source egress = new Fakes.Source(RouteType.EGRESS_IP);
+        egress.set("eg1", "172.18.0.5");
+        sources.add(egress);
+        pass();
+        sources.remove(egress);
+        assertThat(pass()).containsExactly("withdraw [172.18.0.5/32]");
+        sources.add(egress);
+        assertThat(pass()).containsExactly("advertise [172.18.0.5/32]");
+    }
+
+    // ---- failures (SPEC §3, §6) ----
+
+    @Test
+    void aFailedStopKeepsTheStateAndIsRetried() {
+        cluster.policies.add(policy("p", 100, 65001, 179));
+        pass();
+        cluster.policies.set(0, policy("p", 100, 65002, 179));
+        reconciler.invalidate();
+        backend.fail("stop");
+        assertThatThrownBy(reconciler::reconcile).hasMessageContaining("injected failure of stop");
+        assertThat(pass()).containsExactly("stop AS 65001", "start AS 65002 id 192.168.0.11 port 179");
+    }
+
+    @Test
+    void aFailedStartLeavesNoServerAndIsRetried() {
+        cluster.policies.add(policy("p", 100, 65001, 179, peer("10.0.0.1", 65000)));
+        backend.fail("start");
+        assertThatThrownBy(reconciler::reconcile).hasMessageContaining("injected failure of start");
+        assertThat(pass()).containsExactly("start AS 65001 id 192.168.0.11 port 179",
+                "addPeer PeerConfig[10.0.0.1-65000 port=179 ttl=1 grTime=120s]");
+    }
+
+    @Test
+    void aFailedPeerAddKeepsThePeersAddedBeforeIt() {
+        cluster.policies.add(policy("p", 100, 65001, 179, peer("10.0.0.1", 65000), peer("10.0.0.2", 65000)));
+        pass();
+        cluster.policies.set(0, policy("p", 100, 65001, 179, peer("10.0.0.1", 65000), peer("10.0.0.2", 65000),
+                peer("10.0.0.3", 65000), peer("10.0.0.4", 65000)));
+        reconciler.invalidate();
+        backend.fail("addPeer");
+        assertThatThrownBy(reconciler::reconcile).hasMessageContaining("10.0.0.3-65000");
+        assertThat(writer.events).anyMatch(e -> e.startsWith("Warning BgpPeerError: peer 10.0.0.3-65000"));
+        // the next pass adds only what is missing
+        assertThat(pass()).containsExactly("addPeer PeerConfig[10.0.0.3-65000 port=179 ttl=1 grTime=120s]",
+                "addPeer PeerConfig[10.0.0.4-65000 port=179 ttl=1 grTime=120s]");
+    }
+
+    @Test
+    void aFailedAdvertiseIsCompletedByTheNextPass() {
+        cluster.policies.add(policy("p", 100, 65001, 179));
+        pass();
+        services.set("ns/a", "10.96.0.1");
+        reconciler.routesChanged(services, Set.of("ns/a"));
+        backend.fail("advertise");
+        assertThatThrownBy(reconciler::reconcile).hasMessageContaining("injected failure of advertise");
+        assertThat(pass()).containsExactly("advertise [10.96.0.1/32]");
+        assertThat(backend.current().routes).containsOnlyKeys("10.96.0.1/32");
+    }
+
+    @Test
+    void withoutABackendThePassFailsWithAClearError() {
+        reconciler = new BgpPolicyReconciler(cluster, writer, Optional::empty, () -> List.copyOf(sources),
+                BgpPolicyReconciler.Settings.DEFAULT);
+        cluster.policies.add(policy("p", 100, 65001, 179));
+        assertThatThrownBy(reconciler::reconcile).hasMessageContaining("no BGP backend is available");
+    }
+}

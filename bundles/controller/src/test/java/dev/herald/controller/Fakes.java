@@ -1,0 +1,276 @@
+package dev.herald.controller;
+
+import dev.herald.api.Addresses;
+import dev.herald.api.BgpPolicy;
+import dev.herald.api.EgressInfo;
+import dev.herald.api.EndpointInfo;
+import dev.herald.api.GlobalConfig;
+import dev.herald.api.NodeInfo;
+import dev.herald.api.PeerConfig;
+import dev.herald.api.PeerKey;
+import dev.herald.api.PeerStatus;
+import dev.herald.api.Route;
+import dev.herald.api.RouteType;
+import dev.herald.api.ServiceInfo;
+import dev.herald.api.spi.BgpException;
+import dev.herald.api.spi.BgpServer;
+import dev.herald.api.spi.BgpServerFactory;
+import dev.herald.api.spi.ClusterState;
+import dev.herald.api.spi.ClusterWriter;
+import dev.herald.api.spi.Registration;
+import dev.herald.api.spi.RouteSource;
+import dev.herald.api.spi.StopMode;
+import dev.herald.api.Advertisements;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/** Plain-object stand-ins for the SPIs, recording every call the reconciler makes. */
+final class Fakes {
+    private Fakes() {
+    }
+
+    static NodeInfo node(String name, Map<String, String> labels, Map<String, String> annotations, String... ips) {
+        return new NodeInfo(name, labels, annotations,
+                java.util.Arrays.stream(ips).map(ip -> Addresses.address(ip, "ip")).toList(), List.of());
+    }
+
+    /** A cluster whose state the test sets directly. */
+    static final class Cluster implements ClusterState {
+        NodeInfo node;
+        List<BgpPolicy> policies = new ArrayList<>();
+        Map<String, String> passwords = new HashMap<>();
+        boolean synced = true;
+
+        @Override
+        public Optional<NodeInfo> localNode() {
+            return Optional.ofNullable(node);
+        }
+
+        @Override
+        public List<BgpPolicy> bgpPolicies() {
+            return List.copyOf(policies);
+        }
+
+        @Override
+        public Map<String, String> invalidPolicies() {
+            return Map.of();
+        }
+
+        @Override
+        public Map<String, String> bgpPasswords() {
+            return Map.copyOf(passwords);
+        }
+
+        @Override
+        public Collection<ServiceInfo> services() {
+            return List.of();
+        }
+
+        @Override
+        public Optional<ServiceInfo> service(String key) {
+            return Optional.empty();
+        }
+
+        @Override
+        public List<EndpointInfo> endpoints(String serviceKey) {
+            return List.of();
+        }
+
+        @Override
+        public Collection<EgressInfo> egresses() {
+            return List.of();
+        }
+
+        @Override
+        public boolean synced() {
+            return synced;
+        }
+
+        @Override
+        public Registration addListener(Listener listener) {
+            return () -> { };
+        }
+    }
+
+    /** A route source with routes set by owner; counts how it is asked. */
+    static final class Source implements RouteSource {
+        final Set<RouteType> types;
+        final Map<String, Set<Route>> byOwner = new HashMap<>();
+        int fullQueries;
+        final List<Collection<String>> ownerQueries = new ArrayList<>();
+
+        Source(RouteType... types) {
+            this.types = Set.of(types);
+        }
+
+        void set(String owner, String... prefixes) {
+            RouteType t = types.iterator().next();
+            Set<Route> rs = new HashSet<>();
+            for (String p : prefixes) {
+                rs.add(Route.of(p, t, owner));
+            }
+            if (rs.isEmpty()) {
+                byOwner.remove(owner);
+            } else {
+                byOwner.put(owner, rs);
+            }
+        }
+
+        @Override
+        public Set<RouteType> types() {
+            return types;
+        }
+
+        @Override
+        public Set<Route> routes(NodeInfo node, Advertisements advertisements) {
+            fullQueries++;
+            return byOwner.values().stream().flatMap(Set::stream).collect(Collectors.toSet());
+        }
+
+        @Override
+        public Set<Route> routes(NodeInfo node, Advertisements advertisements, Collection<String> owners) {
+            ownerQueries.add(List.copyOf(owners));
+            Set<Route> out = new HashSet<>();
+            owners.forEach(o -> out.addAll(byOwner.getOrDefault(o, Set.of())));
+            return out;
+        }
+
+        @Override
+        public Registration addListener(Listener listener) {
+            return () -> { };
+        }
+    }
+
+    /** Everything servers were asked, in order, as readable lines; failures to inject by call name. */
+    static final class Backend implements BgpServerFactory {
+        final List<String> log = new ArrayList<>();
+        final Set<String> failNext = new HashSet<>();
+        final List<Server> servers = new ArrayList<>();
+
+        @Override
+        public String backend() {
+            return "recording";
+        }
+
+        @Override
+        public BgpServer create(GlobalConfig config) {
+            Server s = new Server(config);
+            servers.add(s);
+            return s;
+        }
+
+        Server current() {
+            return servers.get(servers.size() - 1);
+        }
+
+        void fail(String call) {
+            failNext.add(call);
+        }
+
+        private void maybeFail(String call, String detail) {
+            if (failNext.remove(call)) {
+                log.add("FAILED " + call + " " + detail);
+                throw new BgpException("injected failure of " + call + " " + detail);
+            }
+        }
+
+        final class Server implements BgpServer {
+            final GlobalConfig config;
+            final Map<PeerKey, PeerConfig> peers = new HashMap<>();
+            final Map<String, Route> routes = new HashMap<>();
+            boolean started;
+            boolean stopped;
+
+            Server(GlobalConfig config) {
+                this.config = config;
+            }
+
+            @Override
+            public GlobalConfig config() {
+                return config;
+            }
+
+            @Override
+            public void start() {
+                maybeFail("start", "AS " + config.localAsn());
+                started = true;
+                log.add("start AS " + config.localAsn() + " id " + config.routerId() + " port " + config.listenPort());
+            }
+
+            @Override
+            public void stop(StopMode mode) {
+                maybeFail("stop", "AS " + config.localAsn());
+                stopped = true;
+                log.add("stop AS " + config.localAsn());
+            }
+
+            @Override
+            public void addPeer(PeerConfig peer) {
+                maybeFail("addPeer", peer.key().toString());
+                peers.put(peer.key(), peer);
+                log.add("addPeer " + peer);
+            }
+
+            @Override
+            public void updatePeer(PeerConfig peer) {
+                maybeFail("updatePeer", peer.key().toString());
+                peers.put(peer.key(), peer);
+                log.add("updatePeer " + peer);
+            }
+
+            @Override
+            public void removePeer(PeerKey peer) {
+                maybeFail("removePeer", peer.toString());
+                peers.remove(peer);
+                log.add("removePeer " + peer);
+            }
+
+            @Override
+            public List<PeerStatus> peers() {
+                return List.of();
+            }
+
+            @Override
+            public void advertise(Collection<Route> rs) {
+                maybeFail("advertise", rs.size() + " routes");
+                rs.forEach(r -> routes.put(r.prefix().toCanonicalString(), r));
+                log.add("advertise " + rs.stream().map(r -> r.prefix().toCanonicalString()).sorted().toList());
+            }
+
+            @Override
+            public void withdraw(Collection<Route> rs) {
+                maybeFail("withdraw", rs.size() + " routes");
+                rs.forEach(r -> routes.remove(r.prefix().toCanonicalString()));
+                log.add("withdraw " + rs.stream().map(r -> r.prefix().toCanonicalString()).sorted().toList());
+            }
+
+            @Override
+            public Set<Route> routes() {
+                return Set.copyOf(routes.values());
+            }
+        }
+    }
+
+    /** Records annotations and events. */
+    static final class Writer implements ClusterWriter {
+        final List<String> annotations = new ArrayList<>();
+        final List<String> events = new ArrayList<>();
+
+        @Override
+        public void annotateRouterId(String node, String routerId) {
+            annotations.add(node + "=" + routerId);
+        }
+
+        @Override
+        public void event(String policy, String node, boolean warning, String reason, String message) {
+            events.add((warning ? "Warning " : "Normal ") + reason + ": " + message);
+        }
+    }
+}
