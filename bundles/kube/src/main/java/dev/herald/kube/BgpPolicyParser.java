@@ -1,0 +1,207 @@
+package dev.herald.kube;
+
+import dev.herald.api.Addresses;
+import dev.herald.api.Advertisements;
+import dev.herald.api.BgpPeerSpec;
+import dev.herald.api.BgpPolicy;
+import dev.herald.api.BgpPolicySpec;
+import dev.herald.api.Confederation;
+import dev.herald.api.LabelSelector;
+import dev.herald.api.ServiceIPType;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Turns a {@code crd.antrea.io/v1alpha1} BGPPolicy, as the API server returns it (a generic JSON tree), into a
+ * validated {@link BgpPolicy}, applying the CRD's defaults itself: old or hand-edited objects, and API servers that
+ * do not default (the test mock), must give the same result. Every error names the field.
+ */
+public final class BgpPolicyParser {
+    private BgpPolicyParser() {
+    }
+
+    /**
+     * @param metadata the object's metadata: name, creationTimestamp (RFC 3339), generation
+     * @param spec the object's spec
+     * @throws IllegalArgumentException naming the first invalid field
+     */
+    public static BgpPolicy parse(String name, String creationTimestamp, Long generation, Map<String, Object> spec) {
+        Instant created;
+        try {
+            created = creationTimestamp == null ? Instant.EPOCH : Instant.parse(creationTimestamp);
+        } catch (DateTimeParseException e) {
+            throw new IllegalArgumentException("metadata.creationTimestamp '" + creationTimestamp + "' is not a time");
+        }
+        if (spec == null) {
+            throw new IllegalArgumentException("spec is missing");
+        }
+        LabelSelector selector = selector(map(spec, "nodeSelector", true));
+        long localAsn = integer(spec, "localASN", null, 1, 65535);
+        int listenPort = (int) integer(spec, "listenPort", 179L, 1, 65535);
+        Optional<Confederation> confederation = Optional.ofNullable(map(spec, "confederation", false))
+                .map(BgpPolicyParser::confederation);
+        Advertisements advertisements = advertisements(map(spec, "advertisements", false));
+        List<BgpPeerSpec> peers = new ArrayList<>();
+        Object rawPeers = spec.get("bgpPeers");
+        if (rawPeers != null) {
+            if (!(rawPeers instanceof List<?> list)) {
+                throw new IllegalArgumentException("spec.bgpPeers must be a list");
+            }
+            Set<String> seen = new HashSet<>();
+            for (int i = 0; i < list.size(); i++) {
+                BgpPeerSpec p = peer(list.get(i), "spec.bgpPeers[" + i + "]");
+                if (!seen.add(p.key().toString())) {
+                    throw new IllegalArgumentException("spec.bgpPeers[" + i + "] repeats peer " + p.key());
+                }
+                peers.add(p);
+            }
+        }
+        return new BgpPolicy(name, created, generation == null ? 0 : generation,
+                new BgpPolicySpec(selector, localAsn, listenPort, confederation, advertisements, peers));
+    }
+
+    private static LabelSelector selector(Map<String, Object> m) {
+        Map<String, String> labels = new LinkedHashMap<>();
+        Object ml = m.get("matchLabels");
+        if (ml != null) {
+            if (!(ml instanceof Map<?, ?> mm)) {
+                throw new IllegalArgumentException("spec.nodeSelector.matchLabels must be a map");
+            }
+            mm.forEach((k, v) -> labels.put(String.valueOf(k), String.valueOf(v)));
+        }
+        List<LabelSelector.Requirement> reqs = new ArrayList<>();
+        Object me = m.get("matchExpressions");
+        if (me != null) {
+            if (!(me instanceof List<?> list)) {
+                throw new IllegalArgumentException("spec.nodeSelector.matchExpressions must be a list");
+            }
+            for (int i = 0; i < list.size(); i++) {
+                String where = "spec.nodeSelector.matchExpressions[" + i + "]";
+                if (!(list.get(i) instanceof Map<?, ?> e)) {
+                    throw new IllegalArgumentException(where + " must be an object");
+                }
+                Set<String> values = new HashSet<>();
+                if (e.get("values") instanceof List<?> vs) {
+                    vs.forEach(v -> values.add(String.valueOf(v)));
+                }
+                try {
+                    reqs.add(new LabelSelector.Requirement(String.valueOf(e.get("key")),
+                            LabelSelector.Operator.parse(String.valueOf(e.get("operator"))), values));
+                } catch (IllegalArgumentException ex) {
+                    throw new IllegalArgumentException(where + ": " + ex.getMessage(), ex);
+                }
+            }
+        }
+        try {
+            return new LabelSelector(labels, reqs);
+        } catch (IllegalArgumentException ex) {
+            throw new IllegalArgumentException("spec.nodeSelector: " + ex.getMessage(), ex);
+        }
+    }
+
+    private static Confederation confederation(Map<String, Object> m) {
+        long id = integer(m, "identifier", null, 1, 65535, "spec.confederation.");
+        Set<Long> members = new HashSet<>();
+        Object raw = m.get("memberASNs");
+        if (raw != null) {
+            if (!(raw instanceof List<?> list)) {
+                throw new IllegalArgumentException("spec.confederation.memberASNs must be a list");
+            }
+            for (Object o : list) {
+                members.add(asLong(o, "spec.confederation.memberASNs", 1, 65535));
+            }
+        }
+        return new Confederation(id, members);
+    }
+
+    private static Advertisements advertisements(Map<String, Object> m) {
+        if (m == null) {
+            return Advertisements.NONE;
+        }
+        Set<ServiceIPType> types = EnumSet.noneOf(ServiceIPType.class);
+        if (m.get("service") instanceof Map<?, ?> svc && svc.get("ipTypes") instanceof List<?> list) {
+            for (Object t : list) {
+                try {
+                    types.add(ServiceIPType.parse(String.valueOf(t)));
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("spec.advertisements.service.ipTypes: " + e.getMessage(), e);
+                }
+            }
+        }
+        // presence means on: "pod: {}" and "egress: {}"
+        return new Advertisements(types, m.containsKey("pod") && m.get("pod") != null,
+                m.containsKey("egress") && m.get("egress") != null);
+    }
+
+    private static BgpPeerSpec peer(Object raw, String where) {
+        if (!(raw instanceof Map<?, ?> r)) {
+            throw new IllegalArgumentException(where + " must be an object");
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> m = (Map<String, Object>) r;
+        Object address = m.get("address");
+        if (address == null) {
+            throw new IllegalArgumentException(where + ".address is required");
+        }
+        try {
+            return new BgpPeerSpec(Addresses.address(String.valueOf(address), where + ".address"),
+                    integer(m, "asn", null, 1, 65535, where + "."),
+                    (int) integer(m, "port", 179L, 1, 65535, where + "."),
+                    (int) integer(m, "multihopTTL", 1L, 1, 255, where + "."),
+                    (int) integer(m, "gracefulRestartTimeSeconds", 120L, 1, 3600, where + "."));
+        } catch (IllegalArgumentException e) {
+            throw e.getMessage().startsWith(where) ? e : new IllegalArgumentException(where + ": " + e.getMessage(), e);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> map(Map<String, Object> parent, String field, boolean required) {
+        Object v = parent.get(field);
+        if (v == null) {
+            if (required) {
+                throw new IllegalArgumentException("spec." + field + " is required");
+            }
+            return null;
+        }
+        if (!(v instanceof Map)) {
+            throw new IllegalArgumentException("spec." + field + " must be an object");
+        }
+        return (Map<String, Object>) v;
+    }
+
+    private static long integer(Map<String, Object> m, String field, Long dflt, long min, long max) {
+        return integer(m, field, dflt, min, max, "spec.");
+    }
+
+    private static long integer(Map<String, Object> m, String field, Long dflt, long min, long max, String prefix) {
+        Object v = m.get(field);
+        if (v == null) {
+            if (dflt == null) {
+                throw new IllegalArgumentException(prefix + field + " is required");
+            }
+            return dflt;
+        }
+        return asLong(v, prefix + field, min, max);
+    }
+
+    private static long asLong(Object v, String what, long min, long max) {
+        long n;
+        if (v instanceof Number num && num.doubleValue() == Math.rint(num.doubleValue())) {
+            n = num.longValue();
+        } else {
+            throw new IllegalArgumentException(what + " must be an integer, not '" + v + "'");
+        }
+        if (n < min || n > max) {
+            throw new IllegalArgumentException(what + " " + n + " is not in " + min + ".." + max);
+        }
+        return n;
+    }
+}

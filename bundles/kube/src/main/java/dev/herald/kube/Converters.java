@@ -1,0 +1,168 @@
+package dev.herald.kube;
+
+import dev.herald.api.Addresses;
+import dev.herald.api.EgressInfo;
+import dev.herald.api.EndpointInfo;
+import dev.herald.api.NodeInfo;
+import dev.herald.api.ServiceInfo;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.LoadBalancerIngress;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.NodeAddress;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.discovery.v1.Endpoint;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointConditions;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import inet.ipaddr.IPAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Kubernetes objects to Herald's records. Values that do not parse (an address that is not one) are skipped with a
+ * warning rather than failing the whole object: one bad entry must not hide the good ones.
+ */
+final class Converters {
+    private static final Logger LOG = LoggerFactory.getLogger(Converters.class);
+    static final String SERVICE_NAME_LABEL = "kubernetes.io/service-name";
+
+    private Converters() {
+    }
+
+    static NodeInfo node(Node n) {
+        String name = n.getMetadata().getName();
+        List<IPAddress> internal = new ArrayList<>();
+        if (n.getStatus() != null && n.getStatus().getAddresses() != null) {
+            for (NodeAddress a : n.getStatus().getAddresses()) {
+                if ("InternalIP".equals(a.getType())) {
+                    address(a.getAddress(), "Node " + name + " InternalIP").ifPresent(internal::add);
+                }
+            }
+        }
+        List<IPAddress> podCidrs = new ArrayList<>();
+        List<String> cidrs = n.getSpec() == null ? null : n.getSpec().getPodCIDRs();
+        if ((cidrs == null || cidrs.isEmpty()) && n.getSpec() != null && n.getSpec().getPodCIDR() != null) {
+            cidrs = List.of(n.getSpec().getPodCIDR());
+        }
+        if (cidrs != null) {
+            for (String c : cidrs) {
+                try {
+                    podCidrs.add(Addresses.prefix(c, "Node " + name + " podCIDR"));
+                } catch (IllegalArgumentException e) {
+                    LOG.warn("Ignoring {}", e.getMessage());
+                }
+            }
+        }
+        return new NodeInfo(name, orEmpty(n.getMetadata().getLabels()), orEmpty(n.getMetadata().getAnnotations()),
+                internal, podCidrs);
+    }
+
+    static ServiceInfo service(Service s) {
+        String ns = s.getMetadata().getNamespace();
+        String name = s.getMetadata().getName();
+        String where = "Service " + ns + "/" + name;
+        var spec = s.getSpec();
+        List<IPAddress> clusterIps = new ArrayList<>();
+        List<String> raw = spec.getClusterIPs();
+        if ((raw == null || raw.isEmpty()) && spec.getClusterIP() != null) {
+            raw = List.of(spec.getClusterIP());
+        }
+        if (raw != null) {
+            for (String ip : raw) {
+                if (ip != null && !ip.isEmpty() && !"None".equals(ip)) {
+                    address(ip, where + " clusterIP").ifPresent(clusterIps::add);
+                }
+            }
+        }
+        List<IPAddress> externalIps = new ArrayList<>();
+        if (spec.getExternalIPs() != null) {
+            for (String ip : spec.getExternalIPs()) {
+                address(ip, where + " externalIP").ifPresent(externalIps::add);
+            }
+        }
+        List<IPAddress> lbIps = new ArrayList<>();
+        if (s.getStatus() != null && s.getStatus().getLoadBalancer() != null
+                && s.getStatus().getLoadBalancer().getIngress() != null) {
+            for (LoadBalancerIngress in : s.getStatus().getLoadBalancer().getIngress()) {
+                if (in.getIp() != null && !in.getIp().isEmpty()) { // hostname-only ingress has no IP
+                    address(in.getIp(), where + " load balancer ingress").ifPresent(lbIps::add);
+                }
+            }
+        }
+        return new ServiceInfo(ns, name, spec.getType() == null ? "ClusterIP" : spec.getType(), clusterIps,
+                externalIps, lbIps, "Local".equals(spec.getExternalTrafficPolicy()),
+                "Local".equals(spec.getInternalTrafficPolicy()));
+    }
+
+    /** The owning Service's {@code namespace/name}, from the slice's service-name label; null when it has none. */
+    static String serviceKeyOf(EndpointSlice slice) {
+        Map<String, String> labels = slice.getMetadata().getLabels();
+        String svc = labels == null ? null : labels.get(SERVICE_NAME_LABEL);
+        return svc == null ? null : slice.getMetadata().getNamespace() + "/" + svc;
+    }
+
+    static List<EndpointInfo> endpoints(EndpointSlice slice) {
+        List<EndpointInfo> out = new ArrayList<>();
+        if (slice.getEndpoints() == null) {
+            return out;
+        }
+        for (Endpoint e : slice.getEndpoints()) {
+            EndpointConditions c = e.getConditions();
+            // absent conditions: ready is true, serving follows ready, terminating is false (discovery/v1 rules)
+            boolean ready = c == null || c.getReady() == null || c.getReady();
+            boolean serving = c == null || c.getServing() == null ? ready : c.getServing();
+            boolean terminating = c != null && c.getTerminating() != null && c.getTerminating();
+            out.add(new EndpointInfo(Optional.ofNullable(e.getNodeName()), ready, serving, terminating));
+        }
+        return out;
+    }
+
+    static EgressInfo egress(GenericKubernetesResource r) {
+        String name = r.getMetadata().getName();
+        Object status = r.getAdditionalProperties().get("status");
+        String ip = null;
+        String node = null;
+        if (status instanceof Map<?, ?> m) {
+            ip = m.get("egressIP") == null ? null : String.valueOf(m.get("egressIP"));
+            node = m.get("egressNode") == null ? null : String.valueOf(m.get("egressNode"));
+        }
+        Optional<IPAddress> addr = ip == null || ip.isEmpty() ? Optional.empty() : address(ip, "Egress " + name);
+        return new EgressInfo(name, addr, Optional.ofNullable(node).filter(n -> !n.isEmpty()));
+    }
+
+    /** The Secret's keys and decoded values; {@code stringData} is write-only, so only {@code data} counts. */
+    static Map<String, String> passwords(Secret s) {
+        Map<String, String> out = new HashMap<>();
+        if (s.getData() != null) {
+            s.getData().forEach((k, v) -> {
+                try {
+                    out.put(k, new String(Base64.getDecoder().decode(v), StandardCharsets.UTF_8));
+                } catch (IllegalArgumentException e) {
+                    LOG.warn("Secret {}/{} key {} is not base64; ignored", s.getMetadata().getNamespace(),
+                            s.getMetadata().getName(), k);
+                }
+            });
+        }
+        return out;
+    }
+
+    private static Optional<IPAddress> address(String text, String what) {
+        try {
+            return Optional.of(Addresses.address(text, what));
+        } catch (IllegalArgumentException e) {
+            LOG.warn("Ignoring {}", e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    private static Map<String, String> orEmpty(Map<String, String> m) {
+        return m == null ? Map.of() : m;
+    }
+}

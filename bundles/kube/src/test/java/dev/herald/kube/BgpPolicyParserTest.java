@@ -1,0 +1,129 @@
+package dev.herald.kube;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.herald.api.BgpPolicy;
+import dev.herald.api.ServiceIPType;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class BgpPolicyParserTest {
+    @SuppressWarnings("unchecked")
+    private static BgpPolicy parse(String yaml) {
+        Map<String, Object> obj = Serialization.unmarshal(yaml, Map.class);
+        Map<String, Object> meta = (Map<String, Object>) obj.get("metadata");
+        return BgpPolicyParser.parse((String) meta.get("name"), (String) meta.get("creationTimestamp"),
+                meta.get("generation") == null ? null : ((Number) meta.get("generation")).longValue(),
+                (Map<String, Object>) obj.get("spec"));
+    }
+
+    /** The example of Antrea's BGPPolicy documentation, unchanged except for the timestamp. */
+    private static final String ANTREA_EXAMPLE = """
+            apiVersion: crd.antrea.io/v1alpha1
+            kind: BGPPolicy
+            metadata:
+              name: example-bgp-policy
+              creationTimestamp: "2026-11-01T10:00:00Z"
+              generation: 3
+            spec:
+              nodeSelector:
+                matchLabels:
+                  bgp: enabled
+              localASN: 64512
+              listenPort: 179
+              confederation:
+                identifier: 65000
+                memberASNs: [64513, 64514]
+              advertisements:
+                service:
+                  ipTypes: [ClusterIP, LoadBalancerIP]
+                pod: {}
+                egress: {}
+              bgpPeers:
+                - address: 192.168.77.200
+                  asn: 65001
+                  port: 179
+                  gracefulRestartTimeSeconds: 120
+                - address: 192.168.77.201
+                  asn: 65001
+                  port: 179
+                  multihopTTL: 2
+                  gracefulRestartTimeSeconds: 120
+            """;
+
+    @Test
+    void antreasExampleParsesUnchanged() {
+        BgpPolicy p = parse(ANTREA_EXAMPLE);
+        assertThat(p.name()).isEqualTo("example-bgp-policy");
+        assertThat(p.generation()).isEqualTo(3);
+        assertThat(p.spec().localAsn()).isEqualTo(64512);
+        assertThat(p.spec().nodeSelector().matches(Map.of("bgp", "enabled"))).isTrue();
+        assertThat(p.spec().nodeSelector().matches(Map.of("bgp", "off"))).isFalse();
+        assertThat(p.spec().confederation().orElseThrow().memberAsns()).containsExactlyInAnyOrder(64513L, 64514L);
+        assertThat(p.spec().advertisements().serviceIpTypes())
+                .containsExactlyInAnyOrder(ServiceIPType.CLUSTER_IP, ServiceIPType.LOAD_BALANCER_IP);
+        assertThat(p.spec().advertisements().pod()).isTrue();
+        assertThat(p.spec().advertisements().egress()).isTrue();
+        assertThat(p.spec().bgpPeers()).hasSize(2);
+        assertThat(p.spec().bgpPeers().get(1).multihopTtl()).isEqualTo(2);
+    }
+
+    @Test
+    void defaultsAreAppliedWhenTheApiServerDidNot() {
+        BgpPolicy p = parse("""
+                metadata: {name: minimal}
+                spec:
+                  nodeSelector: {}
+                  localASN: 64512
+                  bgpPeers:
+                    - {address: "fd00::1", asn: 65001}
+                """);
+        assertThat(p.spec().listenPort()).isEqualTo(179);
+        assertThat(p.spec().advertisements().serviceIpTypes()).isEmpty();
+        assertThat(p.spec().advertisements().pod()).isFalse();
+        var peer = p.spec().bgpPeers().get(0);
+        assertThat(peer.port()).isEqualTo(179);
+        assertThat(peer.multihopTtl()).isEqualTo(1);
+        assertThat(peer.gracefulRestartTimeSeconds()).isEqualTo(120);
+        assertThat(peer.address().isIPv6()).isTrue();
+    }
+
+    @Test
+    void matchExpressionsAreSupported() {
+        BgpPolicy p = parse("""
+                metadata: {name: x}
+                spec:
+                  nodeSelector:
+                    matchExpressions:
+                      - {key: zone, operator: In, values: [a, b]}
+                      - {key: edge, operator: DoesNotExist}
+                  localASN: 64512
+                """);
+        assertThat(p.spec().nodeSelector().matches(Map.of("zone", "a"))).isTrue();
+        assertThat(p.spec().nodeSelector().matches(Map.of("zone", "a", "edge", "1"))).isFalse();
+    }
+
+    @Test
+    void invalidFieldsAreNamed() {
+        assertThatThrownBy(() -> parse("metadata: {name: x}\nspec: {nodeSelector: {}, localASN: 70000}"))
+                .hasMessage("spec.localASN 70000 is not in 1..65535");
+        assertThatThrownBy(() -> parse("metadata: {name: x}\nspec: {localASN: 1}"))
+                .hasMessage("spec.nodeSelector is required");
+        assertThatThrownBy(() -> parse("metadata: {name: x}\nspec: {nodeSelector: {}, localASN: 1, "
+                + "bgpPeers: [{address: 10.0.0.1, asn: 65001, multihopTTL: 0}]}"))
+                .hasMessage("spec.bgpPeers[0].multihopTTL 0 is not in 1..255");
+        assertThatThrownBy(() -> parse("metadata: {name: x}\nspec: {nodeSelector: {}, localASN: 1, "
+                + "bgpPeers: [{address: not-an-ip, asn: 65001}]}"))
+                .hasMessageStartingWith("spec.bgpPeers[0].address 'not-an-ip' is not an IP address");
+        assertThatThrownBy(() -> parse("metadata: {name: x}\nspec: {nodeSelector: {matchExpressions: "
+                + "[{key: a, operator: Near}]}, localASN: 1}"))
+                .hasMessageContaining("spec.nodeSelector.matchExpressions[0]").hasMessageContaining("Near");
+        assertThatThrownBy(() -> parse("metadata: {name: x}\nspec: {nodeSelector: {}, localASN: 1, "
+                + "advertisements: {service: {ipTypes: [NodePort]}}}"))
+                .hasMessageContaining("spec.advertisements.service.ipTypes").hasMessageContaining("NodePort");
+        assertThatThrownBy(() -> parse("metadata: {name: x}\nspec: {nodeSelector: {}, localASN: \"64512\"}"))
+                .hasMessage("spec.localASN must be an integer, not '64512'");
+    }
+}
