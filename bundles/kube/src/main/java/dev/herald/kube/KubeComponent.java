@@ -1,0 +1,108 @@
+package dev.herald.kube;
+
+import dev.herald.api.spi.ClusterState;
+import dev.herald.api.spi.ClusterWriter;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Hashtable;
+import java.util.concurrent.ExecutorService;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Connects to the cluster as a node agent does and offers {@link ClusterState} and {@link ClusterWriter}: the
+ * kubeconfig from {@code kube.kubeconfig} in etc/herald.cfg, else {@code KUBECONFIG}, else the in-cluster service
+ * account; the Node from {@code kube.nodeName} or {@code NODE_NAME}; the namespace of the password Secret from
+ * {@code kube.namespace} or {@code POD_NAMESPACE}, else kube-system. Without a cluster to talk to it registers
+ * nothing and says why, and the agent stays not ready.
+ */
+@Component(configurationPid = "herald", configurationPolicy = ConfigurationPolicy.OPTIONAL, service = {})
+public final class KubeComponent {
+    private static final Logger LOG = LoggerFactory.getLogger(KubeComponent.class);
+    private static final Path IN_CLUSTER_TOKEN = Path.of("/var/run/secrets/kubernetes.io/serviceaccount/token");
+
+    /** The keys of PID {@code herald} this component reads. */
+    public @interface Config {
+        String kube_kubeconfig() default "";
+
+        String kube_nodeName() default "";
+
+        String kube_namespace() default "";
+    }
+
+    private ExecutorService executor;
+    private KubernetesClient client;
+    private InformerClusterState state;
+    private ServiceRegistration<?> stateRegistration;
+    private ServiceRegistration<?> writerRegistration;
+
+    @Activate
+    public KubeComponent(BundleContext context, Config config) {
+        String node = first(config.kube_nodeName(), System.getenv("NODE_NAME"));
+        String namespace = first(config.kube_namespace(), System.getenv("POD_NAMESPACE"));
+        if (namespace == null) {
+            namespace = "kube-system";
+        }
+        String kubeconfig = first(config.kube_kubeconfig(), System.getenv("KUBECONFIG"));
+        if (node == null) {
+            LOG.warn("NODE_NAME is not set (nor kube.nodeName in etc/herald.cfg): Herald does not know which Node "
+                    + "it runs on and will not advertise anything");
+            return;
+        }
+        if (kubeconfig == null && !Files.exists(IN_CLUSTER_TOKEN)) {
+            LOG.warn("No Kubernetes API to talk to: set KUBECONFIG (or kube.kubeconfig in etc/herald.cfg), or run "
+                    + "in a Pod with a service account");
+            return;
+        }
+        try {
+            executor = KubeClients.executor("herald-kube");
+            client = KubeClients.create(kubeconfig == null ? null : Path.of(kubeconfig), executor);
+            state = new InformerClusterState(client, node, namespace).start();
+            stateRegistration = context.registerService(ClusterState.class, state, new Hashtable<>());
+            writerRegistration = context.registerService(ClusterWriter.class, new KubeClusterWriter(client, executor),
+                    new Hashtable<>());
+            LOG.info("Watching Kubernetes at {} as Node {} (password Secret in {})", client.getMasterUrl(), node,
+                    namespace);
+        } catch (IOException | RuntimeException e) {
+            LOG.error("Cannot connect to Kubernetes (kubeconfig {}): {}", kubeconfig == null ? "in-cluster"
+                    : kubeconfig, e.getMessage());
+            deactivate();
+        }
+    }
+
+    @Deactivate
+    void deactivate() {
+        if (writerRegistration != null) {
+            writerRegistration.unregister();
+            writerRegistration = null;
+        }
+        if (stateRegistration != null) {
+            stateRegistration.unregister();
+            stateRegistration = null;
+        }
+        if (state != null) {
+            state.close();
+        }
+        if (client != null) {
+            client.close();
+        }
+        if (executor != null) {
+            executor.shutdownNow();
+        }
+    }
+
+    private static String first(String a, String b) {
+        if (a != null && !a.isBlank()) {
+            return a.trim();
+        }
+        return b == null || b.isBlank() ? null : b.trim();
+    }
+}
