@@ -65,6 +65,7 @@ public final class BgpPolicyReconciler {
 
     // applied state: what the running server has been told
     private BgpServer server;
+    private String serverBackend;
     private String effective;
     private final Map<PeerKey, PeerConfig> peers = new LinkedHashMap<>();
     /** Every route some owner wants, by prefix (desired state; a prefix is wanted while its set is not empty). */
@@ -118,6 +119,11 @@ public final class BgpPolicyReconciler {
 
     public Status status() {
         return status;
+    }
+
+    /** The running server, for peer status; null when none runs. Its methods are thread-safe. */
+    public BgpServer server() {
+        return server;
     }
 
     /**
@@ -189,16 +195,24 @@ public final class BgpPolicyReconciler {
                 settings.listenAddress(), p.spec().confederation(), true);
 
         boolean restarted = false;
-        if (server == null || !server.config().equals(desired)) {
-            BgpServerFactory factory = backend.get().orElseThrow(() ->
+        Optional<BgpServerFactory> chosen = backend.get();
+        boolean backendChanged = server != null && chosen.isPresent() && !chosen.get().backend().equals(serverBackend);
+        if (server == null || !server.config().equals(desired) || backendChanged) {
+            BgpServerFactory factory = chosen.orElseThrow(() ->
                     new IllegalStateException("no BGP backend is available (see 'backend' in etc/herald.cfg)"));
             if (server != null) {
-                LOG.info("BGP server parameters changed ({} -> {}): restarting it", server.config(), desired);
+                if (backendChanged) {
+                    LOG.info("BGP backend changed from {} to {}: restarting the server", serverBackend,
+                            factory.backend());
+                } else {
+                    LOG.info("BGP server parameters changed ({} -> {}): restarting it", server.config(), desired);
+                }
                 stopServer();
             }
             BgpServer s = factory.create(desired);
             s.start(); // a failure leaves no server: the next pass starts again
             server = s;
+            serverBackend = factory.backend();
             restarted = true;
             writer.event(p.name(), n.name(), false, "BgpServerStarted", "BGP server started: AS "
                     + desired.localAsn() + ", router ID " + desired.routerId() + ", port " + desired.listenPort());
