@@ -64,7 +64,7 @@ public final class BgpPolicyReconciler {
     private volatile Settings settings;
 
     // applied state: what the running server has been told
-    private BgpServer server;
+    private volatile BgpServer server;
     private String serverBackend;
     private String effective;
     private final Map<PeerKey, PeerConfig> peers = new LinkedHashMap<>();

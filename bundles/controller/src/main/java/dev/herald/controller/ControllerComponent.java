@@ -1,6 +1,10 @@
 package dev.herald.controller;
 
 import dev.herald.api.Addresses;
+import dev.herald.api.EffectivePolicy;
+import dev.herald.api.PeerStatus;
+import dev.herald.api.Route;
+import dev.herald.api.spi.AgentStatus;
 import dev.herald.api.spi.BgpServerFactory;
 import dev.herald.api.spi.ClusterState;
 import dev.herald.api.spi.ClusterWriter;
@@ -31,8 +35,9 @@ import org.slf4j.LoggerFactory;
  * (they may come and go) and every {@link BgpServerFactory}, uses the one that {@code backend} in etc/herald.cfg
  * names, and runs the reconcile loop on every change, plus a full pass every few minutes as a safety net.
  */
-@Component(configurationPid = "herald", configurationPolicy = ConfigurationPolicy.OPTIONAL, service = {})
-public final class ControllerComponent {
+@Component(configurationPid = "herald", configurationPolicy = ConfigurationPolicy.OPTIONAL,
+        service = AgentStatus.class)
+public final class ControllerComponent implements AgentStatus {
     private static final Logger LOG = LoggerFactory.getLogger(ControllerComponent.class);
     static final Duration RESYNC = Duration.ofMinutes(5);
 
@@ -146,8 +151,24 @@ public final class ControllerComponent {
         return loop;
     }
 
-    public BgpPolicyReconciler.Status status() {
-        return reconciler.status();
+    @Override
+    public Optional<EffectivePolicy> effectivePolicy() {
+        BgpPolicyReconciler.Status st = reconciler.status();
+        if (st.policy().isEmpty() || st.config().isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new EffectivePolicy(st.policy().get(), st.config().get()));
+    }
+
+    @Override
+    public List<PeerStatus> peers() {
+        var server = reconciler.server();
+        return server == null ? List.of() : server.peers();
+    }
+
+    @Override
+    public List<Route> routes() {
+        return reconciler.status().routes();
     }
 
     @Deactivate

@@ -18,6 +18,10 @@ import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import dev.herald.api.spi.AgentStatus;
 import org.osgi.service.component.runtime.ServiceComponentRuntime;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,6 +39,7 @@ import tools.jackson.databind.json.JsonMapper;
  *   <li>{@code /readyz}: 200 {@code ok} when every bundle is active and every Herald component satisfied, else 503
  *       with one line per problem; {@code ?verbose} lists what was checked.</li>
  *   <li>{@code /bundles}, {@code /components}: JSON, like Gogo's {@code lb} and {@code scr:list}.</li>
+ *   <li>{@code /bgppolicy}, {@code /bgppeers}, {@code /bgproutes}: the BGP state, shaped like Antrea's agent API.</li>
  * </ul>
  */
 // REQUIRE: without it the server would bind the default address for a moment before etc/herald.cfg is read,
@@ -53,6 +58,10 @@ public final class StatusServer {
     private final BundleContext context;
     private final ServiceComponentRuntime scr;
     private final ObjectMapper json = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
+    /** The controller's view, when it runs; the status API answers without it. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile AgentStatus agent;
     private HttpServer server;
     private ExecutorService executor;
     private String address;
@@ -93,8 +102,13 @@ public final class StatusServer {
             s.createContext("/readyz", ex -> safely(ex, this::readyz));
             s.createContext("/bundles", ex -> safely(ex, e -> sendJson(e, Views.bundles(context))));
             s.createContext("/components", ex -> safely(ex, e -> sendJson(e, Views.components(scr))));
+            s.createContext("/bgppolicy", ex -> safely(ex, e -> bgp(e, a -> BgpViews.policy(a))));
+            s.createContext("/bgppeers", ex -> safely(ex, e -> bgp(e, a -> BgpViews.peers(a,
+                    BgpViews.Query.parse(e.getRequestURI().getRawQuery(), false)))));
+            s.createContext("/bgproutes", ex -> safely(ex, e -> bgp(e, a -> BgpViews.routes(a,
+                    BgpViews.Query.parse(e.getRequestURI().getRawQuery(), true)))));
             s.createContext("/", ex -> safely(ex, e -> send(e, 404, "text/plain",
-                    "not found; try /healthz, /readyz, /bundles or /components\n")));
+                    "not found; try /healthz, /readyz, /bundles, /components, /bgppolicy, /bgppeers or /bgproutes\n")));
             executor = Executors.newFixedThreadPool(2, r -> {
                 Thread t = new Thread(r, "herald-status");
                 t.setDaemon(true);
@@ -133,6 +147,24 @@ public final class StatusServer {
         }
         body.append(problems.isEmpty() ? "ok\n" : "not ready\n");
         send(ex, problems.isEmpty() ? 200 : 503, "text/plain", body.toString());
+    }
+
+    private interface BgpView {
+        Object render(AgentStatus agent) throws BgpViews.Failure;
+    }
+
+    /** Antrea's error contract: 404 without an effective policy, 400 for a bad query, 500 otherwise. */
+    private void bgp(HttpExchange ex, BgpView view) throws IOException {
+        AgentStatus a = agent;
+        if (a == null) {
+            send(ex, 503, "text/plain", "the BGPPolicy controller is not running (see /readyz)\n");
+            return;
+        }
+        try {
+            sendJson(ex, view.render(a));
+        } catch (BgpViews.Failure f) {
+            send(ex, f.status, "text/plain", f.getMessage() + "\n");
+        }
     }
 
     private void sendJson(HttpExchange ex, Object value) throws IOException {
