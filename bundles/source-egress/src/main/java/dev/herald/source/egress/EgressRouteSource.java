@@ -1,0 +1,127 @@
+package dev.herald.source.egress;
+
+import dev.herald.api.Advertisements;
+import dev.herald.api.EgressInfo;
+import dev.herald.api.NodeInfo;
+import dev.herald.api.Route;
+import dev.herald.api.RouteType;
+import dev.herald.api.spi.ClusterState;
+import dev.herald.api.spi.Registration;
+import dev.herald.api.spi.RouteSource;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Egress IPs as host routes (SPEC §5): a Node advertises {@code status.egressIP} of every Egress whose
+ * {@code status.egressNode} is that Node. Owners are Egress names.
+ *
+ * <p>The source keeps an index by Egress name of {@link EgressRoute} entries (only Egresses with both an IP and a
+ * Node), filled when constructed and kept current from EGRESS events. Listeners are told exactly the names whose
+ * entry changed: an Egress that moves to another Node is reported, so the Node it left withdraws its IP.
+ *
+ * <p>Threading: events arrive on an informer thread, queries on the controller's; both may run at once. Writes
+ * (the initial load and each event) are serialised by one lock and read the cluster inside it, so the later of two
+ * writes always carries the newer state; queries read the concurrent index without locking. Listeners are called
+ * on the thread of the event, after the index was updated. Construction loads the whole index before returning.
+ */
+public final class EgressRouteSource implements RouteSource, AutoCloseable {
+    private final ClusterState cluster;
+    private final Map<String, EgressRoute> index = new ConcurrentHashMap<>();
+    private final Object writeLock = new Object();
+    private final RouteListeners listeners = new RouteListeners();
+    private final Registration clusterListener;
+
+    public EgressRouteSource(ClusterState cluster) {
+        this.cluster = Objects.requireNonNull(cluster, "cluster");
+        // listen before loading, so no change falls between the two
+        this.clusterListener = cluster.addListener(this::changed);
+        synchronized (writeLock) {
+            for (EgressInfo e : cluster.egresses()) {
+                EgressRoute.of(e).ifPresent(r -> index.put(e.name(), r));
+            }
+        }
+    }
+
+    @Override
+    public Set<RouteType> types() {
+        return Set.of(RouteType.EGRESS_IP);
+    }
+
+    @Override
+    public Set<Route> routes(NodeInfo node, Advertisements advertisements) {
+        if (!advertisements.egress()) {
+            return Set.of();
+        }
+        Set<Route> out = new HashSet<>();
+        for (EgressRoute e : index.values()) {
+            if (e.node().equals(node.name())) {
+                out.add(e.route());
+            }
+        }
+        return Collections.unmodifiableSet(out);
+    }
+
+    @Override
+    public Set<Route> routes(NodeInfo node, Advertisements advertisements, Collection<String> owners) {
+        if (!advertisements.egress()) {
+            return Set.of();
+        }
+        Set<Route> out = new HashSet<>();
+        for (String owner : owners) {
+            EgressRoute e = index.get(owner);
+            if (e != null && e.node().equals(node.name())) {
+                out.add(e.route());
+            }
+        }
+        return Collections.unmodifiableSet(out);
+    }
+
+    @Override
+    public Registration addListener(Listener listener) {
+        return listeners.add(listener);
+    }
+
+    /** Stops following the cluster; the index keeps its last state. */
+    @Override
+    public void close() {
+        clusterListener.close();
+    }
+
+    private void changed(ClusterState.Kind kind, Set<String> names) {
+        if (kind != ClusterState.Kind.EGRESS || names.isEmpty()) {
+            return;
+        }
+        Set<String> owners = refresh(names);
+        if (!owners.isEmpty()) {
+            listeners.fire(this, owners);
+        }
+    }
+
+    /** Re-reads these Egresses; returns the names whose entry changed. */
+    private Set<String> refresh(Set<String> names) {
+        synchronized (writeLock) {
+            // ClusterState has no lookup by name: one pass over the Egresses picks out the changed ones
+            Map<String, EgressRoute> now = new HashMap<>();
+            for (EgressInfo e : cluster.egresses()) {
+                if (names.contains(e.name())) {
+                    EgressRoute.of(e).ifPresent(r -> now.put(e.name(), r));
+                }
+            }
+            Set<String> changed = new HashSet<>();
+            for (String name : names) {
+                EgressRoute after = now.get(name);
+                EgressRoute before = after == null ? index.remove(name) : index.put(name, after);
+                if (!Objects.equals(before, after)) {
+                    changed.add(name);
+                }
+            }
+            return changed;
+        }
+    }
+}

@@ -1,0 +1,96 @@
+package dev.herald.source.egress;
+
+import dev.herald.api.BgpPolicy;
+import dev.herald.api.EgressInfo;
+import dev.herald.api.EndpointInfo;
+import dev.herald.api.NodeInfo;
+import dev.herald.api.ServiceInfo;
+import dev.herald.api.spi.ClusterState;
+import dev.herald.api.spi.Registration;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/** Egresses the test sets; each change fires its event as an informer would. */
+final class FakeClusterState implements ClusterState {
+    private final Map<String, EgressInfo> egresses = new LinkedHashMap<>();
+    private final List<Listener> listeners = new CopyOnWriteArrayList<>();
+
+    void put(EgressInfo e) {
+        putQuietly(e);
+        fire(Kind.EGRESS, e.name());
+    }
+
+    /** Changes an Egress without an event, to batch several names in one {@link #fire}. */
+    void putQuietly(EgressInfo e) {
+        egresses.put(e.name(), e);
+    }
+
+    void delete(String name) {
+        egresses.remove(name);
+        fire(Kind.EGRESS, name);
+    }
+
+    void fire(Kind kind, String... keys) {
+        listeners.forEach(l -> l.changed(kind, Set.of(keys)));
+    }
+
+    int listenerCount() {
+        return listeners.size();
+    }
+
+    @Override
+    public Collection<EgressInfo> egresses() {
+        return List.copyOf(egresses.values());
+    }
+
+    @Override
+    public Registration addListener(Listener listener) {
+        listeners.add(listener);
+        return () -> listeners.remove(listener);
+    }
+
+    @Override
+    public Optional<NodeInfo> localNode() {
+        return Optional.empty();
+    }
+
+    @Override
+    public List<BgpPolicy> bgpPolicies() {
+        return List.of();
+    }
+
+    @Override
+    public Map<String, String> invalidPolicies() {
+        return Map.of();
+    }
+
+    @Override
+    public Map<String, String> bgpPasswords() {
+        return Map.of();
+    }
+
+    @Override
+    public Collection<ServiceInfo> services() {
+        return List.of();
+    }
+
+    @Override
+    public Optional<ServiceInfo> service(String key) {
+        return Optional.empty();
+    }
+
+    @Override
+    public List<EndpointInfo> endpoints(String serviceKey) {
+        return List.of();
+    }
+
+    @Override
+    public boolean synced() {
+        return true;
+    }
+}

@@ -1,0 +1,139 @@
+package dev.herald.source.service;
+
+import dev.herald.api.Advertisements;
+import dev.herald.api.NodeInfo;
+import dev.herald.api.Route;
+import dev.herald.api.RouteType;
+import dev.herald.api.ServiceIPType;
+import dev.herald.api.ServiceInfo;
+import dev.herald.api.spi.ClusterState;
+import dev.herald.api.spi.Registration;
+import dev.herald.api.spi.RouteSource;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Service IPs as host routes (SPEC §5): every ClusterIP, ExternalIP and, for type LoadBalancer, every ingress IP of
+ * every Service, of both families (the controller drops those the Node does not run). A Local traffic policy
+ * limits the IPs it governs to Nodes with a usable endpoint of the Service. Owners are {@code namespace/name}.
+ *
+ * <p>The source keeps an index by Service key of {@link ServiceRoutes} entries, filled once when constructed and
+ * then kept current from {@link ClusterState} events: a Service event rebuilds that Service's entry, an EndpointSlice
+ * event recomputes only the local Nodes, and only for Services whose routes a Local policy governs. Listeners are
+ * told exactly the keys whose entry changed, so an update that changes nothing routable is not reported.
+ *
+ * <p>Threading: events arrive on the informer threads (Services and EndpointSlices may come on different ones),
+ * queries on the controller's; all may run at once. Writes (the initial load and each event) are serialised by one
+ * lock and read the cluster inside it, so the later of two writes always carries the newer state; queries read the
+ * concurrent index without locking and see every entry either before or after a write. Listeners are called on the
+ * thread of the event, after the index was updated. Construction loads the whole index before returning, so a
+ * source that is visible to anyone is complete.
+ */
+public final class ServiceRouteSource implements RouteSource, AutoCloseable {
+    private static final Set<RouteType> TYPES = Set.of(RouteType.SERVICE_CLUSTER_IP, RouteType.SERVICE_EXTERNAL_IP,
+            RouteType.SERVICE_LOAD_BALANCER_IP);
+
+    private final ClusterState cluster;
+    private final Map<String, ServiceRoutes> index = new ConcurrentHashMap<>();
+    private final Object writeLock = new Object();
+    private final RouteListeners listeners = new RouteListeners();
+    private final Registration clusterListener;
+
+    public ServiceRouteSource(ClusterState cluster) {
+        this.cluster = Objects.requireNonNull(cluster, "cluster");
+        // listen before loading, so no change falls between the two
+        this.clusterListener = cluster.addListener(this::changed);
+        for (ServiceInfo s : cluster.services()) {
+            refresh(s.key()); // re-reads under the lock: an event for this key may have been applied already
+        }
+    }
+
+    @Override
+    public Set<RouteType> types() {
+        return TYPES;
+    }
+
+    @Override
+    public Set<Route> routes(NodeInfo node, Advertisements advertisements) {
+        Set<ServiceIPType> types = advertisements.serviceIpTypes();
+        if (types.isEmpty()) {
+            return Set.of();
+        }
+        Set<Route> out = new HashSet<>();
+        for (ServiceRoutes entry : index.values()) {
+            entry.addTo(node.name(), types, out);
+        }
+        return Collections.unmodifiableSet(out);
+    }
+
+    @Override
+    public Set<Route> routes(NodeInfo node, Advertisements advertisements, Collection<String> owners) {
+        Set<ServiceIPType> types = advertisements.serviceIpTypes();
+        if (types.isEmpty()) {
+            return Set.of();
+        }
+        Set<Route> out = new HashSet<>();
+        for (String owner : owners) {
+            ServiceRoutes entry = index.get(owner);
+            if (entry != null) {
+                entry.addTo(node.name(), types, out);
+            }
+        }
+        return Collections.unmodifiableSet(out);
+    }
+
+    @Override
+    public Registration addListener(Listener listener) {
+        return listeners.add(listener);
+    }
+
+    /** Stops following the cluster; the index keeps its last state. */
+    @Override
+    public void close() {
+        clusterListener.close();
+    }
+
+    private void changed(ClusterState.Kind kind, Set<String> keys) {
+        if (kind != ClusterState.Kind.SERVICE && kind != ClusterState.Kind.ENDPOINT_SLICE) {
+            return;
+        }
+        Set<String> owners = new HashSet<>();
+        for (String key : keys) {
+            boolean differs = kind == ClusterState.Kind.SERVICE ? refresh(key) : refreshEndpoints(key);
+            if (differs) {
+                owners.add(key);
+            }
+        }
+        if (!owners.isEmpty()) {
+            listeners.fire(this, owners);
+        }
+    }
+
+    /** Rebuilds one Service's entry from the cluster; true if it changed. */
+    private boolean refresh(String key) {
+        synchronized (writeLock) {
+            ServiceRoutes now = cluster.service(key).map(s -> ServiceRoutes.of(s, cluster::endpoints)).orElse(null);
+            ServiceRoutes before = now == null ? index.remove(key) : index.put(key, now);
+            return !Objects.equals(before, now);
+        }
+    }
+
+    /** Recomputes one Service's local Nodes; true if they changed. */
+    private boolean refreshEndpoints(String key) {
+        synchronized (writeLock) {
+            ServiceRoutes before = index.get(key);
+            if (before == null || !before.usesEndpoints()) {
+                // without a Local policy endpoints decide nothing; a Service not seen yet reads them when it comes
+                return false;
+            }
+            ServiceRoutes now = before.withEndpoints(cluster.endpoints(key));
+            index.put(key, now);
+            return !now.equals(before);
+        }
+    }
+}
