@@ -8,6 +8,7 @@ import picocli.CommandLine.Option;
 
 /** {@code bin/herald}: runs the agent in the foreground; subcommands add the simulator and status queries. */
 @Command(name = "herald", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        subcommands = GetCommand.class,
         description = "Herald, a BGP agent for Kubernetes nodes. With no command, runs the agent in the foreground "
                 + "until SIGTERM or Ctrl-C.")
 public final class Main implements Callable<Integer> {
