@@ -1,0 +1,224 @@
+package dev.herald.backend.gobgp;
+
+import com.google.protobuf.Any;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Timestamp;
+import dev.herald.api.Confederation;
+import dev.herald.api.GlobalConfig;
+import dev.herald.api.PeerConfig;
+import dev.herald.api.PeerStatus;
+import dev.herald.api.SessionState;
+import dev.herald.backend.gobgp.apipb.AfiSafi;
+import dev.herald.backend.gobgp.apipb.AfiSafiConfig;
+import dev.herald.backend.gobgp.apipb.AfiSafiState;
+import dev.herald.backend.gobgp.apipb.EbgpMultihop;
+import dev.herald.backend.gobgp.apipb.Family;
+import dev.herald.backend.gobgp.apipb.Global;
+import dev.herald.backend.gobgp.apipb.GracefulRestart;
+import dev.herald.backend.gobgp.apipb.IPAddressPrefix;
+import dev.herald.backend.gobgp.apipb.MpGracefulRestart;
+import dev.herald.backend.gobgp.apipb.MpGracefulRestartConfig;
+import dev.herald.backend.gobgp.apipb.MpReachNLRIAttribute;
+import dev.herald.backend.gobgp.apipb.NextHopAttribute;
+import dev.herald.backend.gobgp.apipb.OriginAttribute;
+import dev.herald.backend.gobgp.apipb.Path;
+import dev.herald.backend.gobgp.apipb.Peer;
+import dev.herald.backend.gobgp.apipb.PeerConf;
+import dev.herald.backend.gobgp.apipb.PeerState;
+import dev.herald.backend.gobgp.apipb.Timers;
+import dev.herald.backend.gobgp.apipb.TimersConfig;
+import dev.herald.backend.gobgp.apipb.Transport;
+import inet.ipaddr.IPAddress;
+import inet.ipaddr.IPAddressString;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * Herald's model to goBGP's API messages and back. Pure functions, thread-safe.
+ */
+final class GobgpMessages {
+    /** ORIGIN IGP (RFC 4271 §5.1.1): Herald originates what it advertises. */
+    static final int ORIGIN_IGP = 0;
+    static final Family IPV4_UNICAST = Family.newBuilder().setAfi(Family.Afi.AFI_IP)
+            .setSafi(Family.Safi.SAFI_UNICAST).build();
+    static final Family IPV6_UNICAST = Family.newBuilder().setAfi(Family.Afi.AFI_IP6)
+            .setSafi(Family.Safi.SAFI_UNICAST).build();
+    /** gobgpd retries an outgoing connection every 5-10 s with this; its own default (120 s) is too slow. */
+    static final long CONNECT_RETRY_SECONDS = 5;
+    static final long HOLD_TIME_SECONDS = 90;
+    static final long KEEPALIVE_SECONDS = 30;
+
+    private static final Any ORIGIN = Any.pack(OriginAttribute.newBuilder().setOrigin(ORIGIN_IGP).build());
+    // an unspecified next hop makes gobgpd send its own address on the session (next-hop self)
+    private static final Any NEXT_HOP_SELF_V4 = Any.pack(NextHopAttribute.newBuilder().setNextHop("0.0.0.0").build());
+    private static final String NEXT_HOP_SELF_V6 = "::";
+
+    private GobgpMessages() {
+    }
+
+    /** StartBgp's Global: ASN, router ID, port, listen address and confederation. */
+    static Global global(GlobalConfig c) {
+        Global.Builder g = Global.newBuilder()
+                .setAsn((int) c.localAsn())
+                .setRouterId(c.routerId().toCanonicalString())
+                .setListenPort(c.listenPort());
+        c.listenAddress().ifPresent(a -> g.addListenAddresses(a.toCanonicalString()));
+        c.confederation().ifPresent(conf -> g.setConfederation(confederation(conf)));
+        return g.build();
+    }
+
+    private static dev.herald.backend.gobgp.apipb.Confederation confederation(Confederation c) {
+        var b = dev.herald.backend.gobgp.apipb.Confederation.newBuilder()
+                .setEnabled(true)
+                .setIdentifier((int) c.identifier());
+        c.sortedMemberAsns().forEach(m -> b.addMemberAsList(m.intValue()));
+        return b.build();
+    }
+
+    /** Whether a running daemon's Global is the speaker {@code c} describes (ASN and router ID). */
+    static boolean sameSpeaker(Global running, GlobalConfig c) {
+        return Integer.toUnsignedLong(running.getAsn()) == c.localAsn()
+                && c.routerId().toCanonicalString().equals(running.getRouterId());
+    }
+
+    /** AddPeer's and UpdatePeer's Peer: one unicast family, the peer's own. */
+    static Peer peer(PeerConfig p, GlobalConfig global) {
+        IPAddress address = p.key().address();
+        Family family = address.isIPv6() ? IPV6_UNICAST : IPV4_UNICAST;
+        Transport.Builder transport = Transport.newBuilder().setRemotePort(p.port());
+        // send from the listen address when it is of the peer's family, as the native speaker does
+        global.listenAddress().filter(a -> a.isIPv6() == address.isIPv6())
+                .ifPresent(a -> transport.setLocalAddress(a.toCanonicalString()));
+        PeerConf.Builder conf = PeerConf.newBuilder()
+                .setNeighborAddress(canonical(address))
+                .setPeerAsn((int) p.key().asn())
+                .setDescription("herald");
+        p.password().ifPresent(conf::setAuthPassword);
+        AfiSafi.Builder afiSafi = AfiSafi.newBuilder()
+                .setConfig(AfiSafiConfig.newBuilder().setFamily(family).setEnabled(true));
+        Peer.Builder peer = Peer.newBuilder()
+                .setConf(conf)
+                .setTransport(transport)
+                .setTimers(Timers.newBuilder().setConfig(TimersConfig.newBuilder()
+                        .setConnectRetry(CONNECT_RETRY_SECONDS)
+                        .setHoldTime(HOLD_TIME_SECONDS)
+                        .setKeepaliveInterval(KEEPALIVE_SECONDS)));
+        if (p.multihopTtl() > 1) {
+            peer.setEbgpMultihop(EbgpMultihop.newBuilder().setEnabled(true).setMultihopTtl(p.multihopTtl()));
+        }
+        if (global.gracefulRestart()) {
+            peer.setGracefulRestart(GracefulRestart.newBuilder().setEnabled(true)
+                    .setRestartTime(p.gracefulRestartTimeSeconds()));
+            // without the per-family flag gobgpd advertises the capability with no family in it
+            afiSafi.setMpGracefulRestart(MpGracefulRestart.newBuilder()
+                    .setConfig(MpGracefulRestartConfig.newBuilder().setEnabled(true)));
+        }
+        return peer.addAfiSafis(afiSafi).build();
+    }
+
+    /** An address as gobgpd writes it (and keys its peers by): 192.0.2.1, 2001:db8::1. */
+    static String canonical(IPAddress address) {
+        return address.withoutPrefixLength().toCanonicalString();
+    }
+
+    /** Parses an address gobgpd reports; empty when it is not one. */
+    static Optional<IPAddress> parseAddress(String text) {
+        IPAddress a = new IPAddressString(text).getAddress();
+        return Optional.ofNullable(a).map(IPAddress::withoutPrefixLength);
+    }
+
+    /** Parses a prefix as ListPath writes it (10.96.0.10/32); empty when it is not one. */
+    static Optional<IPAddress> parsePrefix(String text) {
+        IPAddress a = new IPAddressString(text).getAddress();
+        if (a == null) {
+            return Optional.empty();
+        }
+        return Optional.of(a.isPrefixed() ? a.toPrefixBlock() : a.setPrefixLength(a.getBitCount(), false));
+    }
+
+    /** The path of one prefix: ORIGIN IGP and next hop self (NEXT_HOP for IPv4, MP_REACH_NLRI for IPv6). */
+    static Path path(IPAddress prefix, boolean withdraw) {
+        Any nlri = Any.pack(IPAddressPrefix.newBuilder()
+                .setPrefix(prefix.getLower().withoutPrefixLength().toCanonicalString())
+                .setPrefixLen(prefixLength(prefix))
+                .build());
+        Path.Builder path = Path.newBuilder().setNlri(nlri).addPattrs(ORIGIN).setIsWithdraw(withdraw);
+        if (prefix.isIPv6()) {
+            path.setFamily(IPV6_UNICAST).addPattrs(Any.pack(MpReachNLRIAttribute.newBuilder()
+                    .setFamily(IPV6_UNICAST).addNextHops(NEXT_HOP_SELF_V6).addNlris(nlri).build()));
+        } else {
+            path.setFamily(IPV4_UNICAST).addPattrs(NEXT_HOP_SELF_V4);
+        }
+        return path.build();
+    }
+
+    static int prefixLength(IPAddress prefix) {
+        Integer len = prefix.getNetworkPrefixLength();
+        return len == null ? prefix.getBitCount() : len;
+    }
+
+    /** The prefix of a path gobgpd reports, from its IPAddressPrefix NLRI; empty for other NLRI types. */
+    static Optional<IPAddress> prefixOf(Path path) {
+        if (!path.getNlri().is(IPAddressPrefix.class)) {
+            return Optional.empty();
+        }
+        try {
+            IPAddressPrefix p = path.getNlri().unpack(IPAddressPrefix.class);
+            return parsePrefix(p.getPrefix() + "/" + p.getPrefixLen());
+        } catch (InvalidProtocolBufferException e) {
+            return Optional.empty();
+        }
+    }
+
+    static SessionState sessionState(PeerState.SessionState s) {
+        switch (s) {
+            case CONNECT:
+                return SessionState.CONNECT;
+            case ACTIVE:
+                return SessionState.ACTIVE;
+            case OPENSENT:
+                return SessionState.OPEN_SENT;
+            case OPENCONFIRM:
+                return SessionState.OPEN_CONFIRM;
+            case ESTABLISHED:
+                return SessionState.ESTABLISHED;
+            default:
+                return SessionState.IDLE; // IDLE, UNKNOWN and values newer than this file
+        }
+    }
+
+    /** A peer's status from what ListPeer reported about it; the config is Herald's own. */
+    static PeerStatus status(PeerConfig config, Peer reported) {
+        PeerState state = reported.getState();
+        SessionState session = sessionState(state.getSessionState());
+        Optional<Instant> since = Optional.empty();
+        if (session == SessionState.ESTABLISHED && reported.getTimers().getState().hasUptime()) {
+            since = Optional.of(instant(reported.getTimers().getState().getUptime()));
+        }
+        Family family = config.key().isIPv6() ? IPV6_UNICAST : IPV4_UNICAST;
+        long sent = 0;
+        long received = 0;
+        for (AfiSafi a : reported.getAfiSafisList()) {
+            AfiSafiState s = a.getState();
+            Family f = s.hasFamily() ? s.getFamily() : a.getConfig().getFamily();
+            if (f.equals(family)) {
+                sent = s.getAdvertised();
+                received = s.getReceived();
+            }
+        }
+        if (session != SessionState.ESTABLISHED) {
+            sent = 0; // gobgpd counts what it would send; Herald reports what the peer holds
+        }
+        return new PeerStatus(config, session, since, state.getMessages().getSent().getTotal(),
+                state.getMessages().getReceived().getTotal(), sent, received);
+    }
+
+    /** A peer gobgpd does not report (not added yet, or the daemon is restarting): Idle, nothing counted. */
+    static PeerStatus idle(PeerConfig config) {
+        return new PeerStatus(config, SessionState.IDLE, Optional.empty(), 0, 0, 0, 0);
+    }
+
+    static Instant instant(Timestamp t) {
+        return Instant.ofEpochSecond(t.getSeconds(), t.getNanos());
+    }
+}
