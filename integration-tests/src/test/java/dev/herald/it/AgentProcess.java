@@ -19,13 +19,13 @@ import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.json.JsonMapper;
 
 /** {@code bin/herald} of a distribution copy, run as its own process, as an operator would. */
-final class AgentProcess implements AutoCloseable {
+public final class AgentProcess implements AutoCloseable {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private static final ObjectMapper JSON = JsonMapper.builder().build();
 
-    final Path home;
-    final Process process;
-    int statusPort;
+    public final Path home;
+    public final Process process;
+    public int statusPort;
 
     private AgentProcess(Path home, Process process, int statusPort) {
         this.home = home;
@@ -34,7 +34,7 @@ final class AgentProcess implements AutoCloseable {
     }
 
     /** Starts {@code home/bin/herald args...} with its status API on a free port. */
-    static AgentProcess start(Path home, String... args) throws IOException {
+    public static AgentProcess start(Path home, String... args) throws IOException {
         int port = Distribution.freePort();
         Distribution.setStatusPort(home, port);
         List<String> cmd = new ArrayList<>(List.of(home.resolve("bin/herald").toString()));
@@ -46,11 +46,11 @@ final class AgentProcess implements AutoCloseable {
     }
 
     /** GET on the status API; empty when nothing answers. */
-    Optional<HttpResponse<String>> get(String path) {
+    public Optional<HttpResponse<String>> get(String path) {
         return get(statusPort, path);
     }
 
-    static Optional<HttpResponse<String>> get(int port, String path) {
+    public static Optional<HttpResponse<String>> get(int port, String path) {
         try {
             HttpRequest req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
                     .timeout(Duration.ofSeconds(5)).build();
@@ -64,7 +64,7 @@ final class AgentProcess implements AutoCloseable {
     }
 
     /** Waits (bounded) until {@code /readyz} answers 200; returns how long that took. */
-    Duration awaitReady(Duration atMost) {
+    public Duration awaitReady(Duration atMost) {
         long t0 = System.nanoTime();
         try {
             await("agent in " + home + " ready").atMost(atMost).pollInterval(Duration.ofMillis(50))
@@ -78,19 +78,19 @@ final class AgentProcess implements AutoCloseable {
     }
 
     /** The bundles the agent reports, as JSON objects. */
-    List<JsonNode> bundles() {
+    public List<JsonNode> bundles() {
         String body = get("/bundles").orElseThrow(() -> new AssertionError("status API down")).body();
         List<JsonNode> out = new ArrayList<>();
         JSON.readTree(body).forEach(out::add);
         return out;
     }
 
-    Optional<JsonNode> bundle(String symbolicName) {
+    public Optional<JsonNode> bundle(String symbolicName) {
         return bundles().stream().filter(b -> symbolicName.equals(b.path("symbolicName").asString())).findFirst();
     }
 
     /** Sends SIGTERM and waits (bounded) for the exit code. */
-    int terminate(Duration atMost) throws InterruptedException {
+    public int terminate(Duration atMost) throws InterruptedException {
         process.destroy();
         if (!process.waitFor(atMost.toMillis(), TimeUnit.MILLISECONDS)) {
             throw new AssertionError("agent did not exit within " + atMost + " of SIGTERM");
@@ -98,7 +98,7 @@ final class AgentProcess implements AutoCloseable {
         return process.exitValue();
     }
 
-    String log() throws IOException {
+    public String log() throws IOException {
         Path log = home.resolve("log/herald.log");
         return Files.exists(log) ? Files.readString(log) : "";
     }
@@ -111,7 +111,7 @@ final class AgentProcess implements AutoCloseable {
         }
     }
 
-    String stdout() throws IOException {
+    public String stdout() throws IOException {
         return Files.readString(home.resolve("stdout.txt"));
     }
 

@@ -7,6 +7,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import dev.herald.it.kube.MockCluster;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
@@ -20,10 +23,27 @@ class AgentProcessTest {
 
     @TempDir
     Path tmp;
+    /** The agents need a cluster to be ready: one API server for the whole class. */
+    private static MockCluster cluster;
+
+    @BeforeAll
+    static void cluster(@TempDir Path dir) throws Exception {
+        cluster = new MockCluster(dir);
+    }
+
+    @AfterAll
+    static void stopCluster() {
+        cluster.close();
+    }
+
+    private static Path connected(Path home, String node) throws Exception {
+        Distribution.connect(home, cluster, node);
+        return home;
+    }
 
     @Test
     void startsReadyWithEveryBundleActiveAndStopsCleanlyOnSigterm() throws Exception {
-        Path home = Distribution.copy(tmp, "herald");
+        Path home = connected(Distribution.copy(tmp, "herald"), "node1");
         try (AgentProcess agent = AgentProcess.start(home)) {
             agent.awaitReady(START);
             assertThat(agent.get("/healthz").orElseThrow().body()).isEqualTo("ok\n");
@@ -40,7 +60,7 @@ class AgentProcessTest {
 
     @Test
     void aJarDroppedIntoDeployIsInstalledUpdatedAndUninstalled() throws Exception {
-        Path home = Distribution.copy(tmp, "herald");
+        Path home = connected(Distribution.copy(tmp, "herald"), "node1");
         try (AgentProcess agent = AgentProcess.start(home)) {
             agent.awaitReady(START);
             Path jar = home.resolve("deploy/hello.jar");
@@ -67,7 +87,7 @@ class AgentProcessTest {
 
     @Test
     void editingHeraldCfgMovesTheStatusApiLive() throws Exception {
-        Path home = Distribution.copy(tmp, "herald");
+        Path home = connected(Distribution.copy(tmp, "herald"), "node1");
         try (AgentProcess agent = AgentProcess.start(home)) {
             agent.awaitReady(START);
             int oldPort = agent.statusPort;
@@ -86,8 +106,8 @@ class AgentProcessTest {
 
     @Test
     void twoCopiesRunSideBySide() throws Exception {
-        Path a = Distribution.copy(tmp, "a");
-        Path b = Distribution.copy(tmp, "b");
+        Path a = connected(Distribution.copy(tmp, "a"), "node-a");
+        Path b = connected(Distribution.copy(tmp, "b"), "node-b");
         try (AgentProcess first = AgentProcess.start(a); AgentProcess second = AgentProcess.start(b)) {
             first.awaitReady(START);
             second.awaitReady(START);
@@ -105,7 +125,7 @@ class AgentProcessTest {
 
     @Test
     void aBundleThatCannotResolveIsNamedWithItsMissingRequirementAndTheRestStart() throws Exception {
-        Path home = Distribution.copy(tmp, "herald");
+        Path home = connected(Distribution.copy(tmp, "herald"), "node1");
         Distribution.writeBundle(home.resolve("system/broken.jar"), "dev.herald.test.broken", "1.0.0",
                 Map.of("Import-Package", "org.example.nowhere;version=\"[1,2)\""));
         try (AgentProcess agent = AgentProcess.start(home)) {
@@ -127,7 +147,7 @@ class AgentProcessTest {
 
     @Test
     void cleanWipesTheFrameworkCache() throws Exception {
-        Path home = Distribution.copy(tmp, "herald");
+        Path home = connected(Distribution.copy(tmp, "herald"), "node1");
         Path marker = home.resolve("data/cache/marker");
         Files.createDirectories(marker.getParent());
         Files.writeString(marker, "stale");

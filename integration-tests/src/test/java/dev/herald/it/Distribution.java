@@ -17,12 +17,12 @@ import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
 
 /** The distribution folder that the build made, and private copies of it for tests to run and change. */
-final class Distribution {
+public final class Distribution {
     private Distribution() {
     }
 
     /** {@code distribution/target/herald-VERSION}, as built by this reactor. */
-    static Path built() {
+    public static Path built() {
         String dir = System.getProperty("herald.distribution");
         assertThat(dir).as("system property herald.distribution (set by the pom)").isNotNull();
         Path p = Path.of(dir);
@@ -31,7 +31,7 @@ final class Distribution {
     }
 
     /** A fresh copy of the built folder (without data/ and log/ contents) under {@code parent}. */
-    static Path copy(Path parent, String name) throws IOException {
+    public static Path copy(Path parent, String name) throws IOException {
         Path source = built();
         Path target = parent.resolve(name);
         Files.walkFileTree(source, new SimpleFileVisitor<>() {
@@ -55,24 +55,39 @@ final class Distribution {
         return target;
     }
 
-    /** Points {@code etc/herald.cfg} of {@code home} at {@code 127.0.0.1:port}. */
-    static void setStatusPort(Path home, int port) throws IOException {
-        writeAtomically(home.resolve("etc/herald.cfg"), "status.address = 127.0.0.1:" + port + "\n");
+    /** Points {@code etc/herald.cfg} of {@code home} at {@code 127.0.0.1:port}, keeping its other settings. */
+    public static void setStatusPort(Path home, int port) throws IOException {
+        setting(home, "status.address", "127.0.0.1:" + port);
+    }
+
+    /** Sets one key of {@code etc/herald.cfg}, as an operator editing the file would. */
+    public static void setting(Path home, String key, String value) throws IOException {
+        Path cfg = home.resolve("etc/herald.cfg");
+        java.util.List<String> lines = new java.util.ArrayList<>(Files.readAllLines(cfg));
+        lines.removeIf(l -> l.startsWith(key + " ") || l.startsWith(key + "="));
+        lines.add(key + " = " + value);
+        writeAtomically(cfg, String.join("\n", lines) + "\n");
+    }
+
+    /** Connects the agent of {@code home} to {@code cluster} as Node {@code node}. */
+    public static void connect(Path home, dev.herald.it.kube.MockCluster cluster, String node) throws IOException {
+        setting(home, "kube.kubeconfig", cluster.kubeconfig().toString());
+        setting(home, "kube.nodeName", node);
     }
 
     /** Replaces a file in one step, as an editor saving it would, so a watcher never sees half of it. */
-    static void writeAtomically(Path file, String content) throws IOException {
+    public static void writeAtomically(Path file, String content) throws IOException {
         Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
         Files.writeString(tmp, content);
         Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
-    static int freePort() throws IOException {
+    public static int freePort() throws IOException {
         return dev.herald.it.peers.Daemons.freePort();
     }
 
     /** Writes a bundle with no code, only a manifest: it installs, resolves and starts like any other. */
-    static void writeBundle(Path jar, String symbolicName, String version, Map<String, String> headers)
+    public static void writeBundle(Path jar, String symbolicName, String version, Map<String, String> headers)
             throws IOException {
         Manifest m = new Manifest();
         Attributes a = m.getMainAttributes();

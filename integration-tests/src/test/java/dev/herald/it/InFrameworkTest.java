@@ -29,11 +29,14 @@ class InFrameworkTest {
     @TempDir
     static Path tmp;
     static FrameworkLauncher.Started started;
+    static dev.herald.it.kube.MockCluster cluster;
 
     @BeforeAll
     static void boot() throws Exception {
+        cluster = new dev.herald.it.kube.MockCluster(tmp.resolve("cluster"));
         Path home = Distribution.copy(tmp, "herald");
         Distribution.setStatusPort(home, Distribution.freePort());
+        Distribution.connect(home, cluster, "node1");
         started = FrameworkLauncher.launch(new HeraldHome(home), Map.of("gosh.args", "--nointeractive --noshutdown"));
     }
 
@@ -43,6 +46,7 @@ class InFrameworkTest {
             started.framework().stop();
             started.framework().waitForStop(10_000);
         }
+        cluster.close();
     }
 
     @Test
@@ -68,9 +72,14 @@ class InFrameworkTest {
         await("StatusServer configured from etc/herald.cfg").atMost(Duration.ofSeconds(10))
                 .pollInterval(Duration.ofMillis(50)).until(() -> componentStates().stream()
                         .anyMatch(c -> c[0].equals("dev.herald.ops.StatusServer") && c[2].equals("8")));
-        List<String[]> components = componentStates();
+        List<String[]> components;
+        await("controller bound to the cluster state").atMost(Duration.ofSeconds(20))
+                .pollInterval(Duration.ofMillis(100)).until(() -> componentStates().stream()
+                        .anyMatch(c -> c[0].equals("dev.herald.controller.ControllerComponent") && c[2].equals("8")));
+        components = componentStates();
         assertThat(components).extracting(c -> c[0])
-                .contains("dev.herald.ops.StatusServer", "dev.herald.ops.LogForwarder");
+                .contains("dev.herald.ops.StatusServer", "dev.herald.ops.LogForwarder",
+                        "dev.herald.kube.KubeComponent", "dev.herald.controller.ControllerComponent");
         // ComponentConfigurationDTO: SATISFIED = 4 (a delayed service, activated on first use), ACTIVE = 8
         assertThat(components).allSatisfy(c -> assertThat(c[2]).as(c[0]).isIn("4", "8"));
         assertThat(components).filteredOn(c -> c[0].equals("dev.herald.ops.StatusServer")

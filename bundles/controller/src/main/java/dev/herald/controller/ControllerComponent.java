@@ -35,8 +35,9 @@ import org.slf4j.LoggerFactory;
  * (they may come and go) and every {@link BgpServerFactory}, uses the one that {@code backend} in etc/herald.cfg
  * names, and runs the reconcile loop on every change, plus a full pass every few minutes as a safety net.
  */
+// immediate: the loop must run whether or not anyone reads the status
 @Component(configurationPid = "herald", configurationPolicy = ConfigurationPolicy.OPTIONAL,
-        service = AgentStatus.class)
+        service = AgentStatus.class, immediate = true)
 public final class ControllerComponent implements AgentStatus {
     private static final Logger LOG = LoggerFactory.getLogger(ControllerComponent.class);
     static final Duration RESYNC = Duration.ofMinutes(5);

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Hashtable;
+import java.util.ServiceConfigurationError;
 import java.util.concurrent.ExecutorService;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;
@@ -24,7 +25,8 @@ import org.slf4j.LoggerFactory;
  * {@code kube.namespace} or {@code POD_NAMESPACE}, else kube-system. Without a cluster to talk to it registers
  * nothing and says why, and the agent stays not ready.
  */
-@Component(configurationPid = "herald", configurationPolicy = ConfigurationPolicy.OPTIONAL, service = {})
+// REQUIRE: wait for etc/herald.cfg (always there in the distribution) instead of starting once without it
+@Component(configurationPid = "herald", configurationPolicy = ConfigurationPolicy.REQUIRE, service = {})
 public final class KubeComponent {
     private static final Logger LOG = LoggerFactory.getLogger(KubeComponent.class);
     private static final Path IN_CLUSTER_TOKEN = Path.of("/var/run/secrets/kubernetes.io/serviceaccount/token");
@@ -45,7 +47,7 @@ public final class KubeComponent {
     private ServiceRegistration<?> writerRegistration;
 
     @Activate
-    public KubeComponent(BundleContext context, Config config) {
+    public KubeComponent(BundleContext context, Config config, java.util.Map<String, Object> properties) {
         String node = first(config.kube_nodeName(), System.getenv("NODE_NAME"));
         String namespace = first(config.kube_namespace(), System.getenv("POD_NAMESPACE"));
         if (namespace == null) {
@@ -54,7 +56,8 @@ public final class KubeComponent {
         String kubeconfig = first(config.kube_kubeconfig(), System.getenv("KUBECONFIG"));
         if (node == null) {
             LOG.warn("NODE_NAME is not set (nor kube.nodeName in etc/herald.cfg): Herald does not know which Node "
-                    + "it runs on and will not advertise anything");
+                    + "it runs on and will not advertise anything (configuration keys seen: {})",
+                    properties.keySet().stream().filter(k -> !k.startsWith("component.")).sorted().toList());
             return;
         }
         if (kubeconfig == null && !Files.exists(IN_CLUSTER_TOKEN)) {
@@ -62,6 +65,11 @@ public final class KubeComponent {
                     + "in a Pod with a service account");
             return;
         }
+        // fabric8 finds its model classes through the context class loader (TOOLCHAIN pitfall 4): on this thread
+        // too, or it may pick up another copy of fabric8 (a test's class path) and fail with "not a subtype"
+        Thread thread = Thread.currentThread();
+        ClassLoader previous = thread.getContextClassLoader();
+        thread.setContextClassLoader(io.fabric8.kubernetes.client.KubernetesClientBuilder.class.getClassLoader());
         try {
             executor = KubeClients.executor("herald-kube");
             client = KubeClients.create(kubeconfig == null ? null : Path.of(kubeconfig), executor);
@@ -71,10 +79,12 @@ public final class KubeComponent {
                     new Hashtable<>());
             LOG.info("Watching Kubernetes at {} as Node {} (password Secret in {})", client.getMasterUrl(), node,
                     namespace);
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException | ServiceConfigurationError e) {
             LOG.error("Cannot connect to Kubernetes (kubeconfig {}): {}", kubeconfig == null ? "in-cluster"
                     : kubeconfig, e.getMessage());
             deactivate();
+        } finally {
+            thread.setContextClassLoader(previous);
         }
     }
 
