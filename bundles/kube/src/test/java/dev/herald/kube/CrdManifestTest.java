@@ -1,0 +1,50 @@
+package dev.herald.kube;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.JSONSchemaProps;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+/** The shipped CRD says what the parser does: same defaults, same ranges, a status subresource. */
+class CrdManifestTest {
+    private static JSONSchemaProps spec() throws IOException {
+        CustomResourceDefinition crd = Serialization.unmarshal(Files.readString(Path.of("crds/bgppolicy-crd.yaml")),
+                CustomResourceDefinition.class);
+        assertThat(crd.getMetadata().getName()).isEqualTo("bgppolicies.crd.antrea.io");
+        var version = crd.getSpec().getVersions().get(0);
+        assertThat(version.getName()).isEqualTo("v1alpha1");
+        assertThat(version.getSubresources().getStatus()).isNotNull();
+        return version.getSchema().getOpenAPIV3Schema().getProperties().get("spec");
+    }
+
+    @Test
+    void defaultsAndRangesMatchTheParser() throws IOException {
+        JSONSchemaProps spec = spec();
+        assertThat(spec.getRequired()).containsExactlyInAnyOrder("nodeSelector", "localASN");
+        assertThat(spec.getProperties().get("listenPort").getDefault().asInt()).isEqualTo(179);
+        assertThat(spec.getProperties().get("localASN").getMaximum()).isEqualTo(65535.0);
+        JSONSchemaProps peer = spec.getProperties().get("bgpPeers").getItems().getSchema();
+        assertThat(peer.getProperties().get("port").getDefault().asInt()).isEqualTo(179);
+        assertThat(peer.getProperties().get("multihopTTL").getDefault().asInt()).isEqualTo(1);
+        assertThat(peer.getProperties().get("multihopTTL").getMaximum()).isEqualTo(255.0);
+        assertThat(peer.getProperties().get("gracefulRestartTimeSeconds").getDefault().asInt()).isEqualTo(120);
+        assertThat(peer.getProperties().get("gracefulRestartTimeSeconds").getMaximum()).isEqualTo(3600.0);
+    }
+
+    @Test
+    void theEgressCrdAndRbacParse() throws IOException {
+        CustomResourceDefinition egress = Serialization.unmarshal(Files.readString(Path.of("crds/egress-crd.yaml")),
+                CustomResourceDefinition.class);
+        assertThat(egress.getSpec().getVersions().get(0).getName()).isEqualTo("v1beta1");
+        String rbac = Files.readString(Path.of("crds/rbac.yaml"));
+        var kinds = java.util.Arrays.stream(rbac.split("\n---\n"))
+                .map(doc -> String.valueOf(Serialization.unmarshal(doc, java.util.Map.class).get("kind"))).toList();
+        assertThat(kinds).containsExactly("ServiceAccount", "ClusterRole", "ClusterRoleBinding", "Role",
+                "RoleBinding");
+    }
+}
