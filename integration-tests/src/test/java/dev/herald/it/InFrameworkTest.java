@@ -3,15 +3,18 @@ package dev.herald.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.herald.it.peers.Daemons;
 import dev.herald.launcher.FrameworkLauncher;
 import dev.herald.launcher.HeraldHome;
 import java.lang.reflect.Method;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -109,6 +112,38 @@ class InFrameworkTest {
             try {
                 assertThat(server.getClass().getMethod("transportName").invoke(server))
                         .as("epoll's native library loads from its fragment").isEqualTo("epoll");
+            } finally {
+                server.getClass().getMethod("stop").invoke(server);
+            }
+        } finally {
+            ctx.ungetService(refs[0]);
+        }
+    }
+
+    @Test
+    void theGobgpBackendIsRegisteredAndDrivesGobgpdOverGrpcInsideTheFramework() throws Exception {
+        BundleContext ctx = started.framework().getBundleContext();
+        ServiceReference<?>[] refs = ctx.getAllServiceReferences("dev.herald.api.spi.BgpServerFactory",
+                "(herald.backend=gobgp)");
+        assertThat(refs).as("gobgp BgpServerFactory service").isNotNull().hasSize(1);
+        Daemons.assumeInstalled("gobgpd", Files.isExecutable(Path.of("/usr/bin/gobgpd"))
+                || Files.isExecutable(Path.of("/usr/sbin/gobgpd")));
+        Object factory = ctx.getService(refs[0]);
+        try {
+            Bundle api = bundle("dev.herald.api");
+            Class<?> globalConfig = api.loadClass("dev.herald.api.GlobalConfig");
+            Object listen = api.loadClass("dev.herald.api.Addresses").getMethod("address", String.class, String.class)
+                    .invoke(null, "127.0.0.1", "listen");
+            Object config = globalConfig.getMethod("of", long.class, String.class).invoke(null, 65001L, "10.0.0.2");
+            config = globalConfig.getMethod("withListenPort", int.class).invoke(config, Distribution.freePort());
+            config = globalConfig.getMethod("withListenAddress", api.loadClass("inet.ipaddr.IPAddress"))
+                    .invoke(config, listen);
+            Object server = factory.getClass().getMethod("create", globalConfig).invoke(factory, config);
+            // start launches gobgpd, then GetBgp and StartBgp: grpc-java, embedded in the bundle, must work in Felix
+            server.getClass().getMethod("start").invoke(server);
+            try {
+                assertThat((OptionalLong) server.getClass().getMethod("daemonPid").invoke(server)).isPresent();
+                assertThat((List<?>) server.getClass().getMethod("peers").invoke(server)).isEmpty();
             } finally {
                 server.getClass().getMethod("stop").invoke(server);
             }

@@ -326,7 +326,7 @@ public final class GobgpBgpServer implements BgpServer {
                         + " before its API answered; its last log lines:\n" + d.process.recentLog());
             }
             try {
-                d.blocking.withWaitForReady().withDeadlineAfter(500, TimeUnit.MILLISECONDS)
+                d.blocking.withWaitForReady().withDeadlineAfter(200, TimeUnit.MILLISECONDS)
                         .getBgp(GetBgpRequest.getDefaultInstance());
                 return;
             } catch (StatusRuntimeException e) {

@@ -29,8 +29,7 @@ final class GobgpdLog {
         this.tag = "gobgpd[" + routerId + "] ";
     }
 
-    void relay(String raw) {
-        Line line = parse(raw);
+    void relay(Line line) {
         String text = tag + line.text();
         switch (line.level()) {
             case ERROR:

@@ -105,13 +105,14 @@ final class GobgpdProcess {
                 if (line.isBlank()) {
                     continue;
                 }
+                GobgpdLog.Line parsed = GobgpdLog.parse(line);
                 synchronized (recent) {
                     if (recent.size() == RECENT_LINES) {
                         recent.removeFirst();
                     }
-                    recent.addLast(line);
+                    recent.addLast("  " + parsed.level() + " " + parsed.text());
                 }
-                log.relay(line);
+                log.relay(parsed);
             }
         } catch (IOException e) {
             // the pipe closes when gobgpd ends
