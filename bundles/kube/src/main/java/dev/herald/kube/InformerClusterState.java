@@ -17,7 +17,18 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.jdkhttp.JdkHttpClientFactory;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -51,9 +62,13 @@ public final class InformerClusterState implements ClusterState, AutoCloseable {
     private final String nodeName;
     private final String namespace;
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
-    private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
-    /** Informers whose first list must have arrived before Herald acts; Egresses are not among them. */
-    private final List<SharedIndexInformer<?>> required = new ArrayList<>();
+    private final List<Watch<?>> watches = new CopyOnWriteArrayList<>();
+    private final ScheduledExecutorService watchdog;
+    private volatile boolean apiDown;
+    private KubernetesClient probe;
+    private volatile boolean secretSeen;
+    /** How often the API server is probed for the watch safety net. */
+    static final Duration PROBE = Duration.ofSeconds(2);
 
     private volatile NodeInfo node;
     private final Map<String, BgpPolicy> policies = new ConcurrentHashMap<>();
@@ -70,45 +85,186 @@ public final class InformerClusterState implements ClusterState, AutoCloseable {
         this.client = client;
         this.nodeName = nodeName;
         this.namespace = namespace;
+        ClassLoader fabric8 = KubernetesClientBuilder.class.getClassLoader();
+        this.watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "herald-kube-watchdog");
+            t.setDaemon(true);
+            t.setContextClassLoader(fabric8); // TOOLCHAIN pitfall 4
+            return t;
+        });
     }
 
     /** Starts every informer without waiting for it: {@link #synced()} says when the first lists are in. */
     public InformerClusterState start() {
-        required.add(start(client.nodes().withName(nodeName).runnableInformer(0), this::onNode, this::onNodeDeleted));
-        required.add(start(client.services().inAnyNamespace().runnableInformer(0), this::onService,
-                this::onServiceDeleted));
-        required.add(start(client.discovery().v1().endpointSlices().inAnyNamespace().runnableInformer(0),
-                this::onSlice, this::onSliceDeleted));
-        required.add(start(client.genericKubernetesResources(BGP_POLICIES).runnableInformer(0), this::onPolicy,
-                this::onPolicyDeleted));
-        required.add(start(client.secrets().inNamespace(namespace).withName(PASSWORD_SECRET).runnableInformer(0),
-                this::onSecret, s -> onSecretDeleted()));
+        watches.add(new Watch<>("Node", true, () -> client.nodes().withName(nodeName).runnableInformer(0),
+                this::onNode, this::onNodeDeleted, n -> n.getMetadata().getName(),
+                () -> node == null ? Set.of() : Set.of(node.name()), k -> {
+                    node = null;
+                    fire(Kind.NODE, Set.of(k));
+                }));
+        watches.add(new Watch<>("Service", true, () -> client.services().inAnyNamespace().runnableInformer(0),
+                this::onService, this::onServiceDeleted, InformerClusterState::namespacedKey,
+                () -> Set.copyOf(services.keySet()), this::removeService));
+        watches.add(new Watch<>("EndpointSlice", true,
+                () -> client.discovery().v1().endpointSlices().inAnyNamespace().runnableInformer(0),
+                this::onSlice, this::onSliceDeleted, InformerClusterState::namespacedKey,
+                () -> Set.copyOf(sliceOwners.keySet()), this::removeSlice));
+        watches.add(new Watch<>("BGPPolicy", true,
+                () -> client.genericKubernetesResources(BGP_POLICIES).runnableInformer(0), this::onPolicy,
+                this::onPolicyDeleted, r -> r.getMetadata().getName(), () -> {
+                    Set<String> all = new HashSet<>(policies.keySet());
+                    all.addAll(invalidPolicies.keySet());
+                    return all;
+                }, this::removePolicy));
+        watches.add(new Watch<>("Secret", true,
+                () -> client.secrets().inNamespace(namespace).withName(PASSWORD_SECRET).runnableInformer(0),
+                this::onSecret, x -> onSecretDeleted(), x -> x.getMetadata().getName(),
+                () -> secretSeen ? Set.of(PASSWORD_SECRET) : Set.of(), k -> onSecretDeleted()));
         // Egress is optional: a cluster without Antrea's Egress CRD must still advertise Services and Pods
-        start(client.genericKubernetesResources(EGRESSES).runnableInformer(0), this::onEgress, this::onEgressDeleted);
+        watches.add(new Watch<>("Egress", false, () -> client.genericKubernetesResources(EGRESSES).runnableInformer(0),
+                this::onEgress, this::onEgressDeleted, r -> r.getMetadata().getName(),
+                () -> Set.copyOf(egresses.keySet()), this::removeEgress));
+        watches.forEach(Watch::start);
+        watchdog.scheduleWithFixedDelay(this::checkApi, PROBE.toMillis(), PROBE.toMillis(), TimeUnit.MILLISECONDS);
         return this;
     }
 
-    private <T extends HasMetadata> SharedIndexInformer<T> start(SharedIndexInformer<T> informer, Consumer<T> upsert,
-                                                              Consumer<T> delete) {
-        informer.addEventHandler(new ResourceEventHandler<T>() {
-            @Override
-            public void onAdd(T obj) {
-                guarded(obj, upsert);
-            }
+    /**
+     * The safety net for watches that die silently (seen with the JDK HTTP client when connections are cut: the
+     * WebSocket aborts and nothing reconnects): probe the API server; when it answers again after failing, or when
+     * a watch is not running, list that kind again. Objects missing from the new list are deleted: the API server
+     * said so, this is not ignorance. While the API server is away nothing changes.
+     */
+    private void checkApi() {
+        try {
+            probeAndRelist();
+        } catch (Throwable t) {
+            // a scheduled task that throws is never run again: this one must survive anything
+            LOG.warn("Kubernetes watch check failed: {}", t.toString());
+        }
+    }
 
-            @Override
-            public void onUpdate(T oldObj, T newObj) {
-                guarded(newObj, upsert);
+    private void probeAndRelist() {
+        try {
+            probeClient().nodes().withName(nodeName).get();
+        } catch (RuntimeException e) {
+            if (!apiDown) {
+                LOG.warn("Kubernetes API unreachable ({}): keeping the last known state until it returns",
+                        e.getMessage());
+                apiDown = true;
             }
+            return;
+        }
+        boolean cameBack = apiDown;
+        apiDown = false;
+        if (cameBack) {
+            LOG.info("Kubernetes API reachable again: listing everything again");
+        }
+        for (Watch<?> w : watches) {
+            w.prunePending();
+            if (cameBack || (w.synced() && !w.informer.isWatching())) {
+                w.restart(cameBack ? "the API server returned" : "its watch stopped");
+            }
+        }
+    }
 
-            @Override
-            public void onDelete(T obj, boolean deletedFinalStateUnknown) {
-                guarded(obj, delete);
+    /**
+     * A client for the probe that fails fast: the main client retries a failed request with back-off for about a
+     * hundred seconds, which would hide an outage from the probe for as long.
+     */
+    private KubernetesClient probeClient() {
+        if (probe == null) {
+            Config c = new ConfigBuilder(client.getConfiguration()).withRequestRetryBackoffLimit(0)
+                    .withConnectionTimeout((int) PROBE.toMillis()).withRequestTimeout((int) PROBE.toMillis()).build();
+            probe = new KubernetesClientBuilder().withConfig(c).withHttpClientFactory(new JdkHttpClientFactory())
+                    .build();
+        }
+        return probe;
+    }
+
+    private static String namespacedKey(HasMetadata o) {
+        return o.getMetadata().getNamespace() + "/" + o.getMetadata().getName();
+    }
+
+    /** One kind of object: its informer, how to apply it, and how to forget what a new list no longer has. */
+    private final class Watch<T extends HasMetadata> {
+        final String kind;
+        final boolean required;
+        final Supplier<SharedIndexInformer<T>> factory;
+        final Consumer<T> upsert;
+        final Consumer<T> delete;
+        final Function<T, String> keyOf;
+        final Supplier<Set<String>> known;
+        final Consumer<String> forget;
+        volatile SharedIndexInformer<T> informer;
+        volatile boolean everSynced;
+        volatile boolean prune;
+
+        Watch(String kind, boolean required, Supplier<SharedIndexInformer<T>> factory, Consumer<T> upsert,
+              Consumer<T> delete, Function<T, String> keyOf, Supplier<Set<String>> known, Consumer<String> forget) {
+            this.kind = kind;
+            this.required = required;
+            this.factory = factory;
+            this.upsert = upsert;
+            this.delete = delete;
+            this.keyOf = keyOf;
+            this.known = known;
+            this.forget = forget;
+        }
+
+        void start() {
+            SharedIndexInformer<T> i = factory.get();
+            i.addEventHandler(new ResourceEventHandler<T>() {
+                @Override
+                public void onAdd(T obj) {
+                    guarded(obj, upsert);
+                }
+
+                @Override
+                public void onUpdate(T oldObj, T newObj) {
+                    guarded(newObj, upsert);
+                }
+
+                @Override
+                public void onDelete(T obj, boolean deletedFinalStateUnknown) {
+                    guarded(obj, delete);
+                }
+            });
+            informer = i;
+            i.start();
+        }
+
+        /** Listed at least once since start; a restart does not make the state unknown again. */
+        boolean synced() {
+            if (!everSynced && informer.hasSynced()) {
+                everSynced = true;
             }
-        });
-        informers.add(informer);
-        informer.start();
-        return informer;
+            return everSynced;
+        }
+
+        /** A new informer lists again; what the old one delivered stays until the new list is in. */
+        void restart(String why) {
+            LOG.info("Watching {} again: {}", kind, why);
+            informer.close();
+            prune = true;
+            start();
+        }
+
+        /** Once the new list is in: forget what it no longer has. */
+        void prunePending() {
+            if (!prune || !informer.hasSynced()) {
+                return;
+            }
+            prune = false;
+            Set<String> present = new HashSet<>();
+            informer.getStore().list().forEach(o -> present.add(keyOf.apply(o)));
+            for (String k : known.get()) {
+                if (!present.contains(k)) {
+                    LOG.info("{} {} was deleted while it was not watched", kind, k);
+                    forget.accept(k);
+                }
+            }
+        }
     }
 
     /** One object that cannot be converted is logged and skipped; the informer goes on. */
@@ -144,7 +300,10 @@ public final class InformerClusterState implements ClusterState, AutoCloseable {
     }
 
     private void onServiceDeleted(Service s) {
-        String key = s.getMetadata().getNamespace() + "/" + s.getMetadata().getName();
+        removeService(namespacedKey(s));
+    }
+
+    private void removeService(String key) {
         if (services.remove(key) != null) {
             fire(Kind.SERVICE, Set.of(key));
         }
@@ -165,7 +324,10 @@ public final class InformerClusterState implements ClusterState, AutoCloseable {
     }
 
     private void onSliceDeleted(EndpointSlice slice) {
-        String sliceKey = slice.getMetadata().getNamespace() + "/" + slice.getMetadata().getName();
+        removeSlice(namespacedKey(slice));
+    }
+
+    private void removeSlice(String sliceKey) {
         String svc = sliceOwners.remove(sliceKey);
         if (svc == null) {
             return;
@@ -202,13 +364,17 @@ public final class InformerClusterState implements ClusterState, AutoCloseable {
     }
 
     private void onPolicyDeleted(GenericKubernetesResource r) {
-        String name = r.getMetadata().getName();
+        removePolicy(r.getMetadata().getName());
+    }
+
+    private void removePolicy(String name) {
         policies.remove(name);
         invalidPolicies.remove(name);
         fire(Kind.BGP_POLICY, Set.of(name));
     }
 
     private void onSecret(Secret s) {
+        secretSeen = true;
         Map<String, String> p = Converters.passwords(s);
         if (!p.equals(passwords)) {
             passwords = Map.copyOf(p);
@@ -217,6 +383,7 @@ public final class InformerClusterState implements ClusterState, AutoCloseable {
     }
 
     private void onSecretDeleted() {
+        secretSeen = false;
         passwords = Map.of();
         fire(Kind.SECRET, Set.of(PASSWORD_SECRET));
     }
@@ -230,8 +397,12 @@ public final class InformerClusterState implements ClusterState, AutoCloseable {
     }
 
     private void onEgressDeleted(GenericKubernetesResource r) {
-        if (egresses.remove(r.getMetadata().getName()) != null) {
-            fire(Kind.EGRESS, Set.of(r.getMetadata().getName()));
+        removeEgress(r.getMetadata().getName());
+    }
+
+    private void removeEgress(String name) {
+        if (egresses.remove(name) != null) {
+            fire(Kind.EGRESS, Set.of(name));
         }
     }
 
@@ -295,7 +466,11 @@ public final class InformerClusterState implements ClusterState, AutoCloseable {
 
     @Override
     public boolean synced() {
-        return required.stream().allMatch(SharedIndexInformer::hasSynced);
+        boolean all = !watches.isEmpty();
+        for (Watch<?> w : watches) {
+            all &= !w.required || w.synced();
+        }
+        return all;
     }
 
     @Override
@@ -310,6 +485,10 @@ public final class InformerClusterState implements ClusterState, AutoCloseable {
 
     @Override
     public void close() {
-        informers.forEach(SharedIndexInformer::close);
+        watchdog.shutdownNow();
+        if (probe != null) {
+            probe.close();
+        }
+        watches.forEach(w -> w.informer.close());
     }
 }

@@ -93,7 +93,10 @@ class BgpPolicyEndToEndTest {
                                     "10.200.0.7/32", "10.244.1.0/24")));
                 } catch (RuntimeException | AssertionError e) {
                     throw new AssertionError(e.getMessage() + "\nBIRD: " + bird.routes().keySet() + " "
-                            + bird.birdc("show protocols all") + "\nagent:\n" + agent.stdout(), e);
+                            + bird.birdc("show protocols all") + "\nreadyz: " + agent.get("/readyz?verbose")
+                            .map(r -> r.body()).orElse("-") + "\ncomponents: " + agent.get("/components")
+                            .map(r -> r.body()).orElse("-") + "\nbgppolicy: " + agent.get("/bgppolicy")
+                            .map(r -> r.body()).orElse("-") + "\nagent:\n" + agent.stdout(), e);
                 }
                 var route = bird.routes().get("10.96.0.10/32");
                 assertThat(route.nextHop()).isEqualTo("127.0.0.1");

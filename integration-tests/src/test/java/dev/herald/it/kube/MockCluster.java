@@ -27,12 +27,16 @@ public final class MockCluster implements AutoCloseable {
     private final KubernetesMockServer server;
     private final KubernetesClient client;
     private final Path kubeconfig;
+    /** Agents reach the API through this proxy, so a test can take the API away from them. */
+    private final TcpProxy proxy;
 
     public MockCluster(Path dir) throws IOException {
         server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
                 new KubernetesCrudDispatcher(), false);
         server.init();
         client = server.createClient();
+        java.net.URI api = java.net.URI.create(server.url("/"));
+        proxy = new TcpProxy(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), api.getPort()));
         kubeconfig = dir.resolve("kubeconfig");
         Files.createDirectories(dir);
         Files.writeString(kubeconfig, """
@@ -49,7 +53,16 @@ public final class MockCluster implements AutoCloseable {
                 - name: mock
                   context: {cluster: mock, user: herald}
                 current-context: mock
-                """.formatted(server.url("/").replaceAll("/$", "")));
+                """.formatted("http://127.0.0.1:" + proxy.port()));
+    }
+
+    /** The API server becomes unreachable for the agents (their connections drop, new ones are refused). */
+    public void cutAgentsOff() {
+        proxy.cut();
+    }
+
+    public void reconnectAgents() {
+        proxy.restore();
     }
 
     public KubernetesClient client() {
@@ -81,6 +94,11 @@ public final class MockCluster implements AutoCloseable {
 
     @Override
     public void close() {
+        try {
+            proxy.close();
+        } catch (IOException ignored) {
+            // closing anyway
+        }
         client.close();
         server.destroy();
     }
