@@ -283,7 +283,11 @@ public final class GobgpBgpServer implements BgpServer {
     /** A connection to a gobgpd whose API answers: a new process, or the configured running one. */
     private Daemon connect() {
         if (settings.apiAddress().isPresent()) {
-            Daemon d = new Daemon(settings.apiAddress().get(), null);
+            InetSocketAddress api = settings.apiAddress().get();
+            if (api.isUnresolved()) {
+                api = new InetSocketAddress(api.getHostString(), api.getPort()); // a name: resolved at each start
+            }
+            Daemon d = new Daemon(api, null);
             try {
                 awaitApi(d);
             } catch (RuntimeException e) {
@@ -651,7 +655,7 @@ public final class GobgpBgpServer implements BgpServer {
             if (started && !send.isEmpty()) {
                 uncertain.addAll(send);
                 sendPaths(daemon, send, false);
-                uncertain.removeAll(send);
+                send.forEach(uncertain::remove); // not removeAll: with a list argument it is quadratic
             }
             routes.putAll(byPrefix); // also refreshes type and owner of prefixes already advertised
         }
@@ -671,7 +675,7 @@ public final class GobgpBgpServer implements BgpServer {
             if (started && !send.isEmpty()) {
                 uncertain.addAll(send);
                 sendPaths(daemon, send, true);
-                uncertain.removeAll(send);
+                send.forEach(uncertain::remove); // not removeAll: with a list argument it is quadratic
             }
             byPrefix.keySet().forEach(routes::remove);
         }
