@@ -229,7 +229,7 @@ public final class GobgpBgpServer implements BgpServer {
                                 + "Cease NOTIFICATION (goBGP's API has no other way); peers drop Herald's routes now",
                                 d.describe());
                     }
-                    if (started) {
+                    if (started && (d.process == null || d.process.isAlive())) {
                         try {
                             d.blocking.withDeadlineAfter(CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
                                     .stopBgp(StopBgpRequest.getDefaultInstance());

@@ -10,6 +10,9 @@ import java.util.Collections;
 import java.util.Optional;
 import java.util.Set;
 import java.util.WeakHashMap;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.Constants;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -118,18 +121,25 @@ public final class GobgpBgpServerFactory implements BgpServerFactory {
     }
 
     /**
-     * The bundle goes away (update, swap, shutdown): no gobgpd of ours may outlive it. They are stopped for a
-     * graceful restart, so peers keep the routes while the next backend takes over.
+     * The bundle goes away: no gobgpd of ours may outlive it. When the agent shuts down the sessions end with a
+     * Cease; when only this bundle goes (update, swap) they end for a graceful restart, so peers keep the routes
+     * while the next backend takes over.
      */
     @Deactivate
-    void deactivate() {
+    void deactivate(BundleContext context) {
+        boolean shutdown = context != null
+                && context.getBundle(Constants.SYSTEM_BUNDLE_LOCATION).getState() == Bundle.STOPPING;
+        stopAll(shutdown ? StopMode.CEASE : StopMode.GRACEFUL_RESTART);
+    }
+
+    void stopAll(StopMode mode) {
         GobgpBgpServer[] servers;
         synchronized (created) {
             servers = created.toArray(new GobgpBgpServer[0]);
             created.clear();
         }
         for (GobgpBgpServer s : servers) {
-            s.stop(StopMode.GRACEFUL_RESTART);
+            s.stop(mode);
         }
     }
 }

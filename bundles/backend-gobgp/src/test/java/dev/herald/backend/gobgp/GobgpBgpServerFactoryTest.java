@@ -69,7 +69,8 @@ class GobgpBgpServerFactoryTest {
         BgpServer s = f.create(GlobalConfig.of(65001, "10.0.0.1"));
         Assertions.assertThatThrownBy(s::start).isInstanceOf(BgpException.class)
                 .hasMessageContaining("/nonexistent/gobgpd");
-        f.deactivate();
+        f.stopAll(dev.herald.api.spi.StopMode.GRACEFUL_RESTART);
+        Assertions.assertThatThrownBy(s::start).hasMessageContaining("stopped");
         assertThat(Optional.of(f.backend())).contains("gobgp");
     }
 }
