@@ -14,8 +14,10 @@ import dev.herald.api.SessionState;
 import dev.herald.api.spi.StopMode;
 import dev.herald.backend.gobgp.GobgpBgpServer;
 import dev.herald.backend.gobgp.GobgpBgpServerFactory;
+import dev.herald.backend.gobgp.GobgpdSettings;
 import dev.herald.it.peers.BirdDaemon;
 import dev.herald.it.peers.Daemons;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -320,6 +322,56 @@ class GobgpBackendBirdTest {
         await().atMost(SESSION).until(() -> "65002".equals(asPathOf(bird, "10.96.0.15/32")));
         assertThat(bird.protocolState("peer2")).isEqualTo("Established");
         assertThat(bird.routes().get("10.96.0.15/32").nextHop()).isEqualTo("127.0.0.3");
+    }
+
+    @Test
+    void attachedToARunningGobgpdItConfiguresItAndReappliesEverythingWhenThatDaemonComesBackEmpty()
+            throws Exception {
+        int heraldPort = Daemons.freePort();
+        int birdPort = Daemons.freePort();
+        int apiPort = Daemons.freePort();
+        BirdDaemon bird = bird("bird", 65000, birdPort, List.of(
+                BirdDaemon.Neighbor.of("127.0.0.1", heraldPort, 65001)), false);
+        Process first = gobgpd(apiPort, "first");
+        GobgpBgpServer s = (GobgpBgpServer) new GobgpBgpServerFactory(GobgpdSettings.attach(
+                new InetSocketAddress("127.0.0.1", apiPort))).create(GlobalConfig.of(65001, "10.255.0.1")
+                .withListenPort(heraldPort).withListenAddress(Addresses.address("127.0.0.1", "listen")));
+        cleanup.add(() -> s.stop());
+        s.start();
+        assertThat(s.daemonPid()).isEmpty(); // not Herald's to supervise
+        s.addPeer(PeerConfig.of("127.0.0.2", 65000).withPort(birdPort));
+        s.advertise(ipv4Hosts(0, 50));
+        await().atMost(SESSION).until(() -> count(bird) == 50);
+
+        // someone restarts the daemon: it comes back with AS 0, and Herald gives it everything again
+        first.destroyForcibly().waitFor();
+        gobgpd(apiPort, "second");
+        await().atMost(SESSION).until(() -> count(bird) == 50
+                && bird.protocolState("peer1").equals("Established"));
+        assertThat(s.routes()).hasSize(50);
+
+        // stop ends BGP with StopBgp (a Cease) but leaves the daemon running, unconfigured
+        s.stop();
+        await().atMost(Duration.ofSeconds(5)).until(() -> count(bird) == 0);
+        GobgpBgpServer again = (GobgpBgpServer) new GobgpBgpServerFactory(GobgpdSettings.attach(
+                new InetSocketAddress("127.0.0.1", apiPort))).create(GlobalConfig.of(65002, "10.255.0.9")
+                .withListenPort(heraldPort).withListenAddress(Addresses.address("127.0.0.1", "listen")));
+        cleanup.add(() -> again.stop());
+        again.start(); // a new speaker on the same daemon
+        assertThat(again.peers()).isEmpty();
+    }
+
+    /** A gobgpd with no config and its API on 127.0.0.1:apiPort, as an operator would run one for Herald. */
+    private Process gobgpd(int apiPort, String name) throws Exception {
+        Path binary = Files.isExecutable(Path.of("/usr/bin/gobgpd")) ? Path.of("/usr/bin/gobgpd")
+                : Path.of("/usr/sbin/gobgpd");
+        Process p = new ProcessBuilder(binary.toString(), "--api-hosts", "127.0.0.1:" + apiPort, "--pprof-disable")
+                .redirectErrorStream(true).redirectOutput(tmp.resolve("gobgpd-" + name + ".log").toFile()).start();
+        cleanup.add(() -> {
+            p.destroy();
+            p.waitFor();
+        });
+        return p;
     }
 
     /**
