@@ -60,7 +60,14 @@ public final class BgpTableBenchmark {
         for (int i = 0; i < runs; i++) {
             double[] herald = herald(work.resolve("herald-" + i), v4, v6);
             double[] bird = birdToBird(work.resolve("bird-" + i), v4Text);
-            double[] gobgp = gobgp(work.resolve("gobgp-" + i), mrt);
+            double[] gobgp;
+            try {
+                gobgp = gobgp(work.resolve("gobgp-" + i), mrt);
+            } catch (IllegalStateException e) {
+                // a reference that did not finish is reported as such; Herald's figures stand on their own
+                System.out.println("run " + (i + 1) + ": gobgpd reference did not complete: " + e.getMessage());
+                gobgp = new double[] {Double.NaN, Double.NaN, Double.NaN};
+            }
             Run r = new Run(herald[0], herald[1], (long) herald[2], (long) herald[3], herald[4], herald[5], bird[0],
                     bird[1], gobgp[0], gobgp[1], gobgp[2]);
             results.add(r);
@@ -75,10 +82,11 @@ public final class BgpTableBenchmark {
         double b = median(results.stream().mapToDouble(Run::birdSeconds).toArray());
         long min4 = minimumUpdates(V4, 5, 4096 - 23 - (4 + 9 + 7));
         long min6 = minimumUpdates(V6, 17, 4096 - 23 - (4 + 9) - (4 + 5 + 16));
-        double g = median(results.stream().mapToDouble(Run::gobgpSeconds).toArray());
+        double g = median(results.stream().mapToDouble(Run::gobgpSeconds).filter(x -> !Double.isNaN(x)).toArray());
         System.out.printf(Locale.ROOT, "median of %d: herald %.3f s for %d routes, bird->bird %.3f s for %d routes "
-                        + "(ratio %.2f), gobgpd %.1f s for %d routes (peak RSS %.0f MB)%n", runs, h, V4 + V6, b, V4,
-                h / b, g, V4 + V6, median(results.stream().mapToDouble(Run::gobgpPeakRssMb).toArray()));
+                        + "(ratio %.2f), gobgpd %.1f s for %d IPv4 routes (peak RSS %.0f MB)%n", runs, h, V4 + V6, b,
+                V4, h / b, g, V4, median(results.stream().mapToDouble(Run::gobgpPeakRssMb)
+                        .filter(x -> !Double.isNaN(x)).toArray()));
         System.out.printf(Locale.ROOT, "UPDATEs: v4 %d (minimum %d, %.3fx), v6 %d (minimum %d, %.3fx)%n",
                 results.get(0).updates4(), min4, results.get(0).updates4() / (double) min4,
                 results.get(0).updates6(), min6, results.get(0).updates6() / (double) min6);
@@ -177,7 +185,8 @@ public final class BgpTableBenchmark {
             long t0 = System.nanoTime();
             gobgp.gobgpLong("mrt", "inject", "global", mrt.toString());
             double inject = (System.nanoTime() - t0) / 1e9;
-            waitUntil(() -> bird.routeCount() >= V4 + V6, 300);
+            // the IPv4 table only: gobgp's MRT import of the IPv6 entries did not reach BIRD (see docs/performance.md)
+            waitUntil(() -> bird.routeCount() >= V4, 120);
             return new double[] {(System.nanoTime() - t0) / 1e9, inject, gobgp.peakRssBytes() / 1e6};
         }
     }
@@ -211,6 +220,9 @@ public final class BgpTableBenchmark {
     }
 
     static double median(double[] values) {
+        if (values.length == 0) {
+            return Double.NaN;
+        }
         double[] v = values.clone();
         Arrays.sort(v);
         return v[v.length / 2];

@@ -210,10 +210,13 @@ public final class BirdDaemon implements AutoCloseable {
 
     /** How many routes BIRD holds, all tables (cheap even for 100,000 routes). */
     public long routeCount() throws IOException, InterruptedException {
+        // one line per table, then "Total: N of M routes ..." when there is more than one table: count the tables
         long total = 0;
-        Matcher m = Pattern.compile("(\\d+) of \\d+ routes").matcher(birdc("show route count"));
-        while (m.find()) {
-            total += Long.parseLong(m.group(1));
+        for (String line : birdc("show route count").split("\n")) {
+            Matcher m = Pattern.compile("^(\\d+) of \\d+ routes").matcher(line.trim());
+            if (m.find()) {
+                total += Long.parseLong(m.group(1));
+            }
         }
         return total;
     }
