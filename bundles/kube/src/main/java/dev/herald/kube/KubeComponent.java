@@ -47,7 +47,7 @@ public final class KubeComponent {
     private ServiceRegistration<?> writerRegistration;
 
     @Activate
-    public KubeComponent(BundleContext context, Config config, java.util.Map<String, Object> properties) {
+    public KubeComponent(BundleContext context, Config config) {
         String node = first(config.kube_nodeName(), System.getenv("NODE_NAME"));
         String namespace = first(config.kube_namespace(), System.getenv("POD_NAMESPACE"));
         if (namespace == null) {
@@ -56,8 +56,7 @@ public final class KubeComponent {
         String kubeconfig = first(config.kube_kubeconfig(), System.getenv("KUBECONFIG"));
         if (node == null) {
             LOG.warn("NODE_NAME is not set (nor kube.nodeName in etc/herald.cfg): Herald does not know which Node "
-                    + "it runs on and will not advertise anything (configuration keys seen: {})",
-                    properties.keySet().stream().filter(k -> !k.startsWith("component.")).sorted().toList());
+                    + "it runs on and will not advertise anything");
             return;
         }
         if (kubeconfig == null && !Files.exists(IN_CLUSTER_TOKEN)) {
