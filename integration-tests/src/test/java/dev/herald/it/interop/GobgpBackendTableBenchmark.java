@@ -57,7 +57,7 @@ public final class GobgpBackendTableBenchmark {
     }
 
     /** {advertise call s, until BIRD holds all s, withdraw call s, until BIRD holds none s, gobgpd peak RSS MB}. */
-    static double[] run(Path dir, List<Route> all) throws Exception {
+    public static double[] run(Path dir, List<Route> all) throws Exception {
         int heraldPort = Daemons.freePort();
         int birdPort = Daemons.freePort();
         try (BirdDaemon bird = BirdDaemon.start(dir, "127.0.0.2", "::1", birdPort, 65000, "10.255.0.2", List.of(
