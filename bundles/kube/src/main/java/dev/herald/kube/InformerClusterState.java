@@ -65,6 +65,7 @@ public final class InformerClusterState implements ClusterState, AutoCloseable {
     private final List<Watch<?>> watches = new CopyOnWriteArrayList<>();
     private final ScheduledExecutorService watchdog;
     private volatile boolean apiDown;
+    private volatile boolean syncAnnounced;
     private KubernetesClient probe;
     private volatile boolean secretSeen;
     /** How often the API server is probed for the watch safety net. */
@@ -125,7 +126,7 @@ public final class InformerClusterState implements ClusterState, AutoCloseable {
                 this::onEgress, this::onEgressDeleted, r -> r.getMetadata().getName(),
                 () -> Set.copyOf(egresses.keySet()), this::removeEgress));
         watches.forEach(Watch::start);
-        watchdog.scheduleWithFixedDelay(this::checkApi, PROBE.toMillis(), PROBE.toMillis(), TimeUnit.MILLISECONDS);
+        watchdog.scheduleWithFixedDelay(this::checkApi, 200, PROBE.toMillis(), TimeUnit.MILLISECONDS);
         return this;
     }
 
@@ -137,10 +138,22 @@ public final class InformerClusterState implements ClusterState, AutoCloseable {
      */
     private void checkApi() {
         try {
+            announceSync();
             probeAndRelist();
         } catch (Throwable t) {
             // a scheduled task that throws is never run again: this one must survive anything
             LOG.warn("Kubernetes watch check failed: {}", t.toString());
+        }
+    }
+
+    /**
+     * Tells listeners once when the first lists are all in: a listener that registered after the informers' first
+     * events, and found the state not synced yet, would otherwise wait for the next change to look again.
+     */
+    private void announceSync() {
+        if (!syncAnnounced && synced()) {
+            syncAnnounced = true;
+            fire(Kind.NODE, Set.of(nodeName));
         }
     }
 
