@@ -396,10 +396,8 @@ public final class NativeBgpServer implements BgpServer {
             }
             UpdateMessage m;
             if (!e.rib.toWithdraw.isEmpty()) {
-                List<Prefix> batchView = new ArrayList<>();
                 m = UpdatePacker.withdrawals(e.afi, e.rib.toWithdraw.iterator(), max, e.codec);
-                batchView.addAll(m.withdrawnAll());
-                batchView.forEach(e.rib.advertised::delete);
+                m.withdrawnAll().forEach(e.rib.advertised::delete);
             } else {
                 m = UpdatePacker.announcements(e.afi, e.attributes, e.ipv6NextHop, e.rib.toAnnounce.iterator(), max,
                         e.codec);

@@ -20,7 +20,6 @@ public record Negotiated(int holdTime, Set<Afi> families, boolean fourOctetAs, b
                          Capability.GracefulRestart peerGracefulRestart, OpenMessage peerOpen) {
 
     static Negotiated of(SessionConfig ours, OpenMessage theirs) {
-        OpenMessage mine = ours.open();
         int hold = Math.min(ours.holdTime(), theirs.holdTime());
         Set<Afi> families = EnumSet.noneOf(Afi.class);
         for (Afi afi : ours.families()) {
@@ -30,7 +29,7 @@ public record Negotiated(int holdTime, Set<Afi> families, boolean fourOctetAs, b
             }
         }
         boolean four = theirs.capability(Capability.FourOctetAs.class).isPresent();
-        boolean ext = mine.capability(Capability.ExtendedMessage.class).isPresent()
+        boolean ext = ours.extendedMessages()
                 && theirs.capability(Capability.ExtendedMessage.class).isPresent();
         return new Negotiated(hold, Set.copyOf(families), four, ext,
                 theirs.capability(Capability.GracefulRestart.class).orElse(null), theirs);
