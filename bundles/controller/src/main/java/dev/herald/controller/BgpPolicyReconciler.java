@@ -84,6 +84,14 @@ public final class BgpPolicyReconciler {
     private final Map<RouteSource, Set<String>> dirtyOwners = new HashMap<>();
     private volatile Status status = Status.NONE;
 
+    /** The step a pass is in, so a failure's condition names what failed. */
+    private String stage = "ReconcileFailed";
+    /** The conditions this node last wrote, by policy name: written again only when they change. */
+    private final Map<String, Condition> conditions = new HashMap<>();
+
+    private record Condition(boolean effective, String reason, String message) {
+    }
+
     public BgpPolicyReconciler(ClusterState cluster, ClusterWriter writer,
                                Supplier<Optional<BgpServerFactory>> backend,
                                Supplier<Collection<RouteSource>> sources, Settings settings) {
@@ -139,12 +147,15 @@ public final class BgpPolicyReconciler {
             full = false;
             dirtyOwners.clear();
         }
+        stage = "ReconcileFailed";
         try {
             pass(fullPass, owners);
+            publishConditions(null);
         } catch (RuntimeException e) {
             synchronized (dirtyLock) {
                 full = true; // the next pass must not trust what this one left half done
             }
+            publishConditions(e);
             throw e;
         } finally {
             publishStatus();
@@ -181,6 +192,7 @@ public final class BgpPolicyReconciler {
             effective = p.name();
         }
 
+        stage = "InvalidRouterID";
         RouterIds.Choice id;
         try {
             id = RouterIds.choose(n);
@@ -194,6 +206,7 @@ public final class BgpPolicyReconciler {
         GlobalConfig desired = new GlobalConfig(p.spec().localAsn(), id.routerId(), p.spec().listenPort(),
                 settings.listenAddress(), p.spec().confederation(), true);
 
+        stage = "BgpServerFailed";
         boolean restarted = false;
         Optional<BgpServerFactory> chosen = backend.get();
         boolean backendChanged = server != null && chosen.isPresent() && !chosen.get().backend().equals(serverBackend);
@@ -218,8 +231,10 @@ public final class BgpPolicyReconciler {
                     + desired.localAsn() + ", router ID " + desired.routerId() + ", port " + desired.listenPort());
         }
 
+        stage = "BgpPeerFailed";
         applyPeers(p, n);
 
+        stage = "RoutesFailed";
         Set<RouteSource> current = Set.copyOf(sources.get());
         Advertisements ads = p.spec().advertisements();
         boolean mustRecompute = fullPass || restarted || !current.equals(sourcesSeen) || !ads.equals(advertisementsSeen)
@@ -376,6 +391,58 @@ public final class BgpPolicyReconciler {
     /** One route for a prefix several owners want: the first in Antrea's order, so status output is stable. */
     private static Route representative(Set<Route> routes) {
         return routes.stream().min(Route.ORDER).orElseThrow();
+    }
+
+    /**
+     * This node's condition in each policy's status: True on the effective policy after a good pass, False with the
+     * failed step after a bad one, False "Superseded" on the other policies that select the node, False
+     * "InvalidSpec" on policies that do not parse; removed from policies that no longer select it. Written only on a
+     * change, so steady passes cost the API server nothing.
+     */
+    private void publishConditions(RuntimeException failure) {
+        if (!cluster.synced()) {
+            return; // never report from ignorance
+        }
+        Optional<NodeInfo> node = cluster.localNode();
+        if (node.isEmpty()) {
+            return; // no Node object to name in a condition
+        }
+        NodeInfo n = node.get();
+        Map<String, Condition> next = new HashMap<>();
+        Optional<BgpPolicy> winner = PolicyElection.effective(cluster.bgpPolicies(), n);
+        for (BgpPolicy p : cluster.bgpPolicies()) {
+            if (!p.spec().nodeSelector().matches(n.labels())) {
+                continue;
+            }
+            if (winner.isPresent() && p.name().equals(winner.get().name())) {
+                if (failure != null) {
+                    next.put(p.name(), new Condition(false, stage, String.valueOf(failure.getMessage())));
+                } else {
+                    GlobalConfig c = server == null ? null : server.config();
+                    next.put(p.name(), new Condition(true, "Applied", c == null ? "applied"
+                            : "BGP server running: AS " + c.localAsn() + ", router ID " + c.routerId()
+                            + ", listen port " + c.listenPort() + ", " + peers.size() + " peer(s)"));
+                }
+            } else if (winner.isPresent()) {
+                next.put(p.name(), new Condition(false, "Superseded", "BGPPolicy " + winner.get().name()
+                        + " is effective on this Node (the oldest policy that selects a Node wins)"));
+            }
+        }
+        cluster.invalidPolicies().forEach((name, why) ->
+                next.put(name, new Condition(false, "InvalidSpec", "BGPPolicy is invalid and ignored: " + why)));
+        for (Map.Entry<String, Condition> e : next.entrySet()) {
+            if (!e.getValue().equals(conditions.get(e.getKey()))) {
+                Condition c = e.getValue();
+                writer.policyCondition(e.getKey(), n.name(), c.effective(), c.reason(), c.message());
+            }
+        }
+        for (String gone : conditions.keySet()) {
+            if (!next.containsKey(gone)) {
+                writer.clearPolicyCondition(gone, n.name());
+            }
+        }
+        conditions.clear();
+        conditions.putAll(next);
     }
 
     private void publishStatus() {

@@ -358,4 +358,84 @@ class BgpPolicyReconcilerTest {
         cluster.policies.add(policy("p", 100, 65001, 179));
         assertThatThrownBy(reconciler::reconcile).hasMessageContaining("no BGP backend is available");
     }
+
+    // ---- per-node condition in the BGPPolicy status (SPEC §7) ----
+
+    @Test
+    void theEffectivePolicyShowsThisNodeAppliedAndTheLoserShowsWhoWon() {
+        cluster.policies.add(policy("old", 100, 65001, 179, peer("10.0.0.1", 65000)));
+        cluster.policies.add(policy("young", 200, 65002, 179));
+        pass();
+        assertThat(writer.conditions).containsOnly(
+                Map.entry("old", "node1 True Applied: BGP server running: AS 65001, router ID 192.168.0.11, "
+                        + "listen port 179, 1 peer(s)"),
+                Map.entry("young", "node1 False Superseded: BGPPolicy old is effective on this Node "
+                        + "(the oldest policy that selects a Node wins)"));
+    }
+
+    @Test
+    void conditionsAreWrittenOnlyWhenTheyChange() {
+        cluster.policies.add(policy("p", 100, 65001, 179));
+        pass();
+        int writes = writer.conditionWrites;
+        reconciler.invalidate();
+        pass();
+        pass();
+        assertThat(writer.conditionWrites).isEqualTo(writes);
+    }
+
+    @Test
+    void aFailedPassNamesTheStepThatFailedAndAGoodPassClearsIt() {
+        cluster.policies.add(policy("p", 100, 65001, 179, peer("10.0.0.1", 65000)));
+        pass();
+        cluster.policies.set(0, policy("p", 100, 65001, 179, peer("10.0.0.1", 65000), peer("10.0.0.2", 65000)));
+        reconciler.invalidate();
+        backend.fail("addPeer");
+        assertThatThrownBy(reconciler::reconcile);
+        assertThat(writer.conditions.get("p")).startsWith("node1 False BgpPeerFailed: ").contains("10.0.0.2-65000");
+        pass();
+        assertThat(writer.conditions.get("p")).startsWith("node1 True Applied: ").endsWith("2 peer(s)");
+    }
+
+    @Test
+    void anInvalidRouterIdShowsInTheCondition() {
+        cluster.policies.add(policy("p", 100, 65001, 179));
+        cluster.node = Fakes.node("node1", Map.of(), Map.of(NodeInfo.ROUTER_ID_ANNOTATION, "not-an-ip"),
+                "192.168.0.11");
+        assertThatThrownBy(reconciler::reconcile);
+        assertThat(writer.conditions.get("p")).startsWith("node1 False InvalidRouterID: ");
+    }
+
+    @Test
+    void aPolicyThatNoLongerSelectsTheNodeLosesItsCondition() {
+        cluster.policies.add(policy("p", 100, 65001, 179));
+        pass();
+        assertThat(writer.conditions).containsKey("p");
+        cluster.policies.set(0, policy("p", 100, 65001, 179, Optional.empty(),
+                new LabelSelector(Map.of("bgp", "off"), List.of())));
+        reconciler.invalidate();
+        pass();
+        assertThat(writer.conditions).isEmpty();
+    }
+
+    @Test
+    void anInvalidPolicyIsReportedWithoutDisturbingTheEffectiveOne() {
+        cluster.policies.add(policy("p", 100, 65001, 179));
+        pass();
+        cluster.invalid.put("broken", "spec.localASN: must be between 1 and 65535, got 0");
+        reconciler.invalidate();
+        assertThat(pass()).isEmpty();
+        assertThat(writer.conditions.get("broken"))
+                .isEqualTo("node1 False InvalidSpec: BGPPolicy is invalid and ignored: spec.localASN: must be "
+                        + "between 1 and 65535, got 0");
+        assertThat(writer.conditions.get("p")).startsWith("node1 True Applied");
+    }
+
+    @Test
+    void nothingIsReportedBeforeTheInformersHaveSynced() {
+        cluster.synced = false;
+        cluster.policies.add(policy("p", 100, 65001, 179));
+        reconciler.reconcile();
+        assertThat(writer.conditionWrites).isZero();
+    }
 }

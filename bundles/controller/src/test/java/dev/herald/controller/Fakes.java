@@ -46,6 +46,7 @@ final class Fakes {
         NodeInfo node;
         List<BgpPolicy> policies = new ArrayList<>();
         Map<String, String> passwords = new HashMap<>();
+        Map<String, String> invalid = new HashMap<>();
         boolean synced = true;
 
         @Override
@@ -60,7 +61,7 @@ final class Fakes {
 
         @Override
         public Map<String, String> invalidPolicies() {
-            return Map.of();
+            return Map.copyOf(invalid);
         }
 
         @Override
@@ -258,10 +259,24 @@ final class Fakes {
         }
     }
 
-    /** Records annotations and events. */
+    /** Records annotations, events and each policy's condition for this node (the latest one, as the API would). */
     static final class Writer implements ClusterWriter {
         final List<String> annotations = new ArrayList<>();
         final List<String> events = new ArrayList<>();
+        final Map<String, String> conditions = new HashMap<>();
+        int conditionWrites;
+
+        @Override
+        public void policyCondition(String policy, String node, boolean effective, String reason, String message) {
+            conditionWrites++;
+            conditions.put(policy, node + " " + (effective ? "True" : "False") + " " + reason + ": " + message);
+        }
+
+        @Override
+        public void clearPolicyCondition(String policy, String node) {
+            conditionWrites++;
+            conditions.remove(policy);
+        }
 
         @Override
         public void annotateRouterId(String node, String routerId) {

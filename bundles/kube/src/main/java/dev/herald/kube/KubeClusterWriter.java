@@ -9,8 +9,17 @@ import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -30,6 +39,9 @@ public final class KubeClusterWriter implements ClusterWriter {
     private final KubernetesClient client;
     private final ExecutorService executor;
     private final Map<String, String> annotated = new ConcurrentHashMap<>();
+    private final Map<String, Optional<Map<String, Object>>> pendingConditions = new ConcurrentHashMap<>();
+    /** The condition type each node sets in a BGPPolicy's status, one entry per node. */
+    static final String CONDITION_TYPE = "Effective";
 
     public KubeClusterWriter(KubernetesClient client, ExecutorService executor) {
         this.client = client;
@@ -65,6 +77,107 @@ public final class KubeClusterWriter implements ClusterWriter {
             create(new ObjectReferenceBuilder().withApiVersion("v1").withKind("Node").withName(node).build(),
                     warning, reason, message);
         });
+    }
+
+    @Override
+    public void policyCondition(String policy, String node, boolean effective, String reason, String message) {
+        Map<String, Object> c = new LinkedHashMap<>();
+        c.put("type", CONDITION_TYPE);
+        c.put("status", effective ? "True" : "False");
+        c.put("nodeName", node);
+        c.put("reason", reason);
+        c.put("message", message);
+        c.put("lastTransitionTime", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
+        writeCondition(policy, node, Optional.of(c));
+    }
+
+    @Override
+    public void clearPolicyCondition(String policy, String node) {
+        writeCondition(policy, node, Optional.empty());
+    }
+
+    /**
+     * Conditions of all nodes share one list, so each write reads the object, replaces only this node's entry and
+     * puts the status back with the resourceVersion it read: a concurrent write by another node is a conflict,
+     * retried, never lost. Only the newest wish per policy is written (older queued ones are dropped).
+     */
+    private void writeCondition(String policy, String node, Optional<Map<String, Object>> condition) {
+        if (pendingConditions.put(policy, condition) != null) {
+            return; // a task for this policy is queued and will write the newest wish
+        }
+        executor.execute(() -> {
+            Optional<Map<String, Object>> wish = pendingConditions.remove(policy);
+            if (wish == null) {
+                return;
+            }
+            for (int attempt = 1; ; attempt++) {
+                try {
+                    var resource = client.genericKubernetesResources(InformerClusterState.BGP_POLICIES)
+                            .withName(policy);
+                    GenericKubernetesResource r = resource.get();
+                    if (r == null) {
+                        return; // the policy is gone, and its status with it
+                    }
+                    if (!replaceCondition(r, node, wish)) {
+                        return;
+                    }
+                    client.genericKubernetesResources(InformerClusterState.BGP_POLICIES).resource(r).updateStatus();
+                    LOG.debug("BGPPolicy {} status: condition of Node {} set to {}", policy, node, wish);
+                    return;
+                } catch (KubernetesClientException e) {
+                    if (e.getCode() == 409 && attempt < 5) {
+                        continue; // another node wrote meanwhile: read again
+                    }
+                    LOG.warn("Could not write Node {}'s condition into BGPPolicy {}'s status: {}", node, policy,
+                            e.getMessage());
+                    return;
+                } catch (RuntimeException e) {
+                    LOG.warn("Could not write Node {}'s condition into BGPPolicy {}'s status: {}", node, policy,
+                            e.getMessage());
+                    return;
+                }
+            }
+        });
+    }
+
+    /** Puts {@code wish} in place of this node's condition; false when the status already says exactly that. */
+    @SuppressWarnings("unchecked")
+    static boolean replaceCondition(GenericKubernetesResource r, String node, Optional<Map<String, Object>> wish) {
+        Object st = r.getAdditionalProperties().get("status");
+        Map<String, Object> status = st instanceof Map<?, ?> m ? new LinkedHashMap<>((Map<String, Object>) m)
+                : new LinkedHashMap<>();
+        List<Map<String, Object>> conditions = new ArrayList<>();
+        Map<String, Object> old = null;
+        if (status.get("conditions") instanceof List<?> l) {
+            for (Object o : l) {
+                if (o instanceof Map<?, ?> c) {
+                    if (CONDITION_TYPE.equals(c.get("type")) && node.equals(c.get("nodeName"))) {
+                        old = (Map<String, Object>) c;
+                    } else {
+                        conditions.add((Map<String, Object>) c);
+                    }
+                }
+            }
+        }
+        if (wish.isEmpty() && old == null) {
+            return false;
+        }
+        if (wish.isPresent()) {
+            Map<String, Object> c = new LinkedHashMap<>(wish.get());
+            if (old != null && Objects.equals(old.get("status"), c.get("status"))) {
+                if (Objects.equals(old.get("reason"), c.get("reason"))
+                        && Objects.equals(old.get("message"), c.get("message"))) {
+                    return false;
+                }
+                // the time of the last change of status, as Kubernetes conditions mean it
+                c.put("lastTransitionTime", old.getOrDefault("lastTransitionTime", c.get("lastTransitionTime")));
+            }
+            conditions.add(c);
+        }
+        conditions.sort(Comparator.comparing(c -> String.valueOf(c.get("nodeName"))));
+        status.put("conditions", conditions);
+        r.getAdditionalProperties().put("status", status);
+        return true;
     }
 
     private void create(ObjectReference about, boolean warning, String reason, String message) {

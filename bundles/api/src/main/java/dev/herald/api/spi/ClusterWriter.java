@@ -17,6 +17,21 @@ public interface ClusterWriter {
      */
     void event(String policy, String node, boolean warning, String reason, String message);
 
+    /**
+     * Sets this node's condition in the BGPPolicy's status ({@code status.conditions[]}, type {@code Effective},
+     * keyed by {@code nodeName}), so {@code kubectl describe bgppolicy} shows on which nodes a policy runs, which
+     * nodes it lost to another policy, and why a node failed. Only called when the condition changes.
+     *
+     * @param effective the policy runs on this node as it should
+     * @param reason a CamelCase reason, for example {@code Applied}, {@code Superseded}, {@code InvalidRouterID}
+     */
+    default void policyCondition(String policy, String node, boolean effective, String reason, String message) {
+    }
+
+    /** Removes this node's condition from the BGPPolicy's status: the policy no longer selects the node. */
+    default void clearPolicyCondition(String policy, String node) {
+    }
+
     /** A writer that writes nothing, for tests and for running without a cluster. */
     ClusterWriter NONE = new ClusterWriter() {
         @Override
