@@ -110,6 +110,9 @@ class BgpPolicyEndToEndTest {
                         .contains("default/web").contains("10.244.1.0/24").contains("<NONE>");
                 assertThat(cluster.client().nodes().withName("node1").get().getMetadata().getAnnotations())
                         .containsEntry("node.antrea.io/bgp-router-id", "127.0.0.1");
+                // kubectl describe bgppolicy shows the node's condition
+                await("status condition").atMost(CONVERGE).until(() -> cluster
+                        .policyCondition("example-bgp-policy", "node1").startsWith("True Applied: BGP server running"));
 
                 cluster.client().services().inNamespace("default").withName("web").delete();
                 await("withdrawn").atMost(CONVERGE).pollInterval(Duration.ofMillis(200)).until(() ->
@@ -120,6 +123,8 @@ class BgpPolicyEndToEndTest {
                 cluster.node("node1", "127.0.0.1", Map.of(), "10.244.1.0/24");
                 await("all withdrawn").atMost(CONVERGE).pollInterval(Duration.ofMillis(200))
                         .until(() -> bird.routes().isEmpty());
+                await("condition removed").atMost(CONVERGE).until(() -> cluster
+                        .policyCondition("example-bgp-policy", "node1").isEmpty());
                 assertThat(agent.terminate(Duration.ofSeconds(10))).isZero();
             }
         }

@@ -87,6 +87,23 @@ public final class MockCluster implements AutoCloseable {
         client.genericKubernetesResources(BGP_POLICIES).resource(r).createOr(x -> x.update());
     }
 
+    /** This node's condition in a BGPPolicy's status, as "True Applied: message", or "" when it has none. */
+    @SuppressWarnings("unchecked")
+    public String policyCondition(String policy, String node) {
+        GenericKubernetesResource r = client.genericKubernetesResources(BGP_POLICIES).withName(policy).get();
+        if (r == null || !(r.getAdditionalProperties().get("status") instanceof Map<?, ?> status)
+                || !(status.get("conditions") instanceof java.util.List<?> conditions)) {
+            return "";
+        }
+        for (Object o : conditions) {
+            Map<String, Object> c = (Map<String, Object>) o;
+            if (node.equals(c.get("nodeName"))) {
+                return c.get("status") + " " + c.get("reason") + ": " + c.get("message");
+            }
+        }
+        return "";
+    }
+
     /** Applies any built-in object from YAML (Service, EndpointSlice, Secret, ...). */
     public void apply(String yaml) {
         client.resource(yaml).createOr(x -> x.update());
