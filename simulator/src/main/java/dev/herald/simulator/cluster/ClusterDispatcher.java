@@ -1,0 +1,291 @@
+package dev.herald.simulator.cluster;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.fabric8.mockwebserver.http.Buffer;
+import io.fabric8.mockwebserver.http.MockResponse;
+import io.fabric8.mockwebserver.http.RecordedRequest;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * fabric8's CRUD mock server made to behave like a cluster's API server (see TOOLCHAIN.md for where they differ):
+ * discovery documents; ClusterIPs allocated when a Service is created (and kept across updates) and LoadBalancer
+ * ingress IPs given at once, as a load-balancer controller would; the BGPPolicy CRD's defaults applied; a Node's
+ * metadata written through {@code nodes/NAME/status} kept, as a real API server does; Pod IPs from their Node's
+ * podCIDRs; Egresses given an IP and a Node when created without them.
+ */
+final class ClusterDispatcher extends KubernetesCrudDispatcher {
+    private static final Pattern SERVICE = Pattern.compile("/api/v1/namespaces/([^/]+)/services(?:/([^/]+))?");
+    private static final Pattern POD = Pattern.compile("/api/v1/namespaces/([^/]+)/pods(?:/([^/]+))?");
+    private static final Pattern NODE_STATUS = Pattern.compile("/api/v1/nodes/([^/]+)/status");
+    private static final Pattern POLICY = Pattern.compile("/apis/crd\\.antrea\\.io/v1alpha1/bgppolicies(?:/([^/]+))?");
+    private static final Pattern EGRESS = Pattern.compile("/apis/crd\\.antrea\\.io/v1beta1/egresses(?:/([^/]+))?");
+
+    private final List<IpPool> serviceCidrs = new ArrayList<>();
+    private final List<IpPool> lbPools = new ArrayList<>();
+    private final List<IpPool> egressPools = new ArrayList<>();
+    /** Addresses given to each Service ("namespace/name"), kept when an update leaves them out and freed on delete. */
+    private final Map<String, Allocated> services = new ConcurrentHashMap<>();
+    private final Map<String, List<IpPool>> podPools = new ConcurrentHashMap<>();
+
+    private record Allocated(List<String> clusterIps, List<String> ingress) {
+    }
+
+    ClusterDispatcher(ClusterConfig config) {
+        config.serviceCidrs().forEach(c -> serviceCidrs.add(new IpPool(c)));
+        config.loadBalancerPools().forEach(c -> lbPools.add(new IpPool(c)));
+        config.egressPools().forEach(c -> egressPools.add(new IpPool(c)));
+    }
+
+    @Override
+    public MockResponse dispatch(RecordedRequest request) {
+        String full = request.getPath();
+        String path = full.split("\\?", 2)[0];
+        String method = request.getMethod();
+        try {
+            if ("GET".equals(method)) {
+                String doc = Discovery.answer(path);
+                if (doc != null) {
+                    return new MockResponse().setResponseCode(200).setHeader("Content-Type", "application/json")
+                            .setBody(doc);
+                }
+            }
+            if (("PATCH".equals(method) || "PUT".equals(method)) && NODE_STATUS.matcher(path).matches()) {
+                // a real API server keeps metadata written through nodes/status (Antrea writes the router ID so)
+                request = copy(request, full.replaceFirst("/status", ""), request.getUtf8Body());
+            } else if ("POST".equals(method) || "PUT".equals(method)) {
+                String body = request.getUtf8Body(); // reading consumes the body: always pass on a copy
+                String admitted = admit(path, method, body);
+                request = copy(request, full, admitted != null ? admitted : body);
+            } else if ("DELETE".equals(method)) {
+                Matcher m = SERVICE.matcher(path);
+                if (m.matches() && m.group(2) != null) {
+                    release(m.group(1) + "/" + m.group(2));
+                }
+            }
+        } catch (RuntimeException e) {
+            return new MockResponse().setResponseCode(422).setHeader("Content-Type", "application/json")
+                    .setBody(Serialization.asJson(Map.of("kind", "Status", "apiVersion", "v1", "status", "Failure",
+                            "reason", "Invalid", "code", 422, "message", String.valueOf(e.getMessage()))));
+        }
+        return super.dispatch(request);
+    }
+
+    private static RecordedRequest copy(RecordedRequest r, String path, String body) {
+        return new RecordedRequest(r.getMethod() + " " + path + " HTTP/1.1", r.method(), path, r.getHeaders(),
+                new Buffer(body.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /** The body as this cluster would store it, or null to store it as sent. */
+    private String admit(String path, String method, String body) {
+        Matcher m;
+        if ((m = SERVICE.matcher(path)).matches()) {
+            GenericKubernetesResource r = Serialization.unmarshal(body, GenericKubernetesResource.class);
+            admitService(m.group(1) + "/" + r.getMetadata().getName(), r);
+            return Serialization.asJson(r);
+        }
+        if ("POST".equals(method) && (m = POD.matcher(path)).matches()) {
+            GenericKubernetesResource r = Serialization.unmarshal(body, GenericKubernetesResource.class);
+            return admitPod(r) ? Serialization.asJson(r) : null;
+        }
+        if (POLICY.matcher(path).matches()) {
+            GenericKubernetesResource r = Serialization.unmarshal(body, GenericKubernetesResource.class);
+            return CrdDefaults.bgpPolicy(r) ? Serialization.asJson(r) : null;
+        }
+        if ("POST".equals(method) && EGRESS.matcher(path).matches()) {
+            GenericKubernetesResource r = Serialization.unmarshal(body, GenericKubernetesResource.class);
+            return admitEgress(r) ? Serialization.asJson(r) : null;
+        }
+        return null;
+    }
+
+    @SuppressWarnings("unchecked")
+    private void admitService(String key, GenericKubernetesResource r) {
+        Map<String, Object> spec = map(r.getAdditionalProperties(), "spec");
+        String type = String.valueOf(spec.getOrDefault("type", "ClusterIP"));
+        spec.putIfAbsent("type", type);
+        Allocated before = services.get(key);
+        List<String> ips;
+        if ("ExternalName".equals(type) || "None".equals(spec.get("clusterIP"))) {
+            ips = List.of();
+        } else if (spec.get("clusterIPs") instanceof List<?> l && !l.isEmpty()) {
+            ips = (List<String>) l;
+            ips.forEach(ip -> serviceCidrs.forEach(p -> p.reserve(ip)));
+        } else if (spec.get("clusterIP") instanceof String s && !s.isEmpty()) {
+            ips = List.of(s);
+            serviceCidrs.forEach(p -> p.reserve(s));
+        } else if (before != null) {
+            ips = before.clusterIps(); // ClusterIPs are immutable: an update without them keeps them
+        } else {
+            ips = new ArrayList<>();
+            for (IpPool pool : families(spec, serviceCidrs)) {
+                ips.add(pool.allocate());
+            }
+        }
+        if (!ips.isEmpty()) {
+            spec.put("clusterIP", ips.get(0));
+            spec.put("clusterIPs", ips);
+            spec.put("ipFamilies", ips.stream().map(ip -> ip.contains(":") ? "IPv6" : "IPv4").toList());
+            spec.putIfAbsent("ipFamilyPolicy", ips.size() > 1 ? "PreferDualStack" : "SingleStack");
+        }
+        List<String> ingress = List.of();
+        if ("LoadBalancer".equals(type)) {
+            Map<String, Object> status = map(r.getAdditionalProperties(), "status");
+            Map<String, Object> lb = map(status, "loadBalancer");
+            if (lb.get("ingress") instanceof List<?> given && !given.isEmpty()) {
+                ingress = given.stream().map(i -> String.valueOf(((Map<String, Object>) i).get("ip"))).toList();
+            } else if (before != null && !before.ingress().isEmpty()) {
+                ingress = before.ingress();
+            } else {
+                ingress = new ArrayList<>();
+                for (String ip : ips) {
+                    for (IpPool pool : lbPools) {
+                        if (pool.isIpv6() == ip.contains(":")) {
+                            ingress.add(pool.allocate());
+                            break;
+                        }
+                    }
+                }
+            }
+            lb.put("ingress", ingress.stream().map(ip -> Map.of("ip", ip)).toList());
+        } else if (before != null) {
+            before.ingress().forEach(ip -> lbPools.forEach(p -> p.release(ip)));
+        }
+        services.put(key, new Allocated(List.copyOf(ips), List.copyOf(ingress)));
+    }
+
+    /** The pools for the families a Service asks for: its ipFamilies, or the primary family, or both if dual. */
+    private static List<IpPool> families(Map<String, Object> spec, List<IpPool> pools) {
+        List<IpPool> out = new ArrayList<>();
+        if (spec.get("ipFamilies") instanceof List<?> fams && !fams.isEmpty()) {
+            for (Object f : fams) {
+                pools.stream().filter(p -> p.isIpv6() == "IPv6".equals(f)).findFirst().ifPresent(out::add);
+            }
+        } else {
+            out.add(pools.get(0));
+            String policy = String.valueOf(spec.get("ipFamilyPolicy"));
+            if (("PreferDualStack".equals(policy) || "RequireDualStack".equals(policy)) && pools.size() > 1) {
+                pools.stream().filter(p -> p.isIpv6() != pools.get(0).isIpv6()).findFirst().ifPresent(out::add);
+            }
+        }
+        if (out.isEmpty()) {
+            throw new IllegalArgumentException("spec.ipFamilies: this cluster has no service CIDR of that family");
+        }
+        return out;
+    }
+
+    private void release(String key) {
+        Allocated a = services.remove(key);
+        if (a != null) {
+            a.clusterIps().forEach(ip -> serviceCidrs.forEach(p -> p.release(ip)));
+            a.ingress().forEach(ip -> lbPools.forEach(p -> p.release(ip)));
+        }
+    }
+
+    /** A Pod placed on a Node gets an IP of each of the Node's podCIDRs, as the CNI would. */
+    @SuppressWarnings("unchecked")
+    private boolean admitPod(GenericKubernetesResource r) {
+        Map<String, Object> spec = map(r.getAdditionalProperties(), "spec");
+        Map<String, Object> status = map(r.getAdditionalProperties(), "status");
+        if (!(spec.get("nodeName") instanceof String node) || status.get("podIP") != null) {
+            return false;
+        }
+        Optional<GenericKubernetesResource> n = get("/api/v1/nodes/" + node);
+        if (n.isEmpty()) {
+            return false;
+        }
+        Object cidrs = map(n.get().getAdditionalProperties(), "spec").get("podCIDRs");
+        if (!(cidrs instanceof List<?> list) || list.isEmpty()) {
+            return false;
+        }
+        List<IpPool> pools = podPools.computeIfAbsent(node, x -> ((List<String>) list).stream().map(c -> {
+            IpPool p = new IpPool(c);
+            p.allocate(); // the first address is the node's gateway
+            return p;
+        }).toList());
+        List<String> ips = pools.stream().map(IpPool::allocate).toList();
+        status.put("podIP", ips.get(0));
+        status.put("podIPs", ips.stream().map(ip -> Map.of("ip", ip)).toList());
+        status.putIfAbsent("phase", "Running");
+        return true;
+    }
+
+    /** An Egress without an IP or a Node gets both, as Antrea's ExternalIPPool would assign them. */
+    private boolean admitEgress(GenericKubernetesResource r) {
+        Map<String, Object> spec = map(r.getAdditionalProperties(), "spec");
+        Map<String, Object> status = map(r.getAdditionalProperties(), "status");
+        boolean changed = false;
+        if (status.get("egressIP") == null) {
+            String ip = spec.get("egressIP") instanceof String s && !s.isEmpty() ? s : egressPools.get(0).allocate();
+            spec.putIfAbsent("egressIP", ip);
+            status.put("egressIP", ip);
+            changed = true;
+        }
+        if (status.get("egressNode") == null) {
+            Optional<String> node = placeEgress(r.getMetadata().getName(), java.util.Set.of());
+            if (node.isPresent()) {
+                status.put("egressNode", node.get());
+                changed = true;
+            }
+        }
+        return changed;
+    }
+
+    /**
+     * The Node an Egress lands on: spread over the Nodes by name hash, skipping {@code excluded} (a Node going away),
+     * so the choice is stable and moves only when it must.
+     */
+    @SuppressWarnings("unchecked")
+    Optional<String> placeEgress(String egress, java.util.Set<String> excluded) {
+        List<String> nodes = new ArrayList<>();
+        get("/api/v1/nodes").ifPresent(list -> {
+            if (list.getAdditionalProperties().get("items") instanceof List<?> items) {
+                for (Object i : items) {
+                    Object name = ((Map<String, Object>) ((Map<String, Object>) i).get("metadata")).get("name");
+                    if (!excluded.contains(name)) {
+                        nodes.add(String.valueOf(name));
+                    }
+                }
+            }
+        });
+        if (nodes.isEmpty()) {
+            return Optional.empty();
+        }
+        nodes.sort(null);
+        return Optional.of(nodes.get(Math.floorMod(egress.hashCode(), nodes.size())));
+    }
+
+    Optional<GenericKubernetesResource> get(String path) {
+        MockResponse r = super.handleGet(path);
+        if (r.code() != 200) {
+            return Optional.empty();
+        }
+        return Optional.of(Serialization.unmarshal(new String(r.getBody().getBytes(), StandardCharsets.UTF_8),
+                GenericKubernetesResource.class));
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> map(Map<String, Object> parent, String key) {
+        Object o = parent.get(key);
+        if (o instanceof Map<?, ?> m) {
+            if (!(m instanceof LinkedHashMap)) {
+                Map<String, Object> copy = new LinkedHashMap<>((Map<String, Object>) m);
+                parent.put(key, copy);
+                return copy;
+            }
+            return (Map<String, Object>) m;
+        }
+        Map<String, Object> fresh = new LinkedHashMap<>();
+        parent.put(key, fresh);
+        return fresh;
+    }
+}

@@ -1,0 +1,125 @@
+package dev.herald.simulator.cluster;
+
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The discovery documents a real API server serves and fabric8's mock lacks ({@code /version}, {@code /api},
+ * {@code /apis} and one per group version), so that kubectl and other discovery-driven clients work against the
+ * emulated cluster: {@code kubectl --kubeconfig sim.kubeconfig get bgppolicies}.
+ */
+final class Discovery {
+    private record Kind(String plural, String kind, boolean namespaced, String shortName) {
+    }
+
+    private static final List<String> VERBS = List.of("create", "delete", "get", "list", "patch", "update", "watch");
+    private static final Map<String, List<Kind>> RESOURCES = new LinkedHashMap<>();
+
+    static {
+        RESOURCES.put("v1", List.of(new Kind("nodes", "Node", false, "no"),
+                new Kind("namespaces", "Namespace", false, "ns"), new Kind("services", "Service", true, "svc"),
+                new Kind("pods", "Pod", true, "po"), new Kind("secrets", "Secret", true, null),
+                new Kind("configmaps", "ConfigMap", true, "cm"), new Kind("events", "Event", true, "ev"),
+                new Kind("endpoints", "Endpoints", true, "ep")));
+        RESOURCES.put("discovery.k8s.io/v1", List.of(new Kind("endpointslices", "EndpointSlice", true, null)));
+        RESOURCES.put("events.k8s.io/v1", List.of(new Kind("events", "Event", true, "ev")));
+        RESOURCES.put("crd.antrea.io/v1alpha1", List.of(new Kind("bgppolicies", "BGPPolicy", false, "bp")));
+        RESOURCES.put("crd.antrea.io/v1beta1", List.of(new Kind("egresses", "Egress", false, "eg")));
+        RESOURCES.put("apiextensions.k8s.io/v1",
+                List.of(new Kind("customresourcedefinitions", "CustomResourceDefinition", false, "crd")));
+    }
+
+    private Discovery() {
+    }
+
+    /** The document for a discovery path, or null when the path is not one. */
+    static String answer(String path) {
+        switch (path) {
+            case "/version":
+                return json(Map.of("major", "1", "minor", "31", "gitVersion", "v1.31.0-herald-sim",
+                        "platform", "linux/amd64"));
+            case "/api":
+                return json(Map.of("kind", "APIVersions", "versions", List.of("v1"),
+                        "serverAddressByClientCIDRs", List.of()));
+            case "/apis":
+                return json(groups());
+            case "/api/v1":
+                return json(resources("v1"));
+            default:
+                if (path.startsWith("/apis/")) {
+                    String gv = path.substring("/apis/".length());
+                    if (RESOURCES.containsKey(gv)) {
+                        return json(resources(gv));
+                    }
+                    for (Map<String, Object> g : groupList()) {
+                        if (g.get("name").equals(gv)) {
+                            return json(g);
+                        }
+                    }
+                }
+                return null;
+        }
+    }
+
+    private static Map<String, Object> groups() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("kind", "APIGroupList");
+        m.put("apiVersion", "v1");
+        m.put("groups", groupList());
+        return m;
+    }
+
+    private static List<Map<String, Object>> groupList() {
+        Map<String, List<String>> versions = new LinkedHashMap<>();
+        RESOURCES.keySet().stream().filter(gv -> gv.contains("/")).forEach(gv -> {
+            String[] p = gv.split("/");
+            versions.computeIfAbsent(p[0], g -> new ArrayList<>()).add(p[1]);
+        });
+        List<Map<String, Object>> out = new ArrayList<>();
+        versions.forEach((group, vs) -> {
+            List<Map<String, String>> list = vs.stream().map(v -> Map.of("groupVersion", group + "/" + v,
+                    "version", v)).toList();
+            Map<String, Object> g = new LinkedHashMap<>();
+            g.put("kind", "APIGroup");
+            g.put("apiVersion", "v1");
+            g.put("name", group);
+            g.put("versions", list);
+            g.put("preferredVersion", list.get(0));
+            out.add(g);
+        });
+        return out;
+    }
+
+    private static Map<String, Object> resources(String groupVersion) {
+        List<Map<String, Object>> list = new ArrayList<>();
+        for (Kind k : RESOURCES.get(groupVersion)) {
+            Map<String, Object> r = new LinkedHashMap<>();
+            r.put("name", k.plural());
+            r.put("singularName", k.kind().toLowerCase());
+            r.put("namespaced", k.namespaced());
+            r.put("kind", k.kind());
+            r.put("verbs", VERBS);
+            if (k.shortName() != null) {
+                r.put("shortNames", List.of(k.shortName()));
+            }
+            list.add(r);
+            if (List.of("nodes", "services", "bgppolicies", "egresses").contains(k.plural())) {
+                list.add(Map.of("name", k.plural() + "/status", "singularName", "", "namespaced", k.namespaced(),
+                        "kind", k.kind(), "verbs", List.of("get", "patch", "update")));
+            }
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("kind", "APIResourceList");
+        m.put("apiVersion", "v1");
+        m.put("groupVersion", groupVersion);
+        m.put("resources", list);
+        return m;
+    }
+
+    private static String json(Object o) {
+        return Serialization.asJson(o);
+    }
+}
