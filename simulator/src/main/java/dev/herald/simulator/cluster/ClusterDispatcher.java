@@ -64,6 +64,12 @@ final class ClusterDispatcher extends KubernetesCrudDispatcher {
                 request = copy(request, full.replaceFirst("/status", ""), request.getUtf8Body());
             } else if ("POST".equals(method) || "PUT".equals(method)) {
                 String body = request.getUtf8Body(); // reading consumes the body: always pass on a copy
+                if ("PUT".equals(method)) {
+                    String conflict = conflict(path, body);
+                    if (conflict != null) {
+                        return status(409, "Conflict", conflict);
+                    }
+                }
                 String admitted = admit(path, method, body);
                 request = copy(request, full, admitted != null ? admitted : body);
             } else if ("DELETE".equals(method)) {
@@ -73,11 +79,34 @@ final class ClusterDispatcher extends KubernetesCrudDispatcher {
                 }
             }
         } catch (RuntimeException e) {
-            return new MockResponse().setResponseCode(422).setHeader("Content-Type", "application/json")
-                    .setBody(Serialization.asJson(Map.of("kind", "Status", "apiVersion", "v1", "status", "Failure",
-                            "reason", "Invalid", "code", 422, "message", String.valueOf(e.getMessage()))));
+            return status(422, "Invalid", String.valueOf(e.getMessage()));
         }
         return super.dispatch(request);
+    }
+
+    private static MockResponse status(int code, String reason, String message) {
+        return new MockResponse().setResponseCode(code).setHeader("Content-Type", "application/json")
+                .setBody(Serialization.asJson(Map.of("kind", "Status", "apiVersion", "v1", "status", "Failure",
+                        "reason", reason, "code", code, "message", message)));
+    }
+
+    /**
+     * Optimistic concurrency, which the mock lacks: an update that names a resourceVersion other than the stored
+     * one is refused with 409, so two writers of one object (nodes writing their conditions) never lose a write.
+     */
+    private String conflict(String path, String body) {
+        GenericKubernetesResource sent = Serialization.unmarshal(body, GenericKubernetesResource.class);
+        String rv = sent == null || sent.getMetadata() == null ? null : sent.getMetadata().getResourceVersion();
+        if (rv == null || rv.isEmpty()) {
+            return null;
+        }
+        Optional<GenericKubernetesResource> stored = get(path.endsWith("/status")
+                ? path.substring(0, path.length() - "/status".length()) : path);
+        if (stored.isEmpty() || rv.equals(stored.get().getMetadata().getResourceVersion())) {
+            return null;
+        }
+        return "Operation cannot be fulfilled on " + sent.getKind() + " \"" + sent.getMetadata().getName()
+                + "\": the object has been modified; please apply your changes to the latest version and try again";
     }
 
     private static RecordedRequest copy(RecordedRequest r, String path, String body) {

@@ -180,4 +180,20 @@ class EmulatedClusterTest {
         assertThat(cluster.client().nodes().withName("node1").get().getMetadata().getAnnotations())
                 .containsEntry("node.antrea.io/bgp-router-id", "10.0.0.1");
     }
+
+    @Test
+    void anUpdateOfAStaleVersionIsAConflict() {
+        cluster.apply("""
+                apiVersion: v1
+                kind: Service
+                metadata: {name: web}
+                spec: {ports: [{port: 80}]}
+                """);
+        Service first = service("web");
+        Service changed = service("web");
+        changed.getMetadata().setLabels(Map.of("changed", "yes"));
+        cluster.client().services().inNamespace("default").resource(changed).update();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> cluster.client().services().inNamespace("default")
+                .resource(first).update()).hasMessageContaining("409");
+    }
 }

@@ -1,0 +1,135 @@
+package dev.herald.simulator.agent;
+
+import dev.herald.api.Addresses;
+import dev.herald.api.PeerStatus;
+import dev.herald.api.Route;
+import dev.herald.api.spi.BgpServerFactory;
+import dev.herald.api.spi.ClusterState;
+import dev.herald.api.spi.Registration;
+import dev.herald.api.spi.RouteSource;
+import dev.herald.api.spi.StopMode;
+import dev.herald.controller.BgpPolicyReconciler;
+import dev.herald.controller.ReconcileLoop;
+import dev.herald.kube.InformerClusterState;
+import dev.herald.kube.KubeClients;
+import dev.herald.kube.KubeClusterWriter;
+import dev.herald.source.egress.EgressRouteSource;
+import dev.herald.source.pod.PodRouteSource;
+import dev.herald.source.service.ServiceRouteSource;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One Herald agent of an emulated node, in the simulator's JVM: the same parts the OSGi components wire together
+ * (informers, the three route sources, the reconciler and its loop, a backend), each with its own instances, its
+ * own NODE_NAME, kubeconfig and listen address. Only the OSGi shell differs, which the distribution tests cover.
+ */
+public final class SimulatedAgent implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(SimulatedAgent.class);
+
+    private final String node;
+    private final ExecutorService executor;
+    private final KubernetesClient client;
+    private final InformerClusterState cluster;
+    private final List<RouteSource> sources = new ArrayList<>();
+    private final List<Registration> registrations = new ArrayList<>();
+    private final BgpPolicyReconciler reconciler;
+    private final ReconcileLoop loop;
+
+    /**
+     * @param listenAddress the address the agent's BGP server listens on and sends from (its 127.0.0.x)
+     */
+    public SimulatedAgent(String node, Path kubeconfig, String listenAddress, BgpServerFactory backend)
+            throws IOException {
+        this.node = node;
+        executor = KubeClients.executor("sim-" + node);
+        client = KubeClients.create(kubeconfig, executor);
+        cluster = new InformerClusterState(client, node, "kube-system");
+        sources.add(new ServiceRouteSource(cluster));
+        sources.add(new EgressRouteSource(cluster));
+        sources.add(new PodRouteSource(cluster));
+        reconciler = new BgpPolicyReconciler(cluster, new KubeClusterWriter(client, executor),
+                () -> Optional.of(backend), () -> List.copyOf(sources), new BgpPolicyReconciler.Settings(
+                Optional.of(Addresses.address(listenAddress, "listen address of " + node))));
+        loop = new ReconcileLoop("sim-reconcile-" + node, reconciler::reconcile, Duration.ofSeconds(5),
+                Duration.ofSeconds(300));
+        for (RouteSource s : sources) {
+            registrations.add(s.addListener((src, owners) -> {
+                reconciler.routesChanged(src, owners);
+                loop.trigger();
+            }));
+        }
+        registrations.add(cluster.addListener((kind, keys) -> {
+            if (kind == ClusterState.Kind.NODE || kind == ClusterState.Kind.BGP_POLICY
+                    || kind == ClusterState.Kind.SECRET) {
+                reconciler.invalidate();
+                loop.trigger();
+            }
+        }));
+    }
+
+    public SimulatedAgent start() {
+        cluster.start();
+        loop.trigger();
+        LOG.debug("Agent of {} started", node);
+        return this;
+    }
+
+    public String node() {
+        return node;
+    }
+
+    public Optional<String> effectivePolicy() {
+        return reconciler.status().policy();
+    }
+
+    public List<PeerStatus> peers() {
+        var server = reconciler.server();
+        return server == null ? List.of() : server.peers();
+    }
+
+    public List<Route> routes() {
+        return reconciler.status().routes();
+    }
+
+    public long reconcileErrors() {
+        return loop.errors();
+    }
+
+    /** Stops the agent as SIGTERM would: sessions closed with a Cease. */
+    @Override
+    public void close() {
+        try {
+            loop.close();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        registrations.forEach(Registration::close);
+        var server = reconciler.server();
+        if (server != null) {
+            try {
+                server.stop(StopMode.CEASE);
+            } catch (RuntimeException e) {
+                LOG.debug("Stopping the BGP server of {}: {}", node, e.getMessage());
+            }
+        }
+        for (RouteSource s : sources) {
+            try {
+                ((AutoCloseable) s).close();
+            } catch (Exception e) {
+                LOG.debug("Closing a route source of {}: {}", node, e.getMessage());
+            }
+        }
+        cluster.close();
+        client.close();
+        executor.shutdownNow();
+    }
+}

@@ -1,0 +1,262 @@
+package dev.herald.simulator.scenario;
+
+import dev.herald.simulator.cluster.ClusterConfig;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * A scenario file: an emulated cluster (nodes, address plan), emulated BGP peers, the objects to start with, and a
+ * timeline of steps with expectations. The schema is in docs/simulator.md; examples in simulator/scenarios/.
+ */
+public record Scenario(String name, String description, String backend, ClusterConfig cluster, List<NodeSpec> nodes,
+                       List<PeerSpec> peers, String objects, List<Step> steps) {
+
+    /** An emulated node: the agent's BGP address is also the Node's IPv4 InternalIP (and its router ID). */
+    public record NodeSpec(String name, String address, Optional<String> ipv6Address, Map<String, String> labels,
+                           List<String> podCidrs) {
+    }
+
+    public record PeerSpec(String name, String address, int port, long asn, Optional<String> password,
+                           boolean gracefulRestart) {
+        public boolean isIpv6() {
+            return address.contains(":");
+        }
+    }
+
+    /** One step of the timeline; {@code line} is its place in the file, for messages. */
+    public sealed interface Step permits Apply, Delete, Terminate, Fault, ApiServer, Sleep, Expect, ExpectCondition,
+            ExpectEstablished {
+        String where();
+    }
+
+    public record Apply(String where, String yaml) implements Step {
+    }
+
+    public record Delete(String where, String kind, String namespace, String name) implements Step {
+    }
+
+    public record Terminate(String where, String namespace, String pod) implements Step {
+    }
+
+    /** A fault injected by a peer: drop, notification, stop-reading, resume-reading, malformed, restart, graceful-restart. */
+    public record Fault(String where, String peer, String action, Optional<String> node) implements Step {
+        static final Set<String> ACTIONS = Set.of("drop", "notification", "stop-reading", "resume-reading",
+                "malformed", "restart", "graceful-restart");
+    }
+
+    /** The API server becomes unreachable for the agents ({@code up=false}) or reachable again. */
+    public record ApiServer(String where, boolean up) implements Step {
+    }
+
+    public record Sleep(String where, Duration duration) implements Step {
+    }
+
+    /**
+     * Within a time, a peer holds routes: each prefix learned from exactly the listed nodes, with the session's
+     * address of that node as next hop. With {@code exactly}, the peer holds no other prefix; {@code absent}
+     * prefixes must not be held by the peer at all.
+     */
+    public record Expect(String where, String peer, Duration within, Map<String, Set<String>> routes,
+                         boolean exactly, Set<String> absent) implements Step {
+    }
+
+    /** Within a time, a BGPPolicy's status shows this condition for the node. */
+    public record ExpectCondition(String where, String policy, String node, Duration within, String status,
+                                  String reason) implements Step {
+    }
+
+    /** Within a time, a peer has established sessions with exactly these nodes. */
+    public record ExpectEstablished(String where, String peer, Duration within, Set<String> nodes) implements Step {
+    }
+
+    public static final Duration DEFAULT_WITHIN = Duration.ofSeconds(10);
+
+    /** Reads a scenario from its YAML text; {@code source} names the file in error messages. */
+    public static Scenario parse(String yaml, String source) {
+        Object tree;
+        try {
+            tree = Serialization.unmarshal(yaml, Map.class);
+        } catch (RuntimeException e) {
+            throw new ScenarioException(source + ": not valid YAML: " + e.getMessage());
+        }
+        try {
+            return from(Yaml.map(tree, source));
+        } catch (ScenarioException e) {
+            throw new ScenarioException(source + ": " + e.getMessage());
+        }
+    }
+
+    private static Scenario from(Map<String, Object> root) {
+        Yaml.onlyKeys(root, "", Set.of("name", "description", "backend", "cluster", "nodes", "peers", "objects",
+                "steps"));
+        String name = Yaml.string(root, "name", "", "scenario");
+        String backend = Yaml.string(root, "backend", "", "native");
+        if (!Set.of("native", "gobgp").contains(backend)) {
+            throw Yaml.error("backend", "expected native or gobgp, got '" + backend + "'");
+        }
+        Map<String, Object> c = Yaml.map(root.get("cluster"), "cluster");
+        Yaml.onlyKeys(c, "cluster", Set.of("serviceCIDRs", "loadBalancerPools", "egressPools"));
+        ClusterConfig d = ClusterConfig.DEFAULT;
+        ClusterConfig cluster = new ClusterConfig(
+                strings(c.get("serviceCIDRs"), "cluster.serviceCIDRs", d.serviceCidrs()),
+                strings(c.get("loadBalancerPools"), "cluster.loadBalancerPools", d.loadBalancerPools()),
+                strings(c.get("egressPools"), "cluster.egressPools", d.egressPools()));
+
+        List<NodeSpec> nodes = new ArrayList<>();
+        Set<String> names = new HashSet<>();
+        List<?> ns = Yaml.list(root.get("nodes"), "nodes");
+        if (ns.isEmpty()) {
+            throw Yaml.error("nodes", "at least one node is needed");
+        }
+        for (int i = 0; i < ns.size(); i++) {
+            String p = "nodes[" + i + "]";
+            Map<String, Object> n = Yaml.map(ns.get(i), p);
+            Yaml.onlyKeys(n, p, Set.of("name", "address", "ipv6", "labels", "podCIDRs"));
+            String nodeName = Yaml.string(n, "name", p, "node" + (i + 1));
+            if (!names.add(nodeName)) {
+                throw Yaml.error(p + ".name", "duplicate node name " + nodeName);
+            }
+            String address = Yaml.string(n, "address", p, "127.0.0." + (11 + i));
+            if (!address.startsWith("127.")) {
+                throw Yaml.error(p + ".address", "agents run on loopback: use an address in 127.0.0.0/8");
+            }
+            boolean v6 = Yaml.bool(n, "ipv6", p, true);
+            Map<String, String> labels = new LinkedHashMap<>();
+            Yaml.map(n.get("labels"), p + ".labels").forEach((k, v) -> labels.put(k, String.valueOf(v)));
+            List<String> defaultCidrs = v6 ? List.of("10.244." + (i + 1) + ".0/24",
+                    "fd00:10:244:" + Integer.toHexString(i + 1) + "::/64") : List.of("10.244." + (i + 1) + ".0/24");
+            nodes.add(new NodeSpec(nodeName, address, v6 ? Optional.of("fd00:10::" + Integer.toHexString(11 + i))
+                    : Optional.empty(), labels, strings(n.get("podCIDRs"), p + ".podCIDRs", defaultCidrs)));
+        }
+
+        List<PeerSpec> peers = new ArrayList<>();
+        List<?> ps = Yaml.list(root.get("peers"), "peers");
+        for (int i = 0; i < ps.size(); i++) {
+            String p = "peers[" + i + "]";
+            Map<String, Object> m = Yaml.map(ps.get(i), p);
+            Yaml.onlyKeys(m, p, Set.of("name", "address", "port", "asn", "password", "gracefulRestart"));
+            String address = Yaml.string(m, "address", p, null);
+            if (!address.startsWith("127.") && !address.equals("::1")) {
+                throw Yaml.error(p + ".address", "peers run on loopback: use 127.0.0.0/8 or ::1");
+            }
+            peers.add(new PeerSpec(Yaml.string(m, "name", p, "r" + (i + 1)), address,
+                    (int) Yaml.number(m, "port", p, 1179L), Yaml.number(m, "asn", p, null),
+                    Optional.ofNullable(m.get("password")).map(String::valueOf),
+                    Yaml.bool(m, "gracefulRestart", p, false)));
+        }
+
+        String objects = root.get("objects") == null ? "" : Yaml.string(root, "objects", "", "");
+        List<Step> steps = new ArrayList<>();
+        List<?> ss = Yaml.list(root.get("steps"), "steps");
+        for (int i = 0; i < ss.size(); i++) {
+            steps.add(step(Yaml.map(ss.get(i), "steps[" + i + "]"), "steps[" + i + "]", peers, names));
+        }
+        return new Scenario(name, Yaml.string(root, "description", "", ""), backend, cluster, List.copyOf(nodes),
+                List.copyOf(peers), objects, List.copyOf(steps));
+    }
+
+    private static Step step(Map<String, Object> m, String p, List<PeerSpec> peers, Set<String> nodes) {
+        if (m.size() != 1) {
+            throw Yaml.error(p, "a step is one of apply, delete, terminate, fault, apiServer, sleep, expect, "
+                    + "expectCondition, expectEstablished (one key per step)");
+        }
+        String kind = m.keySet().iterator().next();
+        Object v = m.get(kind);
+        String q = p + "." + kind;
+        switch (kind) {
+            case "apply":
+                return new Apply(p, String.valueOf(v));
+            case "delete": {
+                Map<String, Object> d = Yaml.map(v, q);
+                Yaml.onlyKeys(d, q, Set.of("kind", "name", "namespace"));
+                return new Delete(p, Yaml.string(d, "kind", q, null), Yaml.string(d, "namespace", q, "default"),
+                        Yaml.string(d, "name", q, null));
+            }
+            case "terminate": {
+                Map<String, Object> d = Yaml.map(v, q);
+                Yaml.onlyKeys(d, q, Set.of("pod", "namespace"));
+                return new Terminate(p, Yaml.string(d, "namespace", q, "default"), Yaml.string(d, "pod", q, null));
+            }
+            case "fault": {
+                Map<String, Object> d = Yaml.map(v, q);
+                Yaml.onlyKeys(d, q, Set.of("peer", "action", "node"));
+                String action = Yaml.string(d, "action", q, null);
+                if (!Fault.ACTIONS.contains(action)) {
+                    throw Yaml.error(q + ".action", "expected one of " + Fault.ACTIONS.stream().sorted().toList());
+                }
+                Optional<String> node = Optional.ofNullable(d.get("node")).map(String::valueOf);
+                node.ifPresent(n -> checkNode(n, nodes, q + ".node"));
+                return new Fault(p, peer(Yaml.string(d, "peer", q, null), peers, q + ".peer"), action, node);
+            }
+            case "apiServer": {
+                String s = String.valueOf(v);
+                if (!s.equals("down") && !s.equals("up")) {
+                    throw Yaml.error(q, "expected down or up");
+                }
+                return new ApiServer(p, s.equals("up"));
+            }
+            case "sleep":
+                return new Sleep(p, Yaml.duration(String.valueOf(v), q));
+            case "expect": {
+                Map<String, Object> d = Yaml.map(v, q);
+                Yaml.onlyKeys(d, q, Set.of("peer", "within", "routes", "exactly", "absent"));
+                Map<String, Set<String>> routes = new LinkedHashMap<>();
+                Yaml.map(d.get("routes"), q + ".routes").forEach((prefix, from) -> {
+                    Set<String> fromNodes = new java.util.TreeSet<>(strings(from, q + ".routes." + prefix, List.of()));
+                    fromNodes.forEach(n -> checkNode(n, nodes, q + ".routes." + prefix));
+                    routes.put(prefix, fromNodes);
+                });
+                return new Expect(p, peer(Yaml.string(d, "peer", q, null), peers, q + ".peer"),
+                        Yaml.duration(d, "within", q, DEFAULT_WITHIN), routes, Yaml.bool(d, "exactly", q, true),
+                        new HashSet<>(strings(d.get("absent"), q + ".absent", List.of())));
+            }
+            case "expectCondition": {
+                Map<String, Object> d = Yaml.map(v, q);
+                Yaml.onlyKeys(d, q, Set.of("policy", "node", "within", "status", "reason"));
+                String node = Yaml.string(d, "node", q, null);
+                checkNode(node, nodes, q + ".node");
+                return new ExpectCondition(p, Yaml.string(d, "policy", q, null), node,
+                        Yaml.duration(d, "within", q, DEFAULT_WITHIN), Yaml.string(d, "status", q, "True"),
+                        Yaml.string(d, "reason", q, "Applied"));
+            }
+            case "expectEstablished": {
+                Map<String, Object> d = Yaml.map(v, q);
+                Yaml.onlyKeys(d, q, Set.of("peer", "within", "nodes"));
+                Set<String> with = new java.util.TreeSet<>(strings(d.get("nodes"), q + ".nodes", List.of()));
+                with.forEach(n -> checkNode(n, nodes, q + ".nodes"));
+                return new ExpectEstablished(p, peer(Yaml.string(d, "peer", q, null), peers, q + ".peer"),
+                        Yaml.duration(d, "within", q, DEFAULT_WITHIN), with);
+            }
+            default:
+                throw Yaml.error(q, "unknown step (expected apply, delete, terminate, fault, apiServer, sleep, "
+                        + "expect, expectCondition, expectEstablished)");
+        }
+    }
+
+    private static String peer(String name, List<PeerSpec> peers, String path) {
+        if (peers.stream().noneMatch(p -> p.name().equals(name))) {
+            throw Yaml.error(path, "no peer named " + name);
+        }
+        return name;
+    }
+
+    private static void checkNode(String name, Set<String> nodes, String path) {
+        if (!nodes.contains(name)) {
+            throw Yaml.error(path, "no node named " + name);
+        }
+    }
+
+    private static List<String> strings(Object o, String path, List<String> fallback) {
+        if (o == null) {
+            return fallback;
+        }
+        return Yaml.list(o, path).stream().map(String::valueOf).toList();
+    }
+}

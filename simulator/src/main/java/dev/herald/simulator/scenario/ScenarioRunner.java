@@ -1,0 +1,439 @@
+package dev.herald.simulator.scenario;
+
+import dev.herald.api.spi.BgpServerFactory;
+import dev.herald.backend.nativebgp.NativeBgpServerFactory;
+import dev.herald.simulator.agent.SimulatedAgent;
+import dev.herald.simulator.cluster.EmulatedCluster;
+import dev.herald.simulator.peer.EmulatedPeer;
+import dev.herald.simulator.peer.EmulatedPeerConfig;
+import dev.herald.simulator.peer.EmulatedPeers;
+import dev.herald.simulator.peer.LearnedRoute;
+import dev.herald.simulator.scenario.Scenario.ApiServer;
+import dev.herald.simulator.scenario.Scenario.Apply;
+import dev.herald.simulator.scenario.Scenario.Delete;
+import dev.herald.simulator.scenario.Scenario.Expect;
+import dev.herald.simulator.scenario.Scenario.ExpectCondition;
+import dev.herald.simulator.scenario.Scenario.ExpectEstablished;
+import dev.herald.simulator.scenario.Scenario.Fault;
+import dev.herald.simulator.scenario.Scenario.NodeSpec;
+import dev.herald.simulator.scenario.Scenario.PeerSpec;
+import dev.herald.simulator.scenario.Scenario.Sleep;
+import dev.herald.simulator.scenario.Scenario.Step;
+import dev.herald.simulator.scenario.Scenario.Terminate;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs a scenario: brings up the emulated cluster, the emulated peers and one Herald agent per node, applies the
+ * starting objects, then walks the timeline. Stops at the first expectation that fails and says what was seen
+ * instead. Everything it started is closed by {@link #close()}.
+ */
+public final class ScenarioRunner implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ScenarioRunner.class);
+    private static final Duration POLL = Duration.ofMillis(100);
+
+    /** The outcome: passed, or the failed step and what was seen; plus how long the run took. */
+    public record Result(boolean passed, String failedStep, String message, Duration elapsed) {
+    }
+
+    private final Scenario scenario;
+    private final Path workDir;
+    private final PrintStream out;
+    private final boolean progress;
+    private EmulatedCluster cluster;
+    private EmulatedPeers peers;
+    private final Map<String, EmulatedPeer> peerByName = new LinkedHashMap<>();
+    private final Map<String, SimulatedAgent> agents = new LinkedHashMap<>();
+    /** Node by every address or router ID its sessions can show (router ID = the node's IPv4 address). */
+    private final Map<String, String> nodeByAddress = new HashMap<>();
+
+    /**
+     * @param out where step lines and tables go
+     * @param progress print a progress line while waiting (for a terminal)
+     */
+    public ScenarioRunner(Scenario scenario, Path workDir, PrintStream out, boolean progress) {
+        this.scenario = scenario;
+        this.workDir = workDir;
+        this.out = out;
+        this.progress = progress;
+    }
+
+    public EmulatedCluster cluster() {
+        return cluster;
+    }
+
+    public Map<String, EmulatedPeer> peers() {
+        return Map.copyOf(peerByName);
+    }
+
+    public Map<String, SimulatedAgent> agents() {
+        return Map.copyOf(agents);
+    }
+
+    /** Starts everything: cluster, peers, objects, agents. */
+    public void start() throws IOException {
+        cluster = new EmulatedCluster(workDir.resolve("cluster"), scenario.cluster());
+        for (NodeSpec n : scenario.nodes()) {
+            List<String> ips = new ArrayList<>(List.of(n.address()));
+            n.ipv6Address().ifPresent(ips::add);
+            cluster.node(n.name(), ips, n.labels(), n.podCidrs());
+            nodeByAddress.put(n.address(), n.name());
+        }
+        peers = new EmulatedPeers();
+        int i = 1;
+        for (PeerSpec p : scenario.peers()) {
+            EmulatedPeerConfig c = EmulatedPeerConfig.of(p.name(), address(p.address()), p.port(), p.asn(),
+                    "10.255.255." + i++);
+            if (p.password().isPresent()) {
+                c = c.withPassword(p.password().get());
+            }
+            if (p.gracefulRestart()) {
+                c = c.withGracefulRestart(true, EmulatedPeerConfig.DEFAULT_RESTART_TIME);
+            }
+            peerByName.put(p.name(), peers.add(c));
+        }
+        if (!scenario.objects().isBlank()) {
+            cluster.apply(scenario.objects());
+        }
+        BgpServerFactory backend = backend(scenario.backend());
+        for (NodeSpec n : scenario.nodes()) {
+            agents.put(n.name(), new SimulatedAgent(n.name(), cluster.kubeconfig(), n.address(), backend).start());
+        }
+        out.printf("Scenario %s: %d node(s) with an agent each, %d peer(s); kubeconfig %s%n", scenario.name(),
+                agents.size(), peerByName.size(), cluster.kubeconfig());
+    }
+
+    private static BgpServerFactory backend(String name) {
+        if (name.equals("native")) {
+            return new NativeBgpServerFactory();
+        }
+        throw new ScenarioException("backend: the simulator runs agents on the native backend only so far; "
+                + "'" + name + "' is not available here");
+    }
+
+    /** Walks the timeline; returns at the first failed expectation. */
+    public Result run() {
+        long t0 = System.nanoTime();
+        for (Step s : scenario.steps()) {
+            String failure;
+            long s0 = System.nanoTime();
+            try {
+                failure = execute(s);
+            } catch (RuntimeException e) {
+                failure = e.getClass().getSimpleName() + ": " + e.getMessage();
+            }
+            Duration took = Duration.ofNanos(System.nanoTime() - s0);
+            clearProgress();
+            if (failure != null) {
+                out.printf("FAIL %s %s%n%s%n", s.where(), describe(s), indent(failure));
+                return new Result(false, s.where() + " " + describe(s), failure, Duration.ofNanos(System.nanoTime() - t0));
+            }
+            out.printf("ok   %s %s (%s)%n", s.where(), describe(s), seconds(took));
+        }
+        return new Result(true, null, null, Duration.ofNanos(System.nanoTime() - t0));
+    }
+
+    /** Does the step; returns null when it passed, else what was seen instead. */
+    private String execute(Step s) {
+        if (s instanceof Apply a) {
+            cluster.apply(a.yaml());
+            return null;
+        }
+        if (s instanceof Delete d) {
+            return cluster.delete(d.kind(), d.namespace(), d.name()) ? null
+                    : d.kind() + " " + d.name() + " does not exist";
+        }
+        if (s instanceof Terminate t) {
+            cluster.terminate(t.namespace(), t.pod());
+            return null;
+        }
+        if (s instanceof ApiServer a) {
+            if (a.up()) {
+                cluster.reconnectAgents();
+            } else {
+                cluster.cutAgentsOff();
+            }
+            return null;
+        }
+        if (s instanceof Sleep sl) {
+            sleep(sl.duration());
+            return null;
+        }
+        if (s instanceof Fault f) {
+            return fault(f);
+        }
+        if (s instanceof Expect e) {
+            return await(e.within(), () -> checkRoutes(e), () -> progressOf(e));
+        }
+        if (s instanceof ExpectCondition c) {
+            return await(c.within(), () -> checkCondition(c), () -> "waiting for the condition");
+        }
+        if (s instanceof ExpectEstablished e) {
+            return await(e.within(), () -> checkEstablished(e), () -> "waiting for sessions");
+        }
+        throw new IllegalStateException("unknown step " + s);
+    }
+
+    private String fault(Fault f) {
+        EmulatedPeer p = peerByName.get(f.peer());
+        Optional<InetAddress> remote = f.node().map(n -> address(scenario.nodes().stream()
+                .filter(x -> x.name().equals(n)).findFirst().orElseThrow().address()));
+        switch (f.action()) {
+            case "drop":
+                return remote.map(p::dropSessions).orElseGet(p::dropSessions) > 0 ? null : "no session to drop";
+            case "notification": // Cease, administrative reset
+                return (remote.isPresent() ? p.sendNotification(remote.get(), 6, 4) : p.sendNotification(6, 4)) > 0
+                        ? null : "no session to send a NOTIFICATION on";
+            case "stop-reading":
+                remote.map(p::stopReading).orElseGet(p::stopReading);
+                return null;
+            case "resume-reading":
+                remote.map(p::resumeReading).orElseGet(p::resumeReading);
+                return null;
+            case "malformed":
+                return remote.map(p::sendMalformed).orElseGet(p::sendMalformed) > 0 ? null
+                        : "no session to send a malformed UPDATE on";
+            case "restart":
+                p.restart(false);
+                return null;
+            case "graceful-restart":
+                p.restart(true);
+                return null;
+            default:
+                throw new IllegalStateException(f.action());
+        }
+    }
+
+    private String await(Duration within, Supplier<String> check, Supplier<String> progressLine) {
+        long deadline = System.nanoTime() + within.toNanos();
+        String last;
+        while (true) {
+            last = check.get();
+            if (last == null) {
+                return null;
+            }
+            if (System.nanoTime() > deadline) {
+                return "not within " + seconds(within) + ":\n" + last;
+            }
+            if (progress) {
+                out.print("\r  " + progressLine.get() + "   ");
+                out.flush();
+            }
+            sleep(POLL);
+        }
+    }
+
+    /** Prefix → the nodes it was learned from, as the peer holds it now. */
+    private Map<String, Set<String>> seen(EmulatedPeer p, List<String> badNextHops) {
+        Map<String, Set<String>> seen = new TreeMap<>();
+        for (Map<String, LearnedRoute> routes : p.table().values()) {
+            for (LearnedRoute r : routes.values()) {
+                String node = nodeOf(r);
+                seen.computeIfAbsent(r.prefix(), k -> new TreeSet<>()).add(node);
+                if (r.nextHop() == null || !r.nextHop().equals(r.fromAddress())) {
+                    badNextHops.add(r.prefix() + " from " + node + " has next hop "
+                            + (r.nextHop() == null ? "none" : r.nextHop().getHostAddress())
+                            + ", not its session address " + r.fromAddress().getHostAddress());
+                }
+            }
+        }
+        return seen;
+    }
+
+    private String nodeOf(LearnedRoute r) {
+        String byId = nodeByAddress.get(r.fromRouterId());
+        if (byId != null) {
+            return byId;
+        }
+        return nodeByAddress.getOrDefault(r.fromAddress().getHostAddress(), r.fromAddress().getHostAddress());
+    }
+
+    private String checkRoutes(Expect e) {
+        EmulatedPeer p = peerByName.get(e.peer());
+        List<String> problems = new ArrayList<>();
+        Map<String, Set<String>> seen = seen(p, problems);
+        for (Map.Entry<String, Set<String>> want : e.routes().entrySet()) {
+            Set<String> got = seen.getOrDefault(want.getKey(), Set.of());
+            if (!got.equals(want.getValue())) {
+                problems.add(want.getKey() + ": expected from " + want.getValue() + ", seen from "
+                        + (got.isEmpty() ? "no node" : got));
+            }
+        }
+        if (e.exactly()) {
+            seen.forEach((prefix, from) -> {
+                if (!e.routes().containsKey(prefix)) {
+                    problems.add(prefix + ": not expected, seen from " + from);
+                }
+            });
+        }
+        for (String a : e.absent()) {
+            if (seen.containsKey(a)) {
+                problems.add(a + ": expected absent, seen from " + seen.get(a));
+            }
+        }
+        return problems.isEmpty() ? null : String.join("\n", problems);
+    }
+
+    private String progressOf(Expect e) {
+        Map<String, Set<String>> seen = seen(peerByName.get(e.peer()), new ArrayList<>());
+        long ok = e.routes().entrySet().stream().filter(w -> w.getValue().equals(seen.get(w.getKey()))).count();
+        return "converging: peer " + e.peer() + " has " + ok + "/" + e.routes().size() + " expected routes, "
+                + seen.size() + " prefixes in all";
+    }
+
+    @SuppressWarnings("unchecked")
+    private String checkCondition(ExpectCondition c) {
+        GenericKubernetesResource r = cluster.client().genericKubernetesResources(EmulatedCluster.BGP_POLICIES)
+                .withName(c.policy()).get();
+        if (r == null) {
+            return "BGPPolicy " + c.policy() + " does not exist";
+        }
+        Object st = r.getAdditionalProperties().get("status");
+        List<Object> conditions = st instanceof Map<?, ?> m && m.get("conditions") instanceof List<?> l
+                ? (List<Object>) l : List.of();
+        for (Object o : conditions) {
+            Map<String, Object> cond = (Map<String, Object>) o;
+            if (c.node().equals(cond.get("nodeName"))) {
+                if (c.status().equals(cond.get("status")) && c.reason().equals(cond.get("reason"))) {
+                    return null;
+                }
+                return "node " + c.node() + " has " + cond.get("status") + " " + cond.get("reason") + ": "
+                        + cond.get("message");
+            }
+        }
+        return "node " + c.node() + " has no condition in BGPPolicy " + c.policy();
+    }
+
+    private String checkEstablished(ExpectEstablished e) {
+        Set<String> with = new TreeSet<>();
+        peerByName.get(e.peer()).sessions().stream()
+                .filter(s -> s.state() == dev.herald.api.SessionState.ESTABLISHED)
+                .forEach(s -> with.add(nodeByAddress.getOrDefault(s.remoteRouterId(),
+                        nodeByAddress.getOrDefault(s.remote().getHostAddress(), s.remote().getHostAddress()))));
+        return with.equals(e.nodes()) ? null : "established with " + with + ", expected " + e.nodes();
+    }
+
+    /** Per peer, the routes it holds and from which nodes, as a table. */
+    public void printTables() {
+        for (Map.Entry<String, EmulatedPeer> e : peerByName.entrySet()) {
+            EmulatedPeer p = e.getValue();
+            Map<String, List<LearnedRoute>> byPrefix = new TreeMap<>(Comparators.PREFIX);
+            p.table().values().forEach(m -> m.values().forEach(r ->
+                    byPrefix.computeIfAbsent(r.prefix(), k -> new ArrayList<>()).add(r)));
+            out.printf("%nPeer %s (%s, AS %d): %d prefixes from %d session(s)%n", e.getKey(),
+                    p.localAddress(), p.config().asn(), byPrefix.size(), p.sessions().stream()
+                            .filter(s -> s.state() == dev.herald.api.SessionState.ESTABLISHED).count());
+            List<String[]> rows = new ArrayList<>();
+            rows.add(new String[] {"PREFIX", "NEXT-HOP", "AS-PATH", "FROM-NODE"});
+            byPrefix.forEach((prefix, routes) -> {
+                routes.sort(java.util.Comparator.comparing(this::nodeOf));
+                for (LearnedRoute r : routes) {
+                    rows.add(new String[] {prefix, r.nextHop() == null ? "-" : r.nextHop().getHostAddress(),
+                            r.asPath().stream().map(String::valueOf).reduce((a, b) -> a + " " + b).orElse("-"),
+                            nodeOf(r) + (r.stale() ? " (stale)" : "")});
+                }
+            });
+            Table.print(out, rows);
+        }
+    }
+
+    private void clearProgress() {
+        if (progress) {
+            out.print("\r" + " ".repeat(100) + "\r");
+            out.flush();
+        }
+    }
+
+    private static String describe(Step s) {
+        if (s instanceof Apply a) {
+            return "apply " + a.yaml().lines().filter(l -> l.trim().startsWith("kind:") || l.trim()
+                    .startsWith("name:")).map(String::trim).limit(4).toList();
+        }
+        if (s instanceof Delete d) {
+            return "delete " + d.kind() + " " + d.name();
+        }
+        if (s instanceof Terminate t) {
+            return "terminate Pod " + t.pod();
+        }
+        if (s instanceof Fault f) {
+            return "fault " + f.action() + " at peer " + f.peer() + f.node().map(n -> " toward " + n).orElse("");
+        }
+        if (s instanceof ApiServer a) {
+            return "API server " + (a.up() ? "up" : "down");
+        }
+        if (s instanceof Sleep sl) {
+            return "sleep " + seconds(sl.duration());
+        }
+        if (s instanceof Expect e) {
+            return "expect peer " + e.peer() + " holds " + e.routes().size() + " route(s)"
+                    + (e.exactly() ? " exactly" : "") + (e.absent().isEmpty() ? "" : ", " + e.absent().size()
+                    + " absent");
+        }
+        if (s instanceof ExpectCondition c) {
+            return "expect BGPPolicy " + c.policy() + " shows " + c.node() + " " + c.status() + " " + c.reason();
+        }
+        if (s instanceof ExpectEstablished e) {
+            return "expect peer " + e.peer() + " established with " + e.nodes();
+        }
+        return s.toString();
+    }
+
+    private static String indent(String s) {
+        return s.lines().map(l -> "     " + l).reduce((a, b) -> a + "\n" + b).orElse("");
+    }
+
+    static String seconds(Duration d) {
+        return String.format("%.1f s", d.toMillis() / 1000.0);
+    }
+
+    private static void sleep(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted");
+        }
+    }
+
+    private static InetAddress address(String a) {
+        try {
+            return InetAddress.getByName(a);
+        } catch (UnknownHostException e) {
+            throw new ScenarioException("not an address: " + a);
+        }
+    }
+
+    @Override
+    public void close() {
+        agents.values().forEach(a -> {
+            try {
+                a.close();
+            } catch (RuntimeException e) {
+                LOG.debug("closing agent {}: {}", a.node(), e.getMessage());
+            }
+        });
+        if (peers != null) {
+            peers.close();
+        }
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+}
