@@ -49,6 +49,9 @@ public final class SimMain implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
+        // the mock API server logs through java.util.logging: route it to the log file, off the console
+        org.slf4j.bridge.SLF4JBridgeHandler.removeHandlersForRootLogger();
+        org.slf4j.bridge.SLF4JBridgeHandler.install();
         System.exit(run(System.out, args));
     }
 

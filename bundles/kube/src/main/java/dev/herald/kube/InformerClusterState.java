@@ -20,7 +20,6 @@ import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.fabric8.kubernetes.client.jdkhttp.JdkHttpClientFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -175,7 +174,13 @@ public final class InformerClusterState implements ClusterState, AutoCloseable {
         }
         for (Watch<?> w : watches) {
             w.prunePending();
-            if (cameBack || (w.synced() && !w.informer.isWatching())) {
+            // a watch is briefly not running right after a list and while fabric8 reconnects it: restart it only
+            // when it has stayed down for two probes in a row (closing a healthy watch costs the server work)
+            boolean down = w.synced() && !w.informer.isWatching();
+            boolean stayedDown = down && w.seenDown;
+            w.seenDown = down && !stayedDown;
+            if (cameBack || stayedDown) {
+                w.seenDown = false;
                 w.restart(cameBack ? "the API server returned" : "its watch stopped");
             }
         }
@@ -189,7 +194,7 @@ public final class InformerClusterState implements ClusterState, AutoCloseable {
         if (probe == null) {
             Config c = new ConfigBuilder(client.getConfiguration()).withRequestRetryBackoffLimit(0)
                     .withConnectionTimeout((int) PROBE.toMillis()).withRequestTimeout((int) PROBE.toMillis()).build();
-            probe = new KubernetesClientBuilder().withConfig(c).withHttpClientFactory(new JdkHttpClientFactory())
+            probe = new KubernetesClientBuilder().withConfig(c).withHttpClientFactory(KubeClients.httpClientFactory(c))
                     .build();
         }
         return probe;
@@ -212,6 +217,8 @@ public final class InformerClusterState implements ClusterState, AutoCloseable {
         volatile SharedIndexInformer<T> informer;
         volatile boolean everSynced;
         volatile boolean prune;
+        /** The last probe found the watch not running. */
+        volatile boolean seenDown;
 
         Watch(String kind, boolean required, Supplier<SharedIndexInformer<T>> factory, Consumer<T> upsert,
               Consumer<T> delete, Function<T, String> keyOf, Supplier<Set<String>> known, Consumer<String> forget) {

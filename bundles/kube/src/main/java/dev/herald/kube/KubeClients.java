@@ -36,11 +36,28 @@ public final class KubeClients {
         ClassLoader previous = t.getContextClassLoader();
         t.setContextClassLoader(KubernetesClientBuilder.class.getClassLoader());
         try {
-            return new KubernetesClientBuilder().withConfig(config).withHttpClientFactory(new JdkHttpClientFactory())
+            return new KubernetesClientBuilder().withConfig(config).withHttpClientFactory(httpClientFactory(config))
                     .withTaskExecutor(executor).build();
         } finally {
             t.setContextClassLoader(previous);
         }
+    }
+
+    /**
+     * The JDK HTTP client. Against a plain-http API server (tests, the simulator; never a real cluster, which speaks
+     * TLS and negotiates HTTP/2 by ALPN) it stays on HTTP/1.1: the JDK client's h2c upgrade of plain connections
+     * was seen to stall requests under concurrent watches.
+     */
+    public static JdkHttpClientFactory httpClientFactory(Config config) {
+        if (config.getMasterUrl() == null || !config.getMasterUrl().startsWith("http://")) {
+            return new JdkHttpClientFactory();
+        }
+        return new JdkHttpClientFactory() {
+            @Override
+            protected void additionalConfig(java.net.http.HttpClient.Builder builder) {
+                builder.version(java.net.http.HttpClient.Version.HTTP_1_1);
+            }
+        };
     }
 
     /** Daemon threads whose context class loader is fabric8's, so its ServiceLoader lookups find the models. */

@@ -125,6 +125,19 @@ final class ClusterControllers implements AutoCloseable {
         worker.execute(this::drain);
     }
 
+    private void retryLater(String service) {
+        Thread t = new Thread(() -> {
+            try {
+                Thread.sleep(500);
+                schedule(service);
+            } catch (InterruptedException | java.util.concurrent.RejectedExecutionException e) {
+                // closing
+            }
+        }, "sim-cluster-controllers-retry");
+        t.setDaemon(true);
+        t.start();
+    }
+
     private void drain() {
         while (true) {
             String next;
@@ -138,7 +151,11 @@ final class ClusterControllers implements AutoCloseable {
             try {
                 syncSlices(next);
             } catch (RuntimeException e) {
-                LOG.warn("EndpointSlices of Service {}: {}", next, e.getMessage());
+                if (worker.isShutdown()) {
+                    return;
+                }
+                LOG.warn("EndpointSlices of Service {}: {}; trying again", next, e.getMessage());
+                retryLater(next);
             }
         }
     }

@@ -45,8 +45,12 @@ public final class EmulatedCluster implements AutoCloseable {
         dispatcher = new ClusterDispatcher(config);
         server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), dispatcher, false);
         server.init(InetAddress.getLoopbackAddress(), 0);
-        client = server.createClient();
         URI api = URI.create(server.url("/"));
+        io.fabric8.kubernetes.client.Config cfg = new io.fabric8.kubernetes.client.ConfigBuilder(
+                io.fabric8.kubernetes.client.Config.empty()).withMasterUrl(api.toString()).withRequestTimeout(10_000)
+                .build();
+        client = new io.fabric8.kubernetes.client.KubernetesClientBuilder().withConfig(cfg)
+                .withHttpClientFactory(dev.herald.kube.KubeClients.httpClientFactory(cfg)).build();
         proxy = new TcpProxy(new InetSocketAddress(InetAddress.getLoopbackAddress(), api.getPort()));
         Files.createDirectories(dir);
         kubeconfig = dir.resolve("kubeconfig");
