@@ -84,6 +84,15 @@ final class ClusterDispatcher extends KubernetesCrudDispatcher {
         return super.dispatch(request);
     }
 
+    @Override
+    public MockResponse handleWatch(String path) {
+        MockResponse r = super.handleWatch(path);
+        if (r.getWebSocketListener() != null) {
+            r.withWebSocketUpgrade(new OffLoopClose(r.getWebSocketListener()));
+        }
+        return r;
+    }
+
     private static MockResponse status(int code, String reason, String message) {
         return new MockResponse().setResponseCode(code).setHeader("Content-Type", "application/json")
                 .setBody(Serialization.asJson(Map.of("kind", "Status", "apiVersion", "v1", "status", "Failure",
@@ -122,8 +131,11 @@ final class ClusterDispatcher extends KubernetesCrudDispatcher {
             admitService(m.group(1) + "/" + r.getMetadata().getName(), r);
             return Serialization.asJson(r);
         }
-        if ("POST".equals(method) && (m = POD.matcher(path)).matches()) {
+        if ((m = POD.matcher(path)).matches()) {
             GenericKubernetesResource r = Serialization.unmarshal(body, GenericKubernetesResource.class);
+            if ("PUT".equals(method) && keepPodIps(path, r)) {
+                return Serialization.asJson(r);
+            }
             return admitPod(r) ? Serialization.asJson(r) : null;
         }
         if (POLICY.matcher(path).matches()) {
@@ -171,11 +183,14 @@ final class ClusterDispatcher extends KubernetesCrudDispatcher {
             Map<String, Object> status = map(r.getAdditionalProperties(), "status");
             Map<String, Object> lb = map(status, "loadBalancer");
             if (lb.get("ingress") instanceof List<?> given && !given.isEmpty()) {
-                ingress = given.stream().map(i -> String.valueOf(((Map<String, Object>) i).get("ip"))).toList();
+                ingress = given.stream().map(i -> ((Map<String, Object>) i).get("ip")).filter(ip -> ip != null)
+                        .map(String::valueOf).toList(); // hostname-only entries carry no IP
             } else if (before != null && !before.ingress().isEmpty()) {
                 ingress = before.ingress();
+                lb.put("ingress", ingress.stream().map(ip -> Map.of("ip", ip)).toList());
             } else {
                 ingress = new ArrayList<>();
+                lb.put("ingress", ingress);
                 for (String ip : ips) {
                     for (IpPool pool : lbPools) {
                         if (pool.isIpv6() == ip.contains(":")) {
@@ -185,7 +200,9 @@ final class ClusterDispatcher extends KubernetesCrudDispatcher {
                     }
                 }
             }
-            lb.put("ingress", ingress.stream().map(ip -> Map.of("ip", ip)).toList());
+            if (lb.get("ingress") == ingress) {
+                lb.put("ingress", ingress.stream().map(ip -> Map.of("ip", ip)).toList());
+            }
         } else if (before != null) {
             before.ingress().forEach(ip -> lbPools.forEach(p -> p.release(ip)));
         }
@@ -245,6 +262,27 @@ final class ClusterDispatcher extends KubernetesCrudDispatcher {
         status.put("podIP", ips.get(0));
         status.put("podIPs", ips.stream().map(ip -> Map.of("ip", ip)).toList());
         status.putIfAbsent("phase", "Running");
+        return true;
+    }
+
+    /** A Pod keeps its IPs when an update leaves its status out (the kubelet owns the status). */
+    @SuppressWarnings("unchecked")
+    private boolean keepPodIps(String path, GenericKubernetesResource r) {
+        Map<String, Object> status = map(r.getAdditionalProperties(), "status");
+        if (status.get("podIP") != null) {
+            return false;
+        }
+        Optional<GenericKubernetesResource> stored = get(path);
+        if (stored.isEmpty()) {
+            return false;
+        }
+        Map<String, Object> old = map(stored.get().getAdditionalProperties(), "status");
+        if (old.get("podIP") == null) {
+            return false;
+        }
+        status.put("podIP", old.get("podIP"));
+        status.put("podIPs", old.get("podIPs"));
+        status.putIfAbsent("phase", old.get("phase"));
         return true;
     }
 

@@ -104,6 +104,23 @@ public final class EmulatedCluster implements AutoCloseable {
         client.nodes().resource(b.build()).createOr(n -> n.update());
     }
 
+    /** Sets labels of a Node; a null value removes the label. */
+    public void label(String node, Map<String, String> labels) {
+        client.nodes().withName(node).edit(n -> {
+            Map<String, String> l = new java.util.LinkedHashMap<>(n.getMetadata().getLabels() == null ? Map.of()
+                    : n.getMetadata().getLabels());
+            labels.forEach((k, v) -> {
+                if (v == null) {
+                    l.remove(k);
+                } else {
+                    l.put(k, v);
+                }
+            });
+            n.getMetadata().setLabels(l);
+            return n;
+        });
+    }
+
     /** Creates or replaces every object of a YAML stream (---separated), built-in kinds and Antrea's CRDs alike. */
     public List<String> apply(String yaml) {
         List<String> applied = new ArrayList<>();

@@ -31,8 +31,8 @@ public record Scenario(String name, String description, String backend, ClusterC
     }
 
     /** One step of the timeline; {@code line} is its place in the file, for messages. */
-    public sealed interface Step permits Apply, Delete, Terminate, Fault, ApiServer, Sleep, Expect, ExpectCondition,
-            ExpectEstablished {
+    public sealed interface Step permits Apply, Delete, Terminate, Label, Fault, ApiServer, Sleep, Expect,
+            ExpectCondition, ExpectEstablished {
         String where();
     }
 
@@ -43,6 +43,10 @@ public record Scenario(String name, String description, String backend, ClusterC
     }
 
     public record Terminate(String where, String namespace, String pod) implements Step {
+    }
+
+    /** Sets (or, with a null value, removes) labels of a Node, as {@code kubectl label} does. */
+    public record Label(String where, String node, Map<String, String> labels) implements Step {
     }
 
     /** A fault injected by a peer: drop, notification, stop-reading, resume-reading, malformed, restart, graceful-restart. */
@@ -64,7 +68,7 @@ public record Scenario(String name, String description, String backend, ClusterC
      * prefixes must not be held by the peer at all.
      */
     public record Expect(String where, String peer, Duration within, Map<String, Set<String>> routes,
-                         boolean exactly, Set<String> absent) implements Step {
+                         boolean exactly, Set<String> absent, Optional<String> asPath) implements Step {
     }
 
     /** Within a time, a BGPPolicy's status shows this condition for the node. */
@@ -164,7 +168,7 @@ public record Scenario(String name, String description, String backend, ClusterC
 
     private static Step step(Map<String, Object> m, String p, List<PeerSpec> peers, Set<String> nodes) {
         if (m.size() != 1) {
-            throw Yaml.error(p, "a step is one of apply, delete, terminate, fault, apiServer, sleep, expect, "
+            throw Yaml.error(p, "a step is one of apply, delete, terminate, label, fault, apiServer, sleep, expect, "
                     + "expectCondition, expectEstablished (one key per step)");
         }
         String kind = m.keySet().iterator().next();
@@ -183,6 +187,16 @@ public record Scenario(String name, String description, String backend, ClusterC
                 Map<String, Object> d = Yaml.map(v, q);
                 Yaml.onlyKeys(d, q, Set.of("pod", "namespace"));
                 return new Terminate(p, Yaml.string(d, "namespace", q, "default"), Yaml.string(d, "pod", q, null));
+            }
+            case "label": {
+                Map<String, Object> d = Yaml.map(v, q);
+                Yaml.onlyKeys(d, q, Set.of("node", "labels"));
+                String node = Yaml.string(d, "node", q, null);
+                checkNode(node, nodes, q + ".node");
+                Map<String, String> labels = new LinkedHashMap<>();
+                Yaml.map(d.get("labels"), q + ".labels").forEach((k, x) -> labels.put(k,
+                        x == null ? null : String.valueOf(x)));
+                return new Label(p, node, labels);
             }
             case "fault": {
                 Map<String, Object> d = Yaml.map(v, q);
@@ -206,7 +220,7 @@ public record Scenario(String name, String description, String backend, ClusterC
                 return new Sleep(p, Yaml.duration(String.valueOf(v), q));
             case "expect": {
                 Map<String, Object> d = Yaml.map(v, q);
-                Yaml.onlyKeys(d, q, Set.of("peer", "within", "routes", "exactly", "absent"));
+                Yaml.onlyKeys(d, q, Set.of("peer", "within", "routes", "exactly", "absent", "asPath"));
                 Map<String, Set<String>> routes = new LinkedHashMap<>();
                 Yaml.map(d.get("routes"), q + ".routes").forEach((prefix, from) -> {
                     Set<String> fromNodes = new java.util.TreeSet<>(strings(from, q + ".routes." + prefix, List.of()));
@@ -215,7 +229,8 @@ public record Scenario(String name, String description, String backend, ClusterC
                 });
                 return new Expect(p, peer(Yaml.string(d, "peer", q, null), peers, q + ".peer"),
                         Yaml.duration(d, "within", q, DEFAULT_WITHIN), routes, Yaml.bool(d, "exactly", q, true),
-                        new HashSet<>(strings(d.get("absent"), q + ".absent", List.of())));
+                        new HashSet<>(strings(d.get("absent"), q + ".absent", List.of())),
+                        Optional.ofNullable(d.get("asPath")).map(String::valueOf));
             }
             case "expectCondition": {
                 Map<String, Object> d = Yaml.map(v, q);
@@ -235,7 +250,7 @@ public record Scenario(String name, String description, String backend, ClusterC
                         Yaml.duration(d, "within", q, DEFAULT_WITHIN), with);
             }
             default:
-                throw Yaml.error(q, "unknown step (expected apply, delete, terminate, fault, apiServer, sleep, "
+                throw Yaml.error(q, "unknown step (expected apply, delete, terminate, label, fault, apiServer, sleep, "
                         + "expect, expectCondition, expectEstablished)");
         }
     }

@@ -15,6 +15,7 @@ import dev.herald.simulator.scenario.Scenario.Expect;
 import dev.herald.simulator.scenario.Scenario.ExpectCondition;
 import dev.herald.simulator.scenario.Scenario.ExpectEstablished;
 import dev.herald.simulator.scenario.Scenario.Fault;
+import dev.herald.simulator.scenario.Scenario.Label;
 import dev.herald.simulator.scenario.Scenario.NodeSpec;
 import dev.herald.simulator.scenario.Scenario.PeerSpec;
 import dev.herald.simulator.scenario.Scenario.Sleep;
@@ -164,6 +165,10 @@ public final class ScenarioRunner implements AutoCloseable {
             cluster.terminate(t.namespace(), t.pod());
             return null;
         }
+        if (s instanceof Label l) {
+            cluster.label(l.node(), l.labels());
+            return null;
+        }
         if (s instanceof ApiServer a) {
             if (a.up()) {
                 cluster.reconnectAgents();
@@ -283,6 +288,17 @@ public final class ScenarioRunner implements AutoCloseable {
                 }
             });
         }
+        if (e.asPath().isPresent()) {
+            for (Map<String, LearnedRoute> routes : p.table().values()) {
+                for (LearnedRoute r : routes.values()) {
+                    String path = r.asPath().stream().map(String::valueOf).reduce((a, b) -> a + " " + b).orElse("");
+                    if (e.routes().containsKey(r.prefix()) && !path.equals(e.asPath().get())) {
+                        problems.add(r.prefix() + " from " + nodeOf(r) + ": AS path '" + path + "', expected '"
+                                + e.asPath().get() + "'");
+                    }
+                }
+            }
+        }
         for (String a : e.absent()) {
             if (seen.containsKey(a)) {
                 problems.add(a + ": expected absent, seen from " + seen.get(a));
@@ -371,6 +387,9 @@ public final class ScenarioRunner implements AutoCloseable {
         }
         if (s instanceof Terminate t) {
             return "terminate Pod " + t.pod();
+        }
+        if (s instanceof Label l) {
+            return "label Node " + l.node() + " " + l.labels();
         }
         if (s instanceof Fault f) {
             return "fault " + f.action() + " at peer " + f.peer() + f.node().map(n -> " toward " + n).orElse("");
