@@ -196,10 +196,34 @@ public final class ScenarioRunner implements AutoCloseable {
         throw new IllegalStateException("unknown step " + s);
     }
 
+    /**
+     * Injects the fault and, for those that end sessions, waits until the sessions hit really went down, so the
+     * next step sees the consequence and not the state before it.
+     */
     private String fault(Fault f) {
         EmulatedPeer p = peerByName.get(f.peer());
         Optional<InetAddress> remote = f.node().map(n -> address(scenario.nodes().stream()
                 .filter(x -> x.name().equals(n)).findFirst().orElseThrow().address()));
+        Map<InetAddress, Optional<java.time.Instant>> before = new HashMap<>();
+        p.sessions().stream().filter(s -> s.state() == dev.herald.api.SessionState.ESTABLISHED)
+                .filter(s -> remote.isEmpty() || remote.get().equals(s.remote()))
+                .forEach(s -> before.put(s.remote(), s.establishedSince()));
+        String failure = inject(p, f, remote);
+        if (failure != null || Set.of("stop-reading", "resume-reading").contains(f.action())) {
+            return failure;
+        }
+        return await(Duration.ofSeconds(5), () -> {
+            List<String> still = new ArrayList<>();
+            before.forEach((addr, since) -> p.session(addr).ifPresent(s -> {
+                if (s.state() == dev.herald.api.SessionState.ESTABLISHED && s.establishedSince().equals(since)) {
+                    still.add(addr.getHostAddress());
+                }
+            }));
+            return still.isEmpty() ? null : "sessions with " + still + " did not go down";
+        }, () -> "waiting for the fault to take effect");
+    }
+
+    private String inject(EmulatedPeer p, Fault f, Optional<InetAddress> remote) {
         switch (f.action()) {
             case "drop":
                 return remote.map(p::dropSessions).orElseGet(p::dropSessions) > 0 ? null : "no session to drop";
