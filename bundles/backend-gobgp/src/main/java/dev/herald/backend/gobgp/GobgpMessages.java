@@ -208,9 +208,28 @@ final class GobgpMessages {
         }
         if (session != SessionState.ESTABLISHED) {
             sent = 0; // gobgpd counts what it would send; Herald reports what the peer holds
+        } else if (countsEndOfRib(reported)) {
+            sent = Math.max(0, sent - 1);
         }
         return new PeerStatus(config, session, since, state.getMessages().getSent().getTotal(),
                 state.getMessages().getReceived().getTotal(), sent, received);
+    }
+
+    /**
+     * Whether gobgpd 3.x counts an End-of-RIB marker among a family's advertised paths: ListPeer counts what
+     * getBestFromLocal returns, which adds one marker per family once graceful restart is in use on the session
+     * (configured here and offered by the peer in its OPEN). goBGP 4 no longer does.
+     */
+    static boolean countsEndOfRib(Peer reported) {
+        if (!reported.getGracefulRestart().getEnabled()) {
+            return false;
+        }
+        for (Any cap : reported.getState().getRemoteCapList()) {
+            if (cap.getTypeUrl().endsWith("/apipb.GracefulRestartCapability")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** A peer gobgpd does not report (not added yet, or the daemon is restarting): Idle, nothing counted. */

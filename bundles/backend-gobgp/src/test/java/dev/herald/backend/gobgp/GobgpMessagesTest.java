@@ -60,6 +60,34 @@ class GobgpMessagesTest {
     }
 
     @Test
+    void theEndOfRibMarkerGobgpdCountsAsAdvertisedIsNotAPrefixSent() {
+        PeerConfig config = PeerConfig.of("192.0.2.1", 65000);
+        com.google.protobuf.Any grCap = com.google.protobuf.Any.newBuilder()
+                .setTypeUrl("type.googleapis.com/apipb.GracefulRestartCapability").build();
+        com.google.protobuf.Any asCap = com.google.protobuf.Any.newBuilder()
+                .setTypeUrl("type.googleapis.com/apipb.FourOctetASNCapability").build();
+        // gobgpd 3.10 reports 3 routes plus the End-of-RIB marker as 4 advertised
+        assertThat(GobgpMessages.status(config, reported(true, 4, grCap, asCap)).prefixesSent()).isEqualTo(3);
+        assertThat(GobgpMessages.status(config, reported(true, 1, grCap)).prefixesSent()).isZero();
+        // no marker without graceful restart on both sides
+        assertThat(GobgpMessages.status(config, reported(true, 4, asCap)).prefixesSent()).isEqualTo(4);
+        assertThat(GobgpMessages.status(config, reported(false, 4, grCap)).prefixesSent()).isEqualTo(4);
+    }
+
+    private static dev.herald.backend.gobgp.apipb.Peer reported(boolean gracefulRestart, long advertised,
+                                                               com.google.protobuf.Any... remoteCaps) {
+        return dev.herald.backend.gobgp.apipb.Peer.newBuilder()
+                .setState(PeerState.newBuilder().setSessionState(PeerState.SessionState.ESTABLISHED)
+                        .addAllRemoteCap(java.util.List.of(remoteCaps)))
+                .setGracefulRestart(dev.herald.backend.gobgp.apipb.GracefulRestart.newBuilder()
+                        .setEnabled(gracefulRestart))
+                .addAfiSafis(dev.herald.backend.gobgp.apipb.AfiSafi.newBuilder()
+                        .setState(dev.herald.backend.gobgp.apipb.AfiSafiState.newBuilder()
+                                .setFamily(GobgpMessages.IPV4_UNICAST).setAdvertised(advertised)))
+                .build();
+    }
+
+    @Test
     void addressesAreCanonicalAsGobgpKeysThem() {
         assertThat(GobgpMessages.canonical(Addresses.address("2001:0db8:0:0::1", "a"))).isEqualTo("2001:db8::1");
         assertThat(GobgpMessages.parsePrefix("10.96.0.10/32")).contains(Addresses.prefix("10.96.0.10", "p"));
