@@ -30,14 +30,49 @@ public final class BirdDaemon implements AutoCloseable {
     public record BirdRoute(String prefix, String nextHop, String asPath, String protocol, boolean stale) {
     }
 
+    /**
+     * One BGP session of a BIRD started with {@link #start(Path, String, List)}: its own protocol name, local
+     * address (BIRD tells sessions to the same neighbour apart by it), neighbour, and extra statements such as
+     * {@code passive yes}, {@code password "x"}, {@code ttl security yes} or {@code graceful restart on}. It imports
+     * everything of the neighbour's address family and exports nothing.
+     */
+    public record Protocol(String name, String localAddress, int localPort, long localAsn, String neighborAddress,
+                           int neighborPort, long neighborAsn, List<String> options) {
+        public Protocol {
+            Loopback.check(localAddress);
+            Loopback.check(neighborAddress);
+            options = List.copyOf(options);
+        }
+
+        public static Protocol of(String name, String localAddress, int localPort, long localAsn,
+                                  String neighborAddress, int neighborPort, long neighborAsn) {
+            return new Protocol(name, localAddress, localPort, localAsn, neighborAddress, neighborPort, neighborAsn,
+                    List.of());
+        }
+
+        /** This protocol with one more statement (without the trailing semicolon). */
+        public Protocol with(String option) {
+            List<String> o = new ArrayList<>(options);
+            o.add(option);
+            return new Protocol(name, localAddress, localPort, localAsn, neighborAddress, neighborPort, neighborAsn, o);
+        }
+
+        /** This protocol toward another port and AS of the same neighbour. */
+        public Protocol withNeighbor(int port, long asn) {
+            return new Protocol(name, localAddress, localPort, localAsn, neighborAddress, port, asn, options);
+        }
+    }
+
     private final Path dir;
     private final Process process;
     private final Path socket;
+    private final String routerId;
 
-    private BirdDaemon(Path dir, Process process, Path socket) {
+    private BirdDaemon(Path dir, Process process, Path socket, String routerId) {
         this.dir = dir;
         this.process = process;
         this.socket = socket;
+        this.routerId = routerId;
     }
 
     public static boolean installed() {
@@ -86,16 +121,69 @@ public final class BirdDaemon implements AutoCloseable {
             conf.append("  ipv6 { import all; export none; };\n");
             conf.append("}\n");
         }
-        return launch(dir, conf.toString());
+        return launch(dir, conf.toString(), routerId);
     }
 
-    private static BirdDaemon launch(Path dir, String conf) throws IOException, InterruptedException {
+    /**
+     * Starts BIRD with one BGP protocol per entry of {@code protocols}, each as it says; {@link #reconfigure} changes
+     * them while BIRD runs. Every session retries fast (connect delay and retry 1 s, error wait 1-2 s, startup hold
+     * time 5 s), so a test never waits for BIRD's default back-offs.
+     */
+    public static BirdDaemon start(Path dir, String routerId, List<Protocol> protocols)
+            throws IOException, InterruptedException {
+        Files.createDirectories(dir);
+        return launch(dir, config(dir, routerId, protocols), routerId);
+    }
+
+    private static String config(Path dir, String routerId, List<Protocol> protocols) {
+        StringBuilder conf = new StringBuilder();
+        conf.append("router id ").append(routerId).append(";\n");
+        conf.append("log \"").append(dir.resolve("bird.log")).append("\" all;\n");
+        conf.append("protocol device { }\n");
+        for (Protocol p : protocols) {
+            boolean v6 = p.neighborAddress().contains(":");
+            conf.append("protocol bgp ").append(p.name()).append(" {\n");
+            conf.append("  local ").append(p.localAddress()).append(" port ").append(p.localPort()).append(" as ")
+                    .append(p.localAsn()).append(";\n");
+            conf.append("  neighbor ").append(p.neighborAddress()).append(" port ").append(p.neighborPort())
+                    .append(" as ").append(p.neighborAsn()).append(";\n");
+            conf.append("  multihop;\n  strict bind yes;\n");
+            conf.append("  connect delay time 1; connect retry time 1; error wait time 1, 2;\n");
+            conf.append("  startup hold time 5; hold time 30;\n");
+            for (String o : p.options()) {
+                conf.append("  ").append(o).append(";\n");
+            }
+            conf.append(v6 ? "  ipv6" : "  ipv4").append(" { import all; export none; };\n");
+            conf.append("}\n");
+        }
+        return conf.toString();
+    }
+
+    /**
+     * Rewrites the config of a BIRD started with {@link #start(Path, String, List)} and has BIRD apply it: changed
+     * protocols restart, unchanged ones keep their sessions.
+     */
+    public void reconfigure(List<Protocol> protocols) throws IOException, InterruptedException {
+        Files.writeString(dir.resolve("bird.conf"), config(dir, routerId, protocols));
+        String out = birdc("configure");
+        if (!out.contains("Reconfigur")) {
+            throw new IOException("BIRD did not take its new config: " + out);
+        }
+    }
+
+    /** Stops this BIRD and starts it again with the same config; the old instance is closed. */
+    public BirdDaemon restart() throws IOException, InterruptedException {
+        close();
+        return launch(dir, Files.readString(dir.resolve("bird.conf")), routerId);
+    }
+
+    private static BirdDaemon launch(Path dir, String conf, String routerId) throws IOException, InterruptedException {
         Path config = dir.resolve("bird.conf");
         Files.writeString(config, conf);
         Path socket = dir.resolve("bird.ctl");
         Process p = new ProcessBuilder("/usr/sbin/bird", "-f", "-c", config.toString(), "-s", socket.toString())
                 .redirectErrorStream(true).redirectOutput(dir.resolve("daemon.out").toFile()).start();
-        BirdDaemon bird = new BirdDaemon(dir, p, socket);
+        BirdDaemon bird = new BirdDaemon(dir, p, socket, routerId);
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (!bird.birdc("show status").contains("Daemon is up")) {
             if (!p.isAlive() || System.nanoTime() > deadline) {
@@ -137,7 +225,7 @@ public final class BirdDaemon implements AutoCloseable {
         // starts disabled: the benchmark enables it and times from there
         conf.append("  disabled;\n");
         conf.append("  ipv4 { import none; export all; next hop self; };\n}\n");
-        return launch(dir, conf.toString());
+        return launch(dir, conf.toString(), routerId);
     }
 
     /** The daemon's process id, for CPU and memory readings in /proc. */
@@ -171,13 +259,22 @@ public final class BirdDaemon implements AutoCloseable {
 
     /** Every route BIRD holds, by prefix, with next hop and AS path. */
     public Map<String, BirdRoute> routes() throws IOException, InterruptedException {
+        return parseRoutes(birdc("show route all"));
+    }
+
+    /** The routes BIRD learned over one protocol (session), by prefix. */
+    public Map<String, BirdRoute> routes(String protocol) throws IOException, InterruptedException {
+        return parseRoutes(birdc("show route all protocol " + protocol));
+    }
+
+    private static Map<String, BirdRoute> parseRoutes(String shown) {
         Map<String, BirdRoute> out = new LinkedHashMap<>();
         String prefix = null;
         String protocol = null;
         String nextHop = null;
         String asPath = "";
         boolean stale = false;
-        for (String line : birdc("show route all").split("\n")) {
+        for (String line : shown.split("\n")) {
             Matcher m = ROUTE.matcher(line);
             if (m.find()) {
                 if (prefix != null) {
@@ -210,9 +307,18 @@ public final class BirdDaemon implements AutoCloseable {
 
     /** How many routes BIRD holds, all tables (cheap even for 100,000 routes). */
     public long routeCount() throws IOException, InterruptedException {
+        return countRoutes(birdc("show route count"));
+    }
+
+    /** How many routes BIRD learned over one protocol (session). */
+    public long routeCount(String protocol) throws IOException, InterruptedException {
+        return countRoutes(birdc("show route protocol " + protocol + " count"));
+    }
+
+    private static long countRoutes(String shown) {
         // one line per table, then "Total: N of M routes ..." when there is more than one table: count the tables
         long total = 0;
-        for (String line : birdc("show route count").split("\n")) {
+        for (String line : shown.split("\n")) {
             Matcher m = Pattern.compile("^(\\d+) of \\d+ routes").matcher(line.trim());
             if (m.find()) {
                 total += Long.parseLong(m.group(1));
@@ -230,6 +336,26 @@ public final class BirdDaemon implements AutoCloseable {
             }
         }
         return "";
+    }
+
+    /** {@code show protocols all NAME}: neighbour address, AS and ID, capabilities both ways, counters. */
+    public String protocolDetails(String protocol) throws IOException, InterruptedException {
+        return birdc("show protocols all " + protocol);
+    }
+
+    /** The Since column of {@code show protocols}: when the protocol last changed state. */
+    public String protocolSince(String protocol) throws IOException, InterruptedException {
+        for (String line : birdc("show protocols").split("\n")) {
+            String[] f = line.trim().split("\\s+");
+            if (f.length >= 5 && f[0].equals(protocol)) {
+                return f[4];
+            }
+        }
+        return "";
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
     }
 
     public String log() throws IOException {
