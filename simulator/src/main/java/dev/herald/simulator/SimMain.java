@@ -38,6 +38,13 @@ public final class SimMain implements Callable<Integer> {
     @Option(names = "--no-tables", description = "do not print the peers' route tables")
     boolean noTables;
 
+    @Option(names = "--generate", paramLabel = "nodes=N,services=N,peers=N", description = "write a scale "
+            + "scenario of that size to stdout (or --output) instead of running one")
+    String generate;
+
+    @Option(names = {"-o", "--output"}, description = "with --generate: the file to write")
+    Path output;
+
     @Option(names = "--work-dir", description = "where the kubeconfig and scratch files go (default: a temporary "
             + "directory)")
     Path workDir;
@@ -62,6 +69,22 @@ public final class SimMain implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (generate != null) {
+            try {
+                var sizes = dev.herald.simulator.scenario.ScenarioGenerator.sizes(generate);
+                String yaml = dev.herald.simulator.scenario.ScenarioGenerator.generate(sizes.get("nodes"),
+                        sizes.get("services"), sizes.get("peers"));
+                if (output != null) {
+                    Files.writeString(output, yaml);
+                } else {
+                    out.print(yaml);
+                }
+                return 0;
+            } catch (ScenarioException e) {
+                System.err.println("herald sim: " + e.getMessage());
+                return 2;
+            }
+        }
         Scenario scenario;
         try {
             scenario = file == null ? builtIn() : Scenario.parse(Files.readString(file, StandardCharsets.UTF_8),

@@ -70,7 +70,8 @@ public final class InformerClusterState implements ClusterState, AutoCloseable {
     /** How often the API server is probed for the watch safety net. */
     static final Duration PROBE = Duration.ofSeconds(2);
 
-    private volatile NodeInfo node;
+    /** The local Node, or every Node when this state serves many nodes (see {@link #allNodes}). */
+    private final Map<String, NodeInfo> nodes = new ConcurrentHashMap<>();
     private final Map<String, BgpPolicy> policies = new ConcurrentHashMap<>();
     private final Map<String, String> invalidPolicies = new ConcurrentHashMap<>();
     private volatile Map<String, String> passwords = Map.of();
@@ -94,12 +95,21 @@ public final class InformerClusterState implements ClusterState, AutoCloseable {
         });
     }
 
+    /**
+     * One state for many nodes (the simulator's agents share it): every Node is watched, {@link #node(String)}
+     * answers for each, and {@link #localNode()} is empty.
+     */
+    public static InformerClusterState allNodes(KubernetesClient client, String namespace) {
+        return new InformerClusterState(client, null, namespace);
+    }
+
     /** Starts every informer without waiting for it: {@link #synced()} says when the first lists are in. */
     public InformerClusterState start() {
-        watches.add(new Watch<>("Node", true, () -> client.nodes().withName(nodeName).runnableInformer(0),
+        watches.add(new Watch<>("Node", true, () -> nodeName == null ? client.nodes().runnableInformer(0)
+                : client.nodes().withName(nodeName).runnableInformer(0),
                 this::onNode, this::onNodeDeleted, n -> n.getMetadata().getName(),
-                () -> node == null ? Set.of() : Set.of(node.name()), k -> {
-                    node = null;
+                () -> Set.copyOf(nodes.keySet()), k -> {
+                    nodes.remove(k);
                     fire(Kind.NODE, Set.of(k));
                 }));
         watches.add(new Watch<>("Service", true, () -> client.services().inAnyNamespace().runnableInformer(0),
@@ -152,13 +162,14 @@ public final class InformerClusterState implements ClusterState, AutoCloseable {
     private void announceSync() {
         if (!syncAnnounced && synced()) {
             syncAnnounced = true;
-            fire(Kind.NODE, Set.of(nodeName));
+            fire(Kind.NODE, nodeName != null ? Set.of(nodeName) : Set.copyOf(nodes.keySet()));
         }
     }
 
     private void probeAndRelist() {
         try {
-            probeClient().nodes().withName(nodeName).get();
+            // a get by name answers (null) even when the Node does not exist: enough to know the API is there
+            probeClient().nodes().withName(nodeName != null ? nodeName : "herald-api-probe").get();
         } catch (RuntimeException e) {
             if (!apiDown) {
                 LOG.warn("Kubernetes API unreachable ({}): keeping the last known state until it returns",
@@ -300,14 +311,13 @@ public final class InformerClusterState implements ClusterState, AutoCloseable {
 
     private void onNode(Node n) {
         NodeInfo info = Converters.node(n);
-        if (!info.equals(node)) {
-            node = info;
+        if (!info.equals(nodes.put(info.name(), info))) {
             fire(Kind.NODE, Set.of(info.name()));
         }
     }
 
     private void onNodeDeleted(Node n) {
-        node = null;
+        nodes.remove(n.getMetadata().getName());
         fire(Kind.NODE, Set.of(n.getMetadata().getName()));
     }
 
@@ -440,7 +450,12 @@ public final class InformerClusterState implements ClusterState, AutoCloseable {
 
     @Override
     public Optional<NodeInfo> localNode() {
-        return Optional.ofNullable(node);
+        return nodeName == null ? Optional.empty() : node(nodeName);
+    }
+
+    /** A Node this state watches: the local one, or any with {@link #allNodes}. */
+    public Optional<NodeInfo> node(String name) {
+        return Optional.ofNullable(nodes.get(name));
     }
 
     @Override

@@ -38,7 +38,8 @@ public final class SimulatedAgent implements AutoCloseable {
     private final String node;
     private final ExecutorService executor;
     private final KubernetesClient client;
-    private final InformerClusterState cluster;
+    /** This agent's own informers; null when it uses shared ones. */
+    private final InformerClusterState own;
     private final List<RouteSource> sources = new ArrayList<>();
     private final List<Registration> registrations = new ArrayList<>();
     private final BgpPolicyReconciler reconciler;
@@ -49,14 +50,37 @@ public final class SimulatedAgent implements AutoCloseable {
      */
     public SimulatedAgent(String node, Path kubeconfig, String listenAddress, BgpServerFactory backend)
             throws IOException {
+        this(node, null, null, kubeconfig, listenAddress, backend);
+    }
+
+    /**
+     * An agent on informers shared with other agents ({@link InformerClusterState#allNodes}); {@code client} is
+     * shared too and only written through.
+     */
+    public SimulatedAgent(String node, InformerClusterState shared, KubernetesClient client, String listenAddress,
+                          BgpServerFactory backend) throws IOException {
+        this(node, shared, client, null, listenAddress, backend);
+    }
+
+    private SimulatedAgent(String node, InformerClusterState shared, KubernetesClient sharedClient, Path kubeconfig,
+                           String listenAddress, BgpServerFactory backend) throws IOException {
         this.node = node;
         executor = KubeClients.executor("sim-" + node);
-        client = KubeClients.create(kubeconfig, executor);
-        cluster = new InformerClusterState(client, node, "kube-system");
+        ClusterState cluster;
+        if (shared == null) {
+            client = KubeClients.create(kubeconfig, executor);
+            own = new InformerClusterState(client, node, "kube-system");
+            cluster = own;
+        } else {
+            client = null;
+            own = null;
+            cluster = new NodeView(shared, node);
+        }
+        KubernetesClient writes = shared == null ? client : sharedClient;
         sources.add(new ServiceRouteSource(cluster));
         sources.add(new EgressRouteSource(cluster));
         sources.add(new PodRouteSource(cluster));
-        reconciler = new BgpPolicyReconciler(cluster, new KubeClusterWriter(client, executor),
+        reconciler = new BgpPolicyReconciler(cluster, new KubeClusterWriter(writes, executor),
                 () -> Optional.of(backend), () -> List.copyOf(sources), new BgpPolicyReconciler.Settings(
                 Optional.of(Addresses.address(listenAddress, "listen address of " + node))));
         loop = new ReconcileLoop("sim-reconcile-" + node, reconciler::reconcile, Duration.ofSeconds(5),
@@ -77,7 +101,9 @@ public final class SimulatedAgent implements AutoCloseable {
     }
 
     public SimulatedAgent start() {
-        cluster.start();
+        if (own != null) {
+            own.start();
+        }
         loop.trigger();
         LOG.debug("Agent of {} started", node);
         return this;
@@ -128,8 +154,10 @@ public final class SimulatedAgent implements AutoCloseable {
                 LOG.debug("Closing a route source of {}: {}", node, e.getMessage());
             }
         }
-        cluster.close();
-        client.close();
+        if (own != null) {
+            own.close();
+            client.close();
+        }
         executor.shutdownNow();
     }
 }

@@ -15,8 +15,9 @@ import java.util.Set;
  * A scenario file: an emulated cluster (nodes, address plan), emulated BGP peers, the objects to start with, and a
  * timeline of steps with expectations. The schema is in docs/simulator.md; examples in simulator/scenarios/.
  */
-public record Scenario(String name, String description, String backend, ClusterConfig cluster, List<NodeSpec> nodes,
-                       List<PeerSpec> peers, String objects, List<Step> steps) {
+public record Scenario(String name, String description, String backend, boolean sharedInformers,
+                       ClusterConfig cluster, List<NodeSpec> nodes, List<PeerSpec> peers, String objects,
+                       List<Step> steps) {
 
     /** An emulated node: the agent's BGP address is also the Node's IPv4 InternalIP (and its router ID). */
     public record NodeSpec(String name, String address, Optional<String> ipv6Address, Map<String, String> labels,
@@ -32,7 +33,7 @@ public record Scenario(String name, String description, String backend, ClusterC
 
     /** One step of the timeline; {@code line} is its place in the file, for messages. */
     public sealed interface Step permits Apply, Delete, Terminate, Label, Fault, ApiServer, Sleep, Expect,
-            ExpectCondition, ExpectEstablished {
+            ExpectCount, ExpectCondition, ExpectEstablished {
         String where();
     }
 
@@ -71,6 +72,15 @@ public record Scenario(String name, String description, String backend, ClusterC
                          boolean exactly, Set<String> absent, Optional<String> asPath) implements Step {
     }
 
+    /**
+     * Within a time, a peer holds this many prefixes and this many routes in all (one per prefix and node that
+     * advertises it), each with its session address as next hop: the check of scale scenarios, whose tables are too
+     * large to list.
+     */
+    public record ExpectCount(String where, String peer, Duration within, long prefixes, long routes)
+            implements Step {
+    }
+
     /** Within a time, a BGPPolicy's status shows this condition for the node. */
     public record ExpectCondition(String where, String policy, String node, Duration within, String status,
                                   String reason) implements Step {
@@ -98,8 +108,12 @@ public record Scenario(String name, String description, String backend, ClusterC
     }
 
     private static Scenario from(Map<String, Object> root) {
-        Yaml.onlyKeys(root, "", Set.of("name", "description", "backend", "cluster", "nodes", "peers", "objects",
-                "steps"));
+        Yaml.onlyKeys(root, "", Set.of("name", "description", "backend", "informers", "cluster", "nodes", "peers",
+                "objects", "steps"));
+        String informers = Yaml.string(root, "informers", "", "per-agent");
+        if (!Set.of("per-agent", "shared").contains(informers)) {
+            throw Yaml.error("informers", "expected per-agent or shared, got '" + informers + "'");
+        }
         String name = Yaml.string(root, "name", "", "scenario");
         String backend = Yaml.string(root, "backend", "", "native");
         if (!Set.of("native", "gobgp").contains(backend)) {
@@ -162,14 +176,15 @@ public record Scenario(String name, String description, String backend, ClusterC
         for (int i = 0; i < ss.size(); i++) {
             steps.add(step(Yaml.map(ss.get(i), "steps[" + i + "]"), "steps[" + i + "]", peers, names));
         }
-        return new Scenario(name, Yaml.string(root, "description", "", ""), backend, cluster, List.copyOf(nodes),
+        return new Scenario(name, Yaml.string(root, "description", "", ""), backend, informers.equals("shared"),
+                cluster, List.copyOf(nodes),
                 List.copyOf(peers), objects, List.copyOf(steps));
     }
 
     private static Step step(Map<String, Object> m, String p, List<PeerSpec> peers, Set<String> nodes) {
         if (m.size() != 1) {
             throw Yaml.error(p, "a step is one of apply, delete, terminate, label, fault, apiServer, sleep, expect, "
-                    + "expectCondition, expectEstablished (one key per step)");
+                    + "expectCount, expectCondition, expectEstablished (one key per step)");
         }
         String kind = m.keySet().iterator().next();
         Object v = m.get(kind);
@@ -232,6 +247,13 @@ public record Scenario(String name, String description, String backend, ClusterC
                         new HashSet<>(strings(d.get("absent"), q + ".absent", List.of())),
                         Optional.ofNullable(d.get("asPath")).map(String::valueOf));
             }
+            case "expectCount": {
+                Map<String, Object> d = Yaml.map(v, q);
+                Yaml.onlyKeys(d, q, Set.of("peer", "within", "prefixes", "routes"));
+                return new ExpectCount(p, peer(Yaml.string(d, "peer", q, null), peers, q + ".peer"),
+                        Yaml.duration(d, "within", q, DEFAULT_WITHIN), Yaml.number(d, "prefixes", q, null),
+                        Yaml.number(d, "routes", q, null));
+            }
             case "expectCondition": {
                 Map<String, Object> d = Yaml.map(v, q);
                 Yaml.onlyKeys(d, q, Set.of("policy", "node", "within", "status", "reason"));
@@ -251,7 +273,7 @@ public record Scenario(String name, String description, String backend, ClusterC
             }
             default:
                 throw Yaml.error(q, "unknown step (expected apply, delete, terminate, label, fault, apiServer, sleep, "
-                        + "expect, expectCondition, expectEstablished)");
+                        + "expect, expectCount, expectCondition, expectEstablished)");
         }
     }
 

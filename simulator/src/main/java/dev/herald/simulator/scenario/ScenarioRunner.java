@@ -13,6 +13,7 @@ import dev.herald.simulator.scenario.Scenario.Apply;
 import dev.herald.simulator.scenario.Scenario.Delete;
 import dev.herald.simulator.scenario.Scenario.Expect;
 import dev.herald.simulator.scenario.Scenario.ExpectCondition;
+import dev.herald.simulator.scenario.Scenario.ExpectCount;
 import dev.herald.simulator.scenario.Scenario.ExpectEstablished;
 import dev.herald.simulator.scenario.Scenario.Fault;
 import dev.herald.simulator.scenario.Scenario.Label;
@@ -64,6 +65,10 @@ public final class ScenarioRunner implements AutoCloseable {
     private final Map<String, SimulatedAgent> agents = new LinkedHashMap<>();
     /** Node by every address or router ID its sessions can show (router ID = the node's IPv4 address). */
     private final Map<String, String> nodeByAddress = new HashMap<>();
+    // informers shared by all agents (informers: shared)
+    private java.util.concurrent.ExecutorService sharedExecutor;
+    private io.fabric8.kubernetes.client.KubernetesClient sharedClient;
+    private dev.herald.kube.InformerClusterState shared;
 
     /**
      * @param out where step lines and tables go
@@ -114,8 +119,16 @@ public final class ScenarioRunner implements AutoCloseable {
             cluster.apply(scenario.objects());
         }
         BgpServerFactory backend = backend(scenario.backend());
+        if (scenario.sharedInformers()) {
+            sharedExecutor = dev.herald.kube.KubeClients.executor("sim-shared");
+            sharedClient = dev.herald.kube.KubeClients.create(cluster.kubeconfig(), sharedExecutor);
+            shared = dev.herald.kube.InformerClusterState.allNodes(sharedClient, "kube-system").start();
+        }
         for (NodeSpec n : scenario.nodes()) {
-            agents.put(n.name(), new SimulatedAgent(n.name(), cluster.kubeconfig(), n.address(), backend).start());
+            SimulatedAgent a = shared == null
+                    ? new SimulatedAgent(n.name(), cluster.kubeconfig(), n.address(), backend)
+                    : new SimulatedAgent(n.name(), shared, sharedClient, n.address(), backend);
+            agents.put(n.name(), a.start());
         }
         out.printf("Scenario %s: %d node(s) with an agent each, %d peer(s); kubeconfig %s%n", scenario.name(),
                 agents.size(), peerByName.size(), cluster.kubeconfig());
@@ -186,6 +199,9 @@ public final class ScenarioRunner implements AutoCloseable {
         }
         if (s instanceof Expect e) {
             return await(e.within(), () -> checkRoutes(e), () -> progressOf(e));
+        }
+        if (s instanceof ExpectCount c) {
+            return await(c.within(), () -> checkCount(c), () -> countProgress(c));
         }
         if (s instanceof ExpectCondition c) {
             return await(c.within(), () -> checkCondition(c), () -> "waiting for the condition");
@@ -331,6 +347,23 @@ public final class ScenarioRunner implements AutoCloseable {
         return problems.isEmpty() ? null : String.join("\n", problems);
     }
 
+    private String checkCount(ExpectCount c) {
+        List<String> problems = new ArrayList<>();
+        Map<String, Set<String>> seen = seen(peerByName.get(c.peer()), problems);
+        long routes = seen.values().stream().mapToLong(Set::size).sum();
+        if (seen.size() != c.prefixes() || routes != c.routes()) {
+            problems.add(0, "holds " + seen.size() + " prefixes and " + routes + " routes, expected " + c.prefixes()
+                    + " and " + c.routes());
+        }
+        return problems.isEmpty() ? null : String.join("\n", problems.subList(0, Math.min(problems.size(), 20)));
+    }
+
+    private String countProgress(ExpectCount c) {
+        Map<String, Set<String>> seen = seen(peerByName.get(c.peer()), new ArrayList<>());
+        return "converging: peer " + c.peer() + " has " + seen.size() + "/" + c.prefixes() + " prefixes, "
+                + seen.values().stream().mapToLong(Set::size).sum() + "/" + c.routes() + " routes";
+    }
+
     private String progressOf(Expect e) {
         Map<String, Set<String>> seen = seen(peerByName.get(e.peer()), new ArrayList<>());
         long ok = e.routes().entrySet().stream().filter(w -> w.getValue().equals(seen.get(w.getKey()))).count();
@@ -429,6 +462,9 @@ public final class ScenarioRunner implements AutoCloseable {
                     + (e.exactly() ? " exactly" : "") + (e.absent().isEmpty() ? "" : ", " + e.absent().size()
                     + " absent");
         }
+        if (s instanceof ExpectCount c) {
+            return "expect peer " + c.peer() + " holds " + c.prefixes() + " prefixes, " + c.routes() + " routes";
+        }
         if (s instanceof ExpectCondition c) {
             return "expect BGPPolicy " + c.policy() + " shows " + c.node() + " " + c.status() + " " + c.reason();
         }
@@ -472,6 +508,11 @@ public final class ScenarioRunner implements AutoCloseable {
                 LOG.debug("closing agent {}: {}", a.node(), e.getMessage());
             }
         });
+        if (shared != null) {
+            shared.close();
+            sharedClient.close();
+            sharedExecutor.shutdownNow();
+        }
         if (peers != null) {
             peers.close();
         }
