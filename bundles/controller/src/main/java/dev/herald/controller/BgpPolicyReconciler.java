@@ -74,6 +74,13 @@ public final class BgpPolicyReconciler {
     private final Map<IPAddress, Route> advertised = new HashMap<>();
     /** The routes each owner wants (key: route type and owner), for incremental passes. */
     private final Map<String, Set<Route>> byOwner = new HashMap<>();
+    /**
+     * What the status shows: every route of every advertised prefix, sorted as the status API lists them. Kept up
+     * to date per touched prefix, so a pass costs the size of its change, not of the table; read by other threads.
+     */
+    private final java.util.concurrent.ConcurrentSkipListSet<Route> published =
+            new java.util.concurrent.ConcurrentSkipListSet<>(Route.ORDER);
+    private final Map<IPAddress, Set<Route>> publishedByPrefix = new HashMap<>();
     private Set<RouteSource> sourcesSeen = Set.of();
     private Advertisements advertisementsSeen;
     private NodeInfo nodeSeen;
@@ -126,7 +133,8 @@ public final class BgpPolicyReconciler {
     }
 
     public Status status() {
-        return status;
+        Status s = status;
+        return s.config().isEmpty() ? s : new Status(s.policy(), s.config(), s.peers(), List.copyOf(published));
     }
 
     /** The running server, for peer status; null when none runs. Its methods are thread-safe. */
@@ -260,6 +268,8 @@ public final class BgpPolicyReconciler {
         wanted.clear();
         advertised.clear();
         byOwner.clear();
+        published.clear();
+        publishedByPrefix.clear();
         sourcesSeen = Set.of();
     }
 
@@ -330,7 +340,13 @@ public final class BgpPolicyReconciler {
                 advertise.add(representative(e.getValue()));
             }
         }
-        send(withdraw, advertise);
+        try {
+            send(withdraw, advertise);
+        } finally {
+            Set<IPAddress> all = new HashSet<>(publishedByPrefix.keySet());
+            all.addAll(advertised.keySet());
+            republish(all);
+        }
     }
 
     /** Only these owners of one source: cost grows with the change, not with the table. */
@@ -369,7 +385,27 @@ public final class BgpPolicyReconciler {
                 advertise.add(representative(now));
             }
         }
-        send(withdraw, advertise);
+        try {
+            send(withdraw, advertise);
+        } finally {
+            republish(touched); // owners may change while a prefix stays advertised
+        }
+    }
+
+    /** Brings the status's routes of these prefixes in line with what is advertised and who wants it. */
+    private void republish(Collection<IPAddress> prefixes) {
+        for (IPAddress prefix : prefixes) {
+            Set<Route> old = publishedByPrefix.remove(prefix);
+            if (old != null) {
+                published.removeAll(old);
+            }
+            Route sent = advertised.get(prefix);
+            if (sent != null) {
+                Set<Route> now = Set.copyOf(wanted.getOrDefault(prefix, Set.of(sent)));
+                publishedByPrefix.put(prefix, now);
+                published.addAll(now);
+            }
+        }
     }
 
     /** Withdrawals first, then announcements; the applied state follows only what succeeded. */
@@ -451,11 +487,8 @@ public final class BgpPolicyReconciler {
                     : new Status(Optional.of(effective), Optional.empty(), List.of(), List.of());
             return;
         }
-        // what is advertised, with every owner that wants each prefix
-        List<Route> routes = new ArrayList<>();
-        advertised.forEach((prefix, sent) -> routes.addAll(wanted.getOrDefault(prefix, Set.of(sent))));
-        routes.sort(Route.ORDER);
+        // the routes are read from the published set when someone asks (status()), not copied on every pass
         status = new Status(Optional.ofNullable(effective), Optional.of(server.config()), List.copyOf(peers.values()),
-                List.copyOf(routes));
+                List.of());
     }
 }

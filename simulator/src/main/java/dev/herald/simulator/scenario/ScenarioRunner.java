@@ -115,9 +115,9 @@ public final class ScenarioRunner implements AutoCloseable {
             }
             peerByName.put(p.name(), peers.add(c));
         }
-        if (!scenario.objects().isBlank()) {
-            cluster.apply(scenario.objects());
-        }
+        long t0 = System.nanoTime();
+        int applied = scenario.objects().isBlank() ? 0 : cluster.apply(scenario.objects()).size();
+        long t1 = System.nanoTime();
         BgpServerFactory backend = backend(scenario.backend());
         if (scenario.sharedInformers()) {
             sharedExecutor = dev.herald.kube.KubeClients.executor("sim-shared");
@@ -130,8 +130,9 @@ public final class ScenarioRunner implements AutoCloseable {
                     : new SimulatedAgent(n.name(), shared, sharedClient, n.address(), backend);
             agents.put(n.name(), a.start());
         }
-        out.printf("Scenario %s: %d node(s) with an agent each, %d peer(s); kubeconfig %s%n", scenario.name(),
-                agents.size(), peerByName.size(), cluster.kubeconfig());
+        out.printf("Scenario %s: %d node(s) with an agent each, %d peer(s), %d object(s) applied in %.1f s, "
+                        + "agents started in %.1f s; kubeconfig %s%n", scenario.name(), agents.size(),
+                peerByName.size(), applied, (t1 - t0) / 1e9, (System.nanoTime() - t1) / 1e9, cluster.kubeconfig());
     }
 
     private static BgpServerFactory backend(String name) {
@@ -266,22 +267,30 @@ public final class ScenarioRunner implements AutoCloseable {
         }
     }
 
+    /**
+     * Polls a check until it passes or time is up. A check of a large table costs real CPU, which the agents need:
+     * the pause between polls grows with the cost of a poll (at least 100 ms, at most a fifth of the time busy).
+     */
     private String await(Duration within, Supplier<String> check, Supplier<String> progressLine) {
         long deadline = System.nanoTime() + within.toNanos();
+        long lastProgress = 0;
         String last;
         while (true) {
+            long t0 = System.nanoTime();
             last = check.get();
+            long cost = System.nanoTime() - t0;
             if (last == null) {
                 return null;
             }
             if (System.nanoTime() > deadline) {
                 return "not within " + seconds(within) + ":\n" + last;
             }
-            if (progress) {
+            if (progress && System.nanoTime() - lastProgress > 1_000_000_000L) {
                 out.print("\r  " + progressLine.get() + "   ");
                 out.flush();
+                lastProgress = System.nanoTime();
             }
-            sleep(POLL);
+            sleep(Duration.ofNanos(Math.max(POLL.toNanos(), 4 * cost)));
         }
     }
 
