@@ -36,6 +36,9 @@ class ScenarioFilesTest {
     @MethodSource("scenarios")
     void scenarioHolds(Path file) throws Exception {
         Scenario s = Scenario.parse(Files.readString(file), file.getFileName().toString());
+        if (s.backend().equals("gobgp")) {
+            dev.herald.it.peers.Daemons.assumeInstalled("gobgpd", ScenarioRunner.gobgpdInstalled());
+        }
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
         ScenarioRunner.Result result;

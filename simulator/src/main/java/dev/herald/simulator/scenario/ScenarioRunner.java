@@ -135,12 +135,27 @@ public final class ScenarioRunner implements AutoCloseable {
                 peerByName.size(), applied, (t1 - t0) / 1e9, (System.nanoTime() - t1) / 1e9, cluster.kubeconfig());
     }
 
+    /** The agents' backend: Herald's own speaker, or one supervised gobgpd per agent. */
     private static BgpServerFactory backend(String name) {
         if (name.equals("native")) {
             return new NativeBgpServerFactory();
         }
-        throw new ScenarioException("backend: the simulator runs agents on the native backend only so far; "
-                + "'" + name + "' is not available here");
+        if (!gobgpdInstalled()) {
+            throw new ScenarioException("backend: gobgp needs gobgpd (Debian: apt-get install gobgpd), which is not "
+                    + "installed here");
+        }
+        return new dev.herald.backend.gobgp.GobgpBgpServerFactory();
+    }
+
+    /** Where the goBGP backend looks for the daemon when no path is configured. */
+    public static boolean gobgpdInstalled() {
+        if (java.nio.file.Files.isExecutable(Path.of("/usr/sbin/gobgpd"))
+                || java.nio.file.Files.isExecutable(Path.of("/usr/bin/gobgpd"))) {
+            return true;
+        }
+        String path = System.getenv("PATH");
+        return path != null && java.util.Arrays.stream(path.split(":"))
+                .anyMatch(d -> java.nio.file.Files.isExecutable(Path.of(d, "gobgpd")));
     }
 
     /** Walks the timeline; returns at the first failed expectation. */
