@@ -49,6 +49,8 @@ final class ClusterControllers implements AutoCloseable {
         return t;
     });
     private final Set<String> pendingServices = new LinkedHashSet<>();
+    /** Services whose EndpointSlices this controller wrote (only the worker thread touches it). */
+    private final Set<String> managed = new HashSet<>();
     private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
     private SharedIndexInformer<Pod> pods;
     private SharedIndexInformer<Service> services;
@@ -177,6 +179,10 @@ final class ClusterControllers implements AutoCloseable {
     private void syncSlices(String serviceKey) {
         String[] k = serviceKey.split("/", 2);
         Service s = services.getIndexer().getByKey(serviceKey);
+        boolean selects = s != null && s.getSpec().getSelector() != null && !s.getSpec().getSelector().isEmpty();
+        if (!selects && !managed.contains(serviceKey)) {
+            return; // no selector and no slices of ours: someone else's EndpointSlices, or none at all
+        }
         List<EndpointSlice> existing = client.discovery().v1().endpointSlices().inNamespace(k[0])
                 .withLabel("kubernetes.io/service-name", k[1]).withLabel("endpointslice.kubernetes.io/managed-by",
                         MANAGED_BY).list().getItems();
@@ -193,8 +199,12 @@ final class ClusterControllers implements AutoCloseable {
                         || !Objects.equals(old.getPorts(), slice.getPorts())) {
                     client.discovery().v1().endpointSlices().inNamespace(k[0]).resource(slice)
                             .createOr(x -> x.update());
+                    managed.add(serviceKey);
                 }
             }
+        }
+        if (wanted.isEmpty()) {
+            managed.remove(serviceKey);
         }
         for (EndpointSlice e : existing) {
             if (!wanted.contains(e.getMetadata().getName())) {
