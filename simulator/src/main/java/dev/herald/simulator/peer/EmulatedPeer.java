@@ -879,6 +879,14 @@ public final class EmulatedPeer implements AutoCloseable {
             endOfRib.clear();
             peerGr = n.peerGracefulRestart();
             grNegotiated = config.gracefulRestart() && peerGr != null;
+            if (grNegotiated) {
+                // RFC 4724 §2: End-of-RIB once the initial update is done; an emulated router originates nothing,
+                // so at once. A restarting remote (gobgpd) holds its own updates back until it has this.
+                for (Afi afi : families) {
+                    s.write(UpdateMessage.endOfRib(afi));
+                }
+                s.flush();
+            }
             establishedAt = Instant.now();
             establishedAtNanos = System.nanoTime();
             sessionEverUp = true;

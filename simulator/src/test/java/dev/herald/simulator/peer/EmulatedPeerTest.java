@@ -15,6 +15,10 @@ import dev.herald.backend.nativebgp.NativeBgpServer;
 import dev.herald.backend.nativebgp.NativeBgpServerFactory;
 import dev.herald.bgp.message.Afi;
 import dev.herald.bgp.message.NotificationMessage;
+import dev.herald.bgp.session.BgpConnection;
+import dev.herald.bgp.session.BgpPeer;
+import dev.herald.bgp.session.PeerEndpoint;
+import dev.herald.bgp.session.SessionConfig;
 import dev.herald.bgp.session.Transport;
 import dev.herald.simulator.peer.RouteEvent.Kind;
 import io.netty.channel.epoll.Epoll;
@@ -141,12 +145,35 @@ class EmulatedPeerTest {
         await().atMost(WAIT).until(() -> Boolean.TRUE.equals(stale(r1, "127.0.0.114", A)));
         r1.clearEvents();
 
-        // a server made by the factory does not set F: RFC 4724 §4.2 says drop the stale routes on its return
-        NativeBgpServer back = agent("127.0.0.114", "10.0.0.114", AGENT_AS, false);
-        back.advertise(routes(A));
-        back.addPeer(peerOf(r1));
-        await().atMost(WAIT).until(() -> announced(r1, A) == 1);
-        assertThat(r1.events()).extracting(RouteEvent::kind).containsExactly(Kind.WITHDRAW, Kind.ANNOUNCE);
+        // Herald's speakers always set F; a bare session with F=0 plays a remote that lost its forwarding state:
+        // RFC 4724 §4.2 says drop its stale routes as soon as it is back
+        var group = Transport.NIO.newEventLoopGroup(1, r -> new Thread(r, "no-forwarding-remote"));
+        SessionConfig sc = new SessionConfig(AGENT_AS, 0x0A00_0072L, 65000, 90, java.util.Set.of(Afi.IPV4), 120,
+                false, true, false);
+        BgpPeer back = new BgpPeer(sc, new PeerEndpoint(r1.localAddress(), java.util.Optional.of(ip("127.0.0.114")),
+                1, java.util.Optional.empty(), false), group.next(), Transport.NIO, new BgpPeer.Listener() {
+                    @Override
+                    public void established(BgpPeer p, BgpConnection s) {
+                    }
+
+                    @Override
+                    public void received(BgpPeer p, BgpConnection s, dev.herald.bgp.message.BgpMessage m) {
+                    }
+
+                    @Override
+                    public void writable(BgpPeer p, BgpConnection s) {
+                    }
+
+                    @Override
+                    public void down(BgpPeer p, String reason) {
+                    }
+                });
+        cleanup.add(() -> group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).await(5,
+                java.util.concurrent.TimeUnit.SECONDS));
+        cleanup.add(() -> back.stop(null, "test over").await(2, java.util.concurrent.TimeUnit.SECONDS));
+        back.start();
+        await().atMost(WAIT).until(() -> r1.prefixes().isEmpty());
+        assertThat(r1.events()).extracting(RouteEvent::kind).containsExactly(Kind.WITHDRAW);
         assertThat(r1.events().get(0).cause()).contains("forwarding state");
     }
 

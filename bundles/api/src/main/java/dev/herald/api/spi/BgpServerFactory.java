@@ -17,4 +17,17 @@ public interface BgpServerFactory {
 
     /** A new, not yet started server for {@code config}. Creating one opens no socket. */
     BgpServer create(GlobalConfig config);
+
+    /**
+     * A new, not yet started server for {@code config}, presented to peers as {@code mode} says. With
+     * {@link StartMode#GRACEFUL_RESTART} it replaces a server that stopped with {@link StopMode#GRACEFUL_RESTART}
+     * (of this or another backend), and peers that negotiated graceful restart keep the routes they have until it
+     * sent End-of-RIB. A backend that cannot announce a restart creates a {@linkplain StartMode#FRESH fresh} server
+     * (the default), and its peers drop the stale routes when the new sessions come up.
+     *
+     * @since 1.2
+     */
+    default BgpServer create(GlobalConfig config, StartMode mode) {
+        return create(config);
+    }
 }

@@ -111,9 +111,30 @@ public final class GobgpBgpServer implements BgpServer {
     private volatile boolean unreachableLogged;
 
     public GobgpBgpServer(GlobalConfig config, GobgpdSettings settings) {
+        this(config, settings, false);
+    }
+
+    /**
+     * @param restarting this server replaces one that stopped with {@link dev.herald.api.spi.StopMode#GRACEFUL_RESTART}:
+     *     the peers it adds within {@link #RESTART_WINDOW_SECONDS} of {@link #start()} get the restart-state and
+     *     forwarding-state bits on their first OPEN
+     */
+    public GobgpBgpServer(GlobalConfig config, GobgpdSettings settings, boolean restarting) {
         this.config = config;
         this.settings = settings;
         this.id = config.routerId().toCanonicalString();
+        this.restarting = restarting;
+    }
+
+    /** How long after start() peers are added as after a restart; the controller adds them in its first pass. */
+    static final long RESTART_WINDOW_SECONDS = 60;
+    private final boolean restarting;
+    private volatile long startedNanos;
+
+    /** Whether a peer added now is added as after a restart. */
+    boolean restartingNow() {
+        return restarting && startedNanos != 0
+                && System.nanoTime() - startedNanos < TimeUnit.SECONDS.toNanos(RESTART_WINDOW_SECONDS);
     }
 
     /** The connection to one gobgpd: its API channel and, when Herald started it, its process. */
@@ -178,6 +199,9 @@ public final class GobgpBgpServer implements BgpServer {
             if (supervisor == null) {
                 supervisor = newSupervisor();
             }
+            if (startedNanos == 0) {
+                startedNanos = System.nanoTime() | 1; // never 0 once set
+            }
             Daemon d = connect();
             try {
                 startGlobal(d);
@@ -193,10 +217,10 @@ public final class GobgpBgpServer implements BgpServer {
                 throw e;
             }
             started = true;
-            LOG.info("BGP server AS {} router ID {} runs on {} (port {}{}), {} peers and {} routes applied",
+            LOG.info("BGP server AS {} router ID {} runs on {} (port {}{}), {} peers and {} routes applied{}",
                     config.localAsn(), id, d.describe(), config.listenPort(),
                     config.listenAddress().map(a -> " on " + a.toCanonicalString()).orElse(""), peers.size(),
-                    routes.size());
+                    routes.size(), restarting ? "; announcing a graceful restart to its peers" : "");
             if (d.process != null) {
                 watch(d);
             } else {
@@ -301,7 +325,7 @@ public final class GobgpBgpServer implements BgpServer {
         for (int attempt = 1; attempt <= LAUNCH_ATTEMPTS; attempt++) {
             GobgpdProcess p;
             try {
-                p = onSupervisor(() -> GobgpdProcess.launch(binary, id, settings.logLevel()));
+                p = onSupervisor(() -> GobgpdProcess.launch(binary, id, settings.logLevel(), restartingNow()));
             } catch (Exception e) {
                 throw new BgpException("cannot start " + binary + ": " + e.getMessage(), e);
             }
@@ -562,7 +586,7 @@ public final class GobgpBgpServer implements BgpServer {
     }
 
     private void addPeerRpc(Daemon d, PeerConfig peer) {
-        Peer p = GobgpMessages.peer(peer, config);
+        Peer p = GobgpMessages.peer(peer, config, restartingNow());
         try {
             call(d, s -> s.addPeer(AddPeerRequest.newBuilder().setPeer(p).build()));
         } catch (StatusRuntimeException e) {
@@ -575,7 +599,7 @@ public final class GobgpBgpServer implements BgpServer {
     }
 
     private void updatePeerRpc(Daemon d, PeerConfig peer) {
-        Peer p = GobgpMessages.peer(peer, config);
+        Peer p = GobgpMessages.peer(peer, config, restartingNow());
         try {
             call(d, s -> s.updatePeer(UpdatePeerRequest.newBuilder().setPeer(p).build()));
         } catch (StatusRuntimeException e) {

@@ -3,6 +3,7 @@ package dev.herald.backend.gobgp;
 import dev.herald.api.GlobalConfig;
 import dev.herald.api.spi.BgpServer;
 import dev.herald.api.spi.BgpServerFactory;
+import dev.herald.api.spi.StartMode;
 import dev.herald.api.spi.StopMode;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -115,7 +116,13 @@ public final class GobgpBgpServerFactory implements BgpServerFactory {
 
     @Override
     public BgpServer create(GlobalConfig config) {
-        GobgpBgpServer s = new GobgpBgpServer(config, settings);
+        return create(config, StartMode.FRESH);
+    }
+
+    /** With {@link StartMode#GRACEFUL_RESTART} the server's peers are added with gobgpd's local-restarting state. */
+    @Override
+    public BgpServer create(GlobalConfig config, StartMode mode) {
+        GobgpBgpServer s = new GobgpBgpServer(config, settings, mode == StartMode.GRACEFUL_RESTART);
         created.add(s);
         return s;
     }

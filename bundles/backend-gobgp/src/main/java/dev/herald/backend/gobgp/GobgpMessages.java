@@ -81,8 +81,23 @@ final class GobgpMessages {
                 && c.routerId().toCanonicalString().equals(running.getRouterId());
     }
 
+    /**
+     * Seconds a restarting gobgpd holds its routes back waiting for every peer's End-of-RIB (RFC 4724 §4.1
+     * selection deferral) before it sends them anyway; gobgpd's own default is 360 s.
+     */
+    static final int DEFERRAL_SECONDS = 10;
+
     /** AddPeer's and UpdatePeer's Peer: one unicast family, the peer's own. */
     static Peer peer(PeerConfig p, GlobalConfig global) {
+        return peer(p, global, false);
+    }
+
+    /**
+     * As {@link #peer(PeerConfig, GlobalConfig)}; {@code restarting} sets {@code local_restarting}: gobgpd then sends
+     * the restart-state (R) bit and, for the family, the forwarding-state (F) bit in its OPEN (it sets F only while
+     * restarting), and defers its updates until the peer's End-of-RIB or {@link #DEFERRAL_SECONDS}.
+     */
+    static Peer peer(PeerConfig p, GlobalConfig global, boolean restarting) {
         IPAddress address = p.key().address();
         Family family = address.isIPv6() ? IPV6_UNICAST : IPV4_UNICAST;
         Transport.Builder transport = Transport.newBuilder().setRemotePort(p.port());
@@ -107,8 +122,12 @@ final class GobgpMessages {
             peer.setEbgpMultihop(EbgpMultihop.newBuilder().setEnabled(true).setMultihopTtl(p.multihopTtl()));
         }
         if (global.gracefulRestart()) {
-            peer.setGracefulRestart(GracefulRestart.newBuilder().setEnabled(true)
-                    .setRestartTime(p.gracefulRestartTimeSeconds()));
+            GracefulRestart.Builder gr = GracefulRestart.newBuilder().setEnabled(true)
+                    .setRestartTime(p.gracefulRestartTimeSeconds());
+            if (restarting) {
+                gr.setLocalRestarting(true).setDeferralTime(DEFERRAL_SECONDS);
+            }
+            peer.setGracefulRestart(gr);
             // without the per-family flag gobgpd advertises the capability with no family in it
             afiSafi.setMpGracefulRestart(MpGracefulRestart.newBuilder()
                     .setConfig(MpGracefulRestartConfig.newBuilder().setEnabled(true)));

@@ -77,6 +77,16 @@ final class GobgpdProcess {
      * daemon should: where setpriv exists, gobgpd is killed when that thread ends.
      */
     static GobgpdProcess launch(Path binary, String routerId, String logLevel) throws IOException {
+        return launch(binary, routerId, logLevel, false);
+    }
+
+    /**
+     * As {@link #launch(Path, String, String)}; {@code restarting} adds {@code -r} (restart-state bit). gobgpd applies
+     * {@code -r} only to neighbours of a config file, so for the peers Herald adds through the API the bit comes
+     * from each peer's {@code graceful_restart.local_restarting}; the flag makes the daemon's role visible in ps.
+     */
+    static GobgpdProcess launch(Path binary, String routerId, String logLevel, boolean restarting)
+            throws IOException {
         int port;
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
             port = s.getLocalPort();
@@ -88,6 +98,9 @@ final class GobgpdProcess {
         // --pprof-disable: otherwise every gobgpd binds localhost:6060; no -f: Herald configures it through the API
         cmd.addAll(List.of(binary.toString(), "--api-hosts", "127.0.0.1:" + port, "--pprof-disable",
                 "-l", logLevel));
+        if (restarting) {
+            cmd.add("-r");
+        }
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         GobgpdProcess g = new GobgpdProcess(p, port);
         GobgpdLog log = new GobgpdLog(routerId);

@@ -57,6 +57,24 @@ class GobgpBgpServerTest {
     }
 
     @Test
+    void aServerCreatedAsAGracefulRestartAddsItsPeersAsLocalRestartingAndAFreshOneDoesNot() {
+        server.start();
+        server.addPeer(PeerConfig.of("127.0.0.2", 65000).withPort(1179));
+        assertThat(fake.peers.get("127.0.0.2").getGracefulRestart().getLocalRestarting()).isFalse();
+        server.stop();
+
+        server = new GobgpBgpServer(CONFIG, GobgpdSettings.attach(fake.address()), true);
+        server.addPeer(PeerConfig.of("127.0.0.3", 65000).withPort(1179));
+        server.start();
+        var gr = fake.peers.get("127.0.0.3").getGracefulRestart();
+        assertThat(gr.getEnabled()).isTrue();
+        assertThat(gr.getLocalRestarting()).as("R and F bits in gobgpd's OPEN").isTrue();
+        assertThat(gr.getDeferralTime()).isEqualTo(GobgpMessages.DEFERRAL_SECONDS);
+        assertThat(fake.peers.get("127.0.0.3").getAfiSafis(0).getMpGracefulRestart().getConfig().getEnabled())
+                .isTrue();
+    }
+
+    @Test
     void startSendsTheGlobalConfigOnceAndAppliesWhatWasConfiguredBefore() {
         server.addPeer(PeerConfig.of("127.0.0.2", 65000).withPort(1179));
         server.advertise(List.of(Route.of("10.96.0.10", RouteType.SERVICE_CLUSTER_IP, "default/web")));

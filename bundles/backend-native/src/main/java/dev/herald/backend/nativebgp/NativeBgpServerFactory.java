@@ -3,6 +3,7 @@ package dev.herald.backend.nativebgp;
 import dev.herald.api.GlobalConfig;
 import dev.herald.api.spi.BgpServer;
 import dev.herald.api.spi.BgpServerFactory;
+import dev.herald.api.spi.StartMode;
 import org.osgi.service.component.annotations.Component;
 
 /** The native backend: Herald's own BGP-4 speaker on Netty, needing no routing daemon on the node. */
@@ -17,6 +18,13 @@ public final class NativeBgpServerFactory implements BgpServerFactory {
 
     @Override
     public BgpServer create(GlobalConfig config) {
-        return new NativeBgpServer(config, Transports.best(), false, NativeBgpServer.DEFAULT_RECEIVE_LIMIT);
+        return create(config, StartMode.FRESH);
+    }
+
+    /** With {@link StartMode#GRACEFUL_RESTART} the first OPEN of each session carries the restart-state bit. */
+    @Override
+    public BgpServer create(GlobalConfig config, StartMode mode) {
+        return new NativeBgpServer(config, Transports.best(), mode == StartMode.GRACEFUL_RESTART,
+                NativeBgpServer.DEFAULT_RECEIVE_LIMIT);
     }
 }

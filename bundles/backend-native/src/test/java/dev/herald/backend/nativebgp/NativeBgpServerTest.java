@@ -13,7 +13,9 @@ import dev.herald.api.Route;
 import dev.herald.api.RouteType;
 import dev.herald.api.SessionState;
 import dev.herald.api.spi.BgpException;
+import dev.herald.api.spi.BgpServer;
 import dev.herald.api.spi.StopMode;
+import dev.herald.bgp.message.Afi;
 import dev.herald.bgp.message.PathAttribute.Segment;
 import dev.herald.bgp.message.Prefix;
 import dev.herald.bgp.session.Transport;
@@ -221,5 +223,44 @@ class NativeBgpServerTest {
         server.stop();
         assertThatThrownBy(() -> server.advertise(hostRoutes("10.96.0.1", 1))).isInstanceOf(BgpException.class)
                 .hasMessageContaining("stopped");
+    }
+
+    @Test
+    void aServerCreatedAsAGracefulRestartSetsTheRestartBitOnItsFirstOpenAndTheForwardingBitAlways() throws Exception {
+        var factory = new NativeBgpServerFactory();
+        BgpServer fresh = factory.create(config(65001, "10.0.0.1", "127.0.0.1"),
+                dev.herald.api.spi.StartMode.FRESH);
+        cleanup.add(() -> fresh.stop());
+        fresh.start();
+        TestSpeaker p1 = speaker("127.0.0.2", 65000, new InetSocketAddress("127.0.0.1",
+                fresh.config().listenPort()), 65001, true);
+        fresh.addPeer(PeerConfig.of("127.0.0.2", 65000).withPort(p1.port()));
+        await().atMost(SESSION).until(() -> p1.serverGr.size() == 1);
+        var gr = p1.serverGr.get(0).orElseThrow();
+        assertThat(gr.restarting()).isFalse();
+        assertThat(gr.families()).singleElement().satisfies(f -> assertThat(f.forwardingPreserved()).isTrue());
+
+        BgpServer restarted = factory.create(config(65001, "10.0.0.1", "127.0.0.3"),
+                dev.herald.api.spi.StartMode.GRACEFUL_RESTART);
+        cleanup.add(() -> restarted.stop());
+        restarted.start();
+        TestSpeaker p2 = speaker("127.0.0.4", 65000, new InetSocketAddress("127.0.0.3",
+                restarted.config().listenPort()), 65001, true);
+        restarted.addPeer(PeerConfig.of("127.0.0.4", 65000).withPort(p2.port()));
+        restarted.advertise(hostRoutes("10.96.0.1", 3));
+        await().atMost(SESSION).until(() -> p2.serverGr.size() == 1 && p2.endOfRib.contains(Afi.IPV4));
+        var first = p2.serverGr.get(0).orElseThrow();
+        assertThat(first.restarting()).as("R bit").isTrue();
+        assertThat(first.families()).singleElement().satisfies(f -> {
+            assertThat(f.afi()).isEqualTo(Afi.IPV4.code());
+            assertThat(f.forwardingPreserved()).as("F bit").isTrue();
+        });
+        assertThat(p2.table).hasSize(3);
+
+        // a later session of the same server is no restart
+        p2.peer().eventLoop().submit(() -> p2.peer().session().close(
+                new dev.herald.bgp.message.NotificationMessage(6, 4), "test")).get();
+        await().atMost(Duration.ofSeconds(20)).until(() -> p2.serverGr.size() == 2);
+        assertThat(p2.serverGr.get(1).orElseThrow().restarting()).isFalse();
     }
 }

@@ -34,6 +34,9 @@ final class TestSpeaker implements AutoCloseable, BgpPeer.Listener {
     final List<String> downs = new CopyOnWriteArrayList<>();
     final AtomicInteger updates = new AtomicInteger();
     final Set<Afi> endOfRib = ConcurrentHashMap.newKeySet();
+    /** The graceful-restart capability (null: none) of the server's OPEN, per Established session. */
+    final List<java.util.Optional<dev.herald.bgp.message.Capability.GracefulRestart>> serverGr =
+            new CopyOnWriteArrayList<>();
     private final EventLoopGroup group;
     private final BgpListener listener;
     private final BgpPeer peer;
@@ -62,6 +65,7 @@ final class TestSpeaker implements AutoCloseable, BgpPeer.Listener {
 
     @Override
     public void established(BgpPeer p, BgpConnection session) {
+        serverGr.add(java.util.Optional.ofNullable(session.negotiated().peerGracefulRestart()));
     }
 
     @Override

@@ -58,7 +58,8 @@ public final class BgpPeer implements ConnectionOwner {
         void down(BgpPeer peer, String reason);
     }
 
-    private final SessionConfig config;
+    /** Loop thread only, but read by {@link #config()} from any: volatile. */
+    private volatile SessionConfig config;
     private final PeerEndpoint endpoint;
     private final EventLoop loop;
     private final Transport transport;
@@ -298,6 +299,10 @@ public final class BgpPeer implements ConnectionOwner {
             }
         }
         state = SessionState.ESTABLISHED;
+        if (config.restarting()) {
+            // RFC 4724: the restart-state bit announces this restart once; a later reconnection is no restart
+            config = config.withRestarting(false);
+        }
         LOG.info("Session with {} Established ({}, hold time {} s, families {})", name,
                 c.outgoing() ? "outgoing" : "incoming", c.negotiated().holdTime(), c.negotiated().families());
         listener.established(this, c);

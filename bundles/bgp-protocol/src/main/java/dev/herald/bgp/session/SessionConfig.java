@@ -16,11 +16,16 @@ import java.util.Set;
  * @param holdTime proposed hold time in seconds: 0, or 3 and more (default 90)
  * @param families the unicast families we offer (multiprotocol capabilities)
  * @param gracefulRestartTime restart time advertised in the graceful-restart capability; negative for none
- * @param restarting the graceful-restart R bit: we have just restarted and our peers keep our routes as stale
+ * @param restarting the graceful-restart R bit: we have just restarted and our peers keep our routes as stale; a
+ *     {@link BgpPeer} sends it on its first OPEN only and clears it once a session is Established
  * @param extendedMessages offer RFC 8654 extended messages
+ * @param forwardingPreserved the graceful-restart F bit of every family: our forwarding survives a restart of this
+ *     speaker, so peers may keep our stale routes until End-of-RIB (RFC 4724 §4.2); true for a node agent, whose
+ *     routes are forwarded by the node whether or not its BGP process runs
  */
 public record SessionConfig(long localAsn, long routerId, long peerAsn, int holdTime, Set<Afi> families,
-                            int gracefulRestartTime, boolean restarting, boolean extendedMessages) {
+                            int gracefulRestartTime, boolean restarting, boolean extendedMessages,
+                            boolean forwardingPreserved) {
     public static final int DEFAULT_HOLD_TIME = 90;
 
     public SessionConfig {
@@ -28,6 +33,12 @@ public record SessionConfig(long localAsn, long routerId, long peerAsn, int hold
             throw new IllegalArgumentException("hold time " + holdTime + " must be 0 or 3..65535");
         }
         families = Set.copyOf(families);
+    }
+
+    /** A config whose graceful-restart capability says forwarding is preserved (the F bit set). */
+    public SessionConfig(long localAsn, long routerId, long peerAsn, int holdTime, Set<Afi> families,
+                         int gracefulRestartTime, boolean restarting, boolean extendedMessages) {
+        this(localAsn, routerId, peerAsn, holdTime, families, gracefulRestartTime, restarting, extendedMessages, true);
     }
 
     /** Our OPEN: 4-octet AS, route refresh, the families, graceful restart and extended messages as configured. */
@@ -44,8 +55,9 @@ public record SessionConfig(long localAsn, long routerId, long peerAsn, int hold
             List<Capability.GracefulRestart.Family> gr = new ArrayList<>();
             for (Afi afi : Afi.values()) {
                 if (families.contains(afi)) {
-                    // F bit: a node agent's forwarding (the cluster) does not go away when the agent restarts
-                    gr.add(new Capability.GracefulRestart.Family(afi.code(), Afi.SAFI_UNICAST, restarting));
+                    // F=0 would make a receiver drop our stale routes at once (RFC 4724 §4.2), flapping everything
+                    // during a planned restart
+                    gr.add(new Capability.GracefulRestart.Family(afi.code(), Afi.SAFI_UNICAST, forwardingPreserved));
                 }
             }
             caps.add(new Capability.GracefulRestart(restarting, Math.min(gracefulRestartTime, 4095), gr));
@@ -54,6 +66,13 @@ public record SessionConfig(long localAsn, long routerId, long peerAsn, int hold
             caps.add(new Capability.ExtendedMessage());
         }
         return OpenMessage.of(localAsn, holdTime, routerId, caps);
+    }
+
+    /** This config with the restart-state (R) bit set or cleared. */
+    public SessionConfig withRestarting(boolean r) {
+        return r == restarting ? this
+                : new SessionConfig(localAsn, routerId, peerAsn, holdTime, families, gracefulRestartTime, r,
+                        extendedMessages, forwardingPreserved);
     }
 
     public boolean isInternal() {

@@ -36,6 +36,8 @@ class BgpPeerTest {
     final class Side implements BgpPeer.Listener, AutoCloseable {
         final EventLoopGroup group = Transport.NIO.newEventLoopGroup(1, r -> new Thread(r, "side"));
         final List<String> events = new CopyOnWriteArrayList<>();
+        /** The graceful-restart capability of each OPEN the other side sent, per Established session. */
+        final List<dev.herald.bgp.message.Capability.GracefulRestart> peerGr = new CopyOnWriteArrayList<>();
         BgpPeer peer;
         BgpListener listener;
 
@@ -54,6 +56,7 @@ class BgpPeerTest {
         public void established(BgpPeer p, BgpConnection s) {
             events.add("established " + (s.outgoing() ? "outgoing" : "incoming") + " hold " + s.negotiated()
                     .holdTime());
+            peerGr.add(s.negotiated().peerGracefulRestart());
         }
 
         @Override
@@ -206,5 +209,45 @@ class BgpPeerTest {
             double seconds = (System.nanoTime() - t0) / 1e9;
             assertThat(seconds).isBetween(3.5, 5.5);
         }
+    }
+
+    @Test
+    void theRestartStateBitGoesOutOnTheFirstOpenOnlyAndTheForwardingBitAlways() throws Exception {
+        int pa = freePort();
+        int pb = freePort();
+        Side a = new Side("127.0.0.1", pa, config(65001, 0x0A000001L, 65002, 90).withRestarting(true), "127.0.0.2",
+                pb, false);
+        Side b = new Side("127.0.0.2", pb, config(65002, 0x0A000002L, 65001, 90), "127.0.0.1", pa, true);
+        a.peer.start();
+        b.peer.start();
+        await().atMost(Duration.ofSeconds(15)).until(() -> b.peerGr.size() == 1);
+        var first = b.peerGr.get(0);
+        assertThat(first.restarting()).as("R bit on the first OPEN after a restart").isTrue();
+        assertThat(first.families()).singleElement().satisfies(f -> {
+            assertThat(f.afi()).isEqualTo(Afi.IPV4.code());
+            assertThat(f.forwardingPreserved()).as("F bit").isTrue();
+        });
+        assertThat(a.peer.config().restarting()).isFalse();
+
+        // the session drops: the next OPEN announces no restart, but forwarding is still preserved
+        b.peer.eventLoop().submit(() -> b.peer.session().close(new dev.herald.bgp.message.NotificationMessage(
+                dev.herald.bgp.message.NotificationMessage.CEASE, 4), "test")).get();
+        await().atMost(Duration.ofSeconds(15)).until(() -> b.peerGr.size() == 2);
+        var second = b.peerGr.get(1);
+        assertThat(second.restarting()).isFalse();
+        assertThat(second.families()).singleElement().extracting(f -> f.forwardingPreserved()).isEqualTo(true);
+    }
+
+    @Test
+    void aFreshOpenHasNoRestartStateBitButTheForwardingBit() {
+        var gr = config(65001, 1, 65002, 90).open().capabilities().stream()
+                .filter(c -> c instanceof dev.herald.bgp.message.Capability.GracefulRestart)
+                .map(c -> (dev.herald.bgp.message.Capability.GracefulRestart) c).findFirst().orElseThrow();
+        assertThat(gr.restarting()).isFalse();
+        assertThat(gr.families()).extracting(f -> f.forwardingPreserved()).containsExactly(true);
+        assertThat(config(65001, 1, 65002, 90).withRestarting(true).open().capabilities())
+                .anySatisfy(c -> assertThat(c).isInstanceOfSatisfying(
+                        dev.herald.bgp.message.Capability.GracefulRestart.class,
+                        g -> assertThat(g.restarting()).isTrue()));
     }
 }
