@@ -13,6 +13,7 @@ import dev.herald.api.spi.BgpServerFactory;
 import dev.herald.api.spi.ClusterState;
 import dev.herald.api.spi.ClusterWriter;
 import dev.herald.api.spi.RouteSource;
+import dev.herald.api.spi.StartMode;
 import dev.herald.api.spi.StopMode;
 import inet.ipaddr.IPAddress;
 import java.util.ArrayList;
@@ -90,6 +91,12 @@ public final class BgpPolicyReconciler {
     private boolean full = true;
     private final Map<RouteSource, Set<String>> dirtyOwners = new HashMap<>();
     private volatile Status status = Status.NONE;
+
+    /** A backend swap under way: set when the old server stopped gracefully, cleared once the new one has it all. */
+    private Swap swap;
+
+    private record Swap(String from, String to, int routes, long startedNanos) {
+    }
 
     /** The step a pass is in, so a failure's condition names what failed. */
     private String stage = "ReconcileFailed";
@@ -184,11 +191,12 @@ public final class BgpPolicyReconciler {
             if (server != null) {
                 LOG.info("No BGPPolicy applies to this node any more{}: stopping the BGP server",
                         node.isEmpty() ? " (the Node is gone)" : "");
-                stopServer();
+                stopServer(StopMode.CEASE);
             }
             if (effective != null) {
                 effective = null;
             }
+            swap = null; // nothing replaces the old server: its peers' stale routes go with their restart timers
             return;
         }
         NodeInfo n = node.get();
@@ -222,21 +230,36 @@ public final class BgpPolicyReconciler {
             BgpServerFactory factory = chosen.orElseThrow(() ->
                     new IllegalStateException("no BGP backend is available (see 'backend' in etc/herald.cfg)"));
             if (server != null) {
-                if (backendChanged) {
-                    LOG.info("BGP backend changed from {} to {}: restarting the server", serverBackend,
-                            factory.backend());
+                if (backendChanged && server.config().equals(desired)) {
+                    // same speaker, other implementation: a planned restart, peers keep our routes meanwhile
+                    LOG.info("Swapping the BGP backend from {} to {} (AS {}, router ID {}, {} peers, {} routes): "
+                            + "stopping {} for a graceful restart", serverBackend, factory.backend(),
+                            desired.localAsn(), desired.routerId(), peers.size(), advertised.size(), serverBackend);
+                    swap = new Swap(serverBackend, factory.backend(), advertised.size(), System.nanoTime());
+                    stopServer(StopMode.GRACEFUL_RESTART);
                 } else {
-                    LOG.info("BGP server parameters changed ({} -> {}): restarting it", server.config(), desired);
+                    if (backendChanged) {
+                        LOG.info("BGP backend changed from {} to {} and the server's parameters too ({} -> {}): "
+                                + "restarting it", serverBackend, factory.backend(), server.config(), desired);
+                    } else {
+                        LOG.info("BGP server parameters changed ({} -> {}): restarting it", server.config(), desired);
+                    }
+                    stopServer(StopMode.CEASE);
                 }
-                stopServer();
             }
-            BgpServer s = factory.create(desired);
+            if (swap != null && !swap.to().equals(factory.backend())) {
+                swap = new Swap(swap.from(), factory.backend(), swap.routes(), swap.startedNanos());
+            }
+            // a swap whose new server failed to start is still a restart when the next pass tries again
+            BgpServer s = factory.create(desired, swap != null ? StartMode.GRACEFUL_RESTART : StartMode.FRESH);
             s.start(); // a failure leaves no server: the next pass starts again
             server = s;
             serverBackend = factory.backend();
             restarted = true;
             writer.event(p.name(), n.name(), false, "BgpServerStarted", "BGP server started: AS "
-                    + desired.localAsn() + ", router ID " + desired.routerId() + ", port " + desired.listenPort());
+                    + desired.localAsn() + ", router ID " + desired.routerId() + ", port " + desired.listenPort()
+                    + (swap != null ? ", backend " + swap.to() + " replacing " + swap.from()
+                    + " (graceful restart)" : ""));
         }
 
         stage = "BgpPeerFailed";
@@ -259,10 +282,21 @@ public final class BgpPolicyReconciler {
         sourcesSeen = current;
         advertisementsSeen = ads;
         nodeSeen = n;
+        if (swap != null) {
+            LOG.info("Backend swap {} -> {} applied in {} ms: {} peers and {} routes (before: {}) given to the new "
+                    + "server; peers keep the old routes as stale until its End-of-RIB", swap.from(), swap.to(),
+                    (System.nanoTime() - swap.startedNanos()) / 1_000_000, peers.size(), advertised.size(),
+                    swap.routes());
+            swap = null;
+        }
     }
 
-    private void stopServer() {
-        server.stop(StopMode.CEASE); // a failure keeps the state: the next pass tries again
+    /**
+     * {@link StopMode#CEASE} withdraws everything at the peers (a positive decision: no policy, new parameters);
+     * {@link StopMode#GRACEFUL_RESTART} only for a backend swap, where the next server takes over at once.
+     */
+    private void stopServer(StopMode mode) {
+        server.stop(mode); // a failure keeps the state: the next pass tries again
         server = null;
         peers.clear();
         wanted.clear();

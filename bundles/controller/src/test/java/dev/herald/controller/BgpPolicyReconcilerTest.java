@@ -14,6 +14,7 @@ import dev.herald.api.NodeInfo;
 import dev.herald.api.RouteType;
 import dev.herald.api.ServiceIPType;
 import dev.herald.api.spi.RouteSource;
+import dev.herald.api.spi.StopMode;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -437,5 +438,113 @@ class BgpPolicyReconcilerTest {
         cluster.policies.add(policy("p", 100, 65001, 179));
         reconciler.reconcile();
         assertThat(writer.conditionWrites).isZero();
+    }
+
+    // ---- backend swap (issue 7): a graceful restart, never a withdrawal ----
+
+    private final Fakes.Backend nativeBackend = new Fakes.Backend("native");
+    private final Fakes.Backend gobgpBackend = nativeBackend.other("gobgp");
+    private Fakes.Backend selected = nativeBackend;
+
+    /** A reconciler whose backend the test switches, as editing {@code backend} in etc/herald.cfg does. */
+    private BgpPolicyReconciler swappable() {
+        return new BgpPolicyReconciler(cluster, writer, () -> Optional.of(selected), () -> List.copyOf(sources),
+                BgpPolicyReconciler.Settings.DEFAULT);
+    }
+
+    private List<String> swapPass(BgpPolicyReconciler r) {
+        int before = nativeBackend.log.size();
+        r.reconcile();
+        return List.copyOf(nativeBackend.log.subList(before, nativeBackend.log.size()));
+    }
+
+    @Test
+    void aBackendSwapStopsTheOldServerForAGracefulRestartAndStartsTheNewOneAsARestartWithEverything() {
+        BgpPolicyReconciler r = swappable();
+        cluster.policies.add(policy("p", 100, 65001, 179, peer("10.0.0.2", 65000)));
+        services.set("ns/a", "10.96.0.1");
+        services.set("ns/b", "10.96.0.2");
+        assertThat(swapPass(r)).hasSize(3).first().isEqualTo("start AS 65001 id 192.168.0.11 port 179");
+        Fakes.Backend.Server first = nativeBackend.current();
+        assertThat(first.startMode).isEqualTo(dev.herald.api.spi.StartMode.FRESH);
+
+        selected = gobgpBackend;
+        r.invalidate();
+        List<String> calls = swapPass(r);
+        assertThat(calls).hasSize(4);
+        assertThat(calls.get(0)).isEqualTo("stop AS 65001 gracefully");
+        assertThat(calls.get(1)).isEqualTo("start AS 65001 id 192.168.0.11 port 179 on gobgp as a graceful restart");
+        assertThat(calls.get(2)).startsWith("addPeer ");
+        assertThat(calls.get(3)).isEqualTo("advertise [10.96.0.1/32, 10.96.0.2/32]");
+        assertThat(calls).noneMatch(c -> c.startsWith("withdraw"));
+        assertThat(first.stopMode).isEqualTo(StopMode.GRACEFUL_RESTART);
+        Fakes.Backend.Server second = nativeBackend.current();
+        assertThat(second.backendName).isEqualTo("gobgp");
+        assertThat(second.startMode).isEqualTo(dev.herald.api.spi.StartMode.GRACEFUL_RESTART);
+        assertThat(second.routes).containsOnlyKeys("10.96.0.1/32", "10.96.0.2/32");
+        assertThat(writer.events).anyMatch(e -> e.contains("backend gobgp replacing native (graceful restart)"));
+        assertThat(r.status().routes()).hasSize(2);
+
+        // and back; then steady passes change nothing
+        selected = nativeBackend;
+        r.invalidate();
+        assertThat(swapPass(r)).startsWith("stop AS 65001 gracefully",
+                "start AS 65001 id 192.168.0.11 port 179 on native as a graceful restart");
+        assertThat(nativeBackend.current().routes).hasSize(2);
+        r.invalidate();
+        assertThat(swapPass(r)).isEmpty();
+
+        // the next server for other reasons is fresh again, and its predecessor ends with a Cease
+        cluster.policies.set(0, policy("p", 100, 65002, 179, peer("10.0.0.2", 65000)));
+        r.invalidate();
+        assertThat(swapPass(r)).startsWith("stop AS 65001", "start AS 65002 id 192.168.0.11 port 179");
+        assertThat(nativeBackend.servers.get(2).stopMode).isEqualTo(StopMode.CEASE);
+        assertThat(nativeBackend.current().startMode).isEqualTo(dev.herald.api.spi.StartMode.FRESH);
+    }
+
+    @Test
+    void aNodeLeavingItsPolicyStillCeasesAfterASwap() {
+        BgpPolicyReconciler r = swappable();
+        cluster.policies.add(policy("p", 100, 65001, 179, peer("10.0.0.2", 65000)));
+        services.set("ns/a", "10.96.0.1");
+        swapPass(r);
+        selected = gobgpBackend;
+        r.invalidate();
+        swapPass(r);
+
+        cluster.policies.clear();
+        r.invalidate();
+        assertThat(swapPass(r)).containsExactly("stop AS 65001");
+        assertThat(nativeBackend.current().stopMode).isEqualTo(StopMode.CEASE);
+    }
+
+    @Test
+    void aSwapWhoseNewServerFailsToStartIsStillARestartOnTheRetry() {
+        BgpPolicyReconciler r = swappable();
+        cluster.policies.add(policy("p", 100, 65001, 179, peer("10.0.0.2", 65000)));
+        services.set("ns/a", "10.96.0.1");
+        swapPass(r);
+        selected = gobgpBackend;
+        r.invalidate();
+        nativeBackend.fail("start");
+        assertThatThrownBy(() -> r.reconcile()).hasMessageContaining("injected failure of start");
+        assertThat(nativeBackend.servers.get(0).stopMode).isEqualTo(StopMode.GRACEFUL_RESTART);
+
+        List<String> retry = swapPass(r);
+        assertThat(retry.get(0)).isEqualTo("start AS 65001 id 192.168.0.11 port 179 on gobgp as a graceful restart");
+        assertThat(retry).contains("advertise [10.96.0.1/32]").noneMatch(c -> c.startsWith("withdraw"));
+    }
+
+    @Test
+    void aBackendChangeTogetherWithNewParametersIsAnOrdinaryRestartWithACease() {
+        BgpPolicyReconciler r = swappable();
+        cluster.policies.add(policy("p", 100, 65001, 179));
+        swapPass(r);
+        selected = gobgpBackend;
+        cluster.policies.set(0, policy("p", 100, 65001, 1179));
+        r.invalidate();
+        assertThat(swapPass(r)).containsExactly("stop AS 65001", "start AS 65001 id 192.168.0.11 port 1179");
+        assertThat(nativeBackend.current().backendName).isEqualTo("gobgp");
+        assertThat(nativeBackend.current().startMode).isEqualTo(dev.herald.api.spi.StartMode.FRESH);
     }
 }

@@ -150,19 +150,47 @@ final class Fakes {
     }
 
     /** Everything servers were asked, in order, as readable lines; failures to inject by call name. */
-    static final class Backend implements BgpServerFactory {
+    static class Backend implements BgpServerFactory {
         final List<String> log = new ArrayList<>();
         final Set<String> failNext = new HashSet<>();
         final List<Server> servers = new ArrayList<>();
+        final String name;
+
+        Backend() {
+            this("recording");
+        }
+
+        /** A backend of this name; two of them with one shared log play a backend swap. */
+        Backend(String name) {
+            this.name = name;
+        }
+
+        /** A second backend writing into this one's log and server list. */
+        Backend other(String otherName) {
+            Backend b = new Backend(otherName) {
+                @Override
+                public BgpServer create(GlobalConfig config, dev.herald.api.spi.StartMode mode) {
+                    Server s = Backend.this.new Server(config, mode, otherName);
+                    Backend.this.servers.add(s);
+                    return s;
+                }
+            };
+            return b;
+        }
 
         @Override
         public String backend() {
-            return "recording";
+            return name;
         }
 
         @Override
         public BgpServer create(GlobalConfig config) {
-            Server s = new Server(config);
+            return create(config, dev.herald.api.spi.StartMode.FRESH);
+        }
+
+        @Override
+        public BgpServer create(GlobalConfig config, dev.herald.api.spi.StartMode mode) {
+            Server s = new Server(config, mode, name);
             servers.add(s);
             return s;
         }
@@ -184,13 +212,18 @@ final class Fakes {
 
         final class Server implements BgpServer {
             final GlobalConfig config;
+            final dev.herald.api.spi.StartMode startMode;
+            final String backendName;
             final Map<PeerKey, PeerConfig> peers = new HashMap<>();
             final Map<String, Route> routes = new HashMap<>();
             boolean started;
             boolean stopped;
+            StopMode stopMode;
 
-            Server(GlobalConfig config) {
+            Server(GlobalConfig config, dev.herald.api.spi.StartMode startMode, String backendName) {
                 this.config = config;
+                this.startMode = startMode;
+                this.backendName = backendName;
             }
 
             @Override
@@ -202,14 +235,17 @@ final class Fakes {
             public void start() {
                 maybeFail("start", "AS " + config.localAsn());
                 started = true;
-                log.add("start AS " + config.localAsn() + " id " + config.routerId() + " port " + config.listenPort());
+                log.add("start AS " + config.localAsn() + " id " + config.routerId() + " port " + config.listenPort()
+                        + (startMode == dev.herald.api.spi.StartMode.GRACEFUL_RESTART
+                        ? " on " + backendName + " as a graceful restart" : ""));
             }
 
             @Override
             public void stop(StopMode mode) {
                 maybeFail("stop", "AS " + config.localAsn());
                 stopped = true;
-                log.add("stop AS " + config.localAsn());
+                stopMode = mode;
+                log.add("stop AS " + config.localAsn() + (mode == StopMode.GRACEFUL_RESTART ? " gracefully" : ""));
             }
 
             @Override
