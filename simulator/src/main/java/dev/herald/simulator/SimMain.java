@@ -42,8 +42,22 @@ public final class SimMain implements Callable<Integer> {
             + "scenario of that size to stdout (or --output) instead of running one")
     String generate;
 
-    @Option(names = {"-o", "--output"}, description = "with --generate: the file to write")
+    @Option(names = {"-o", "--output"}, description = "with --generate: the file to write; with --what-if: the "
+            + "format, json or yaml (default: tables)")
     Path output;
+
+    @Option(names = "--what-if", paramLabel = "POLICY.yaml", description = "instead of a scenario: read the cluster "
+            + "(--kubeconfig) read-only and print what every node would advertise to which peers with this "
+            + "BGPPolicy applied, and what would change; nothing is written to the cluster")
+    Path whatIf;
+
+    @Option(names = "--kubeconfig", paramLabel = "FILE", description = "with --what-if: the cluster to read "
+            + "(default: $KUBECONFIG, else ~/.kube/config)")
+    Path kubeconfig;
+
+    @Option(names = "--namespace", paramLabel = "NS", description = "with --what-if: the agents' namespace, where "
+            + "the antrea-bgp-passwords Secret is (default: kube-system)")
+    String namespace;
 
     @Option(names = "--work-dir", description = "where the kubeconfig and scratch files go (default: a temporary "
             + "directory)")
@@ -69,6 +83,13 @@ public final class SimMain implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (whatIf != null) {
+            return whatIf();
+        }
+        if (kubeconfig != null || namespace != null) {
+            System.err.println("herald sim: --kubeconfig and --namespace go with --what-if");
+            return 2;
+        }
         if (generate != null) {
             try {
                 var sizes = dev.herald.simulator.scenario.ScenarioGenerator.sizes(generate);
@@ -127,6 +148,16 @@ public final class SimMain implements Callable<Integer> {
             System.err.println("herald sim: " + e.getMessage());
             return 2;
         }
+    }
+
+    private int whatIf() {
+        if (file != null || generate != null) {
+            System.err.println("herald sim: --what-if runs instead of a scenario: give no scenario file or --generate");
+            return 2;
+        }
+        String format = output == null ? "table" : output.toString();
+        return new dev.herald.simulator.whatif.WhatIf(whatIf, kubeconfig, namespace == null ? "kube-system"
+                : namespace, format, dev.herald.simulator.whatif.WhatIf.DEFAULT_TIMEOUT).run(out, System.err);
     }
 
     static Scenario builtIn() throws IOException {

@@ -4,11 +4,11 @@ import java.io.PrintStream;
 import java.util.List;
 
 /** Left-aligned columns two spaces apart, as kubectl prints them. */
-final class Table {
+public final class Table {
     private Table() {
     }
 
-    static void print(PrintStream out, List<String[]> rows) {
+    public static void print(PrintStream out, List<String[]> rows) {
         int[] widths = new int[rows.get(0).length];
         for (String[] r : rows) {
             for (int i = 0; i < r.length; i++) {
