@@ -262,10 +262,30 @@ public final class BgpPolicyReconciler {
                     + " (graceful restart)" : ""));
         }
 
+        // a server that starts as a graceful restart gets its whole table before its peers: its End-of-RIB, sent
+        // once a session's initial table is out, must not come before the routes (peers drop what is still stale)
+        boolean routesFirst = swap != null; // also on the retry of a swap whose first pass failed
+        if (routesFirst) {
+            stage = "RoutesFailed";
+            applyRoutes(n, p, fullPass, owners, true);
+        }
         stage = "BgpPeerFailed";
         applyPeers(p, n);
+        if (!routesFirst) {
+            stage = "RoutesFailed";
+            applyRoutes(n, p, fullPass, owners, restarted);
+        }
+        if (swap != null) {
+            LOG.info("Backend swap {} -> {} applied in {} ms: {} peers and {} routes (before: {}) given to the new "
+                    + "server; peers keep the old routes as stale until its End-of-RIB", swap.from(), swap.to(),
+                    (System.nanoTime() - swap.startedNanos()) / 1_000_000, peers.size(), advertised.size(),
+                    swap.routes());
+            swap = null;
+        }
+    }
 
-        stage = "RoutesFailed";
+    private void applyRoutes(NodeInfo n, BgpPolicy p, boolean fullPass, Map<RouteSource, Set<String>> owners,
+                             boolean restarted) {
         Set<RouteSource> current = Set.copyOf(sources.get());
         Advertisements ads = p.spec().advertisements();
         boolean mustRecompute = fullPass || restarted || !current.equals(sourcesSeen) || !ads.equals(advertisementsSeen)
@@ -282,13 +302,6 @@ public final class BgpPolicyReconciler {
         sourcesSeen = current;
         advertisementsSeen = ads;
         nodeSeen = n;
-        if (swap != null) {
-            LOG.info("Backend swap {} -> {} applied in {} ms: {} peers and {} routes (before: {}) given to the new "
-                    + "server; peers keep the old routes as stale until its End-of-RIB", swap.from(), swap.to(),
-                    (System.nanoTime() - swap.startedNanos()) / 1_000_000, peers.size(), advertised.size(),
-                    swap.routes());
-            swap = null;
-        }
     }
 
     /**

@@ -474,8 +474,9 @@ class BgpPolicyReconcilerTest {
         assertThat(calls).hasSize(4);
         assertThat(calls.get(0)).isEqualTo("stop AS 65001 gracefully");
         assertThat(calls.get(1)).isEqualTo("start AS 65001 id 192.168.0.11 port 179 on gobgp as a graceful restart");
-        assertThat(calls.get(2)).startsWith("addPeer ");
-        assertThat(calls.get(3)).isEqualTo("advertise [10.96.0.1/32, 10.96.0.2/32]");
+        // the whole table before the peers: End-of-RIB must not go out ahead of the routes
+        assertThat(calls.get(2)).isEqualTo("advertise [10.96.0.1/32, 10.96.0.2/32]");
+        assertThat(calls.get(3)).startsWith("addPeer ");
         assertThat(calls).noneMatch(c -> c.startsWith("withdraw"));
         assertThat(first.stopMode).isEqualTo(StopMode.GRACEFUL_RESTART);
         Fakes.Backend.Server second = nativeBackend.current();
