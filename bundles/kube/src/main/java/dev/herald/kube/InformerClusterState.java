@@ -227,6 +227,8 @@ public final class InformerClusterState implements ClusterState, AutoCloseable {
         final Consumer<String> forget;
         volatile SharedIndexInformer<T> informer;
         volatile boolean everSynced;
+        /** Keys handed to this state before the first sync was confirmed. */
+        final Set<String> firstList = ConcurrentHashMap.newKeySet();
         volatile boolean prune;
         /** The last probe found the watch not running. */
         volatile boolean seenDown;
@@ -249,11 +251,13 @@ public final class InformerClusterState implements ClusterState, AutoCloseable {
                 @Override
                 public void onAdd(T obj) {
                     guarded(obj, upsert);
+                    delivered(obj);
                 }
 
                 @Override
                 public void onUpdate(T oldObj, T newObj) {
                     guarded(newObj, upsert);
+                    delivered(newObj);
                 }
 
                 @Override
@@ -265,10 +269,22 @@ public final class InformerClusterState implements ClusterState, AutoCloseable {
             i.start();
         }
 
-        /** Listed at least once since start; a restart does not make the state unknown again. */
+        private void delivered(T obj) {
+            if (!everSynced) {
+                firstList.add(io.fabric8.kubernetes.client.informers.cache.Cache.metaNamespaceKeyFunc(obj));
+            }
+        }
+
+        /**
+         * Listed at least once since start, and every listed object handed to this state: fabric8 says it has
+         * synced when its store holds the list, while the handlers still receive it on another thread, and a pass
+         * over half a list would elect the wrong policy or miss routes. A restart does not make the state unknown
+         * again.
+         */
         boolean synced() {
-            if (!everSynced && informer.hasSynced()) {
+            if (!everSynced && informer.hasSynced() && firstList.containsAll(informer.getStore().listKeys())) {
                 everSynced = true;
+                firstList.clear();
             }
             return everSynced;
         }
