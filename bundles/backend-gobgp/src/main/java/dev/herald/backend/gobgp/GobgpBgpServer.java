@@ -142,6 +142,13 @@ public final class GobgpBgpServer implements BgpServer {
         final InetSocketAddress api;
         final GobgpdProcess process;
         final ManagedChannel channel;
+        /**
+         * The channel's own threads, stopped in {@link #discard()} before it returns. grpc's shared ones are released
+         * a second after the last channel closes, when this bundle may already be gone: their last task then fails
+         * to load classes from a stale bundle wiring.
+         */
+        private final io.grpc.netty.shaded.io.netty.channel.EventLoopGroup loop;
+        private final java.util.concurrent.ExecutorService executor;
         final GobgpApiGrpc.GobgpApiBlockingStub blocking;
         final GobgpApiGrpc.GobgpApiStub async;
         final long launchedNanos = System.nanoTime();
@@ -149,9 +156,20 @@ public final class GobgpBgpServer implements BgpServer {
         Daemon(InetSocketAddress api, GobgpdProcess process) {
             this.api = api;
             this.process = process;
+            this.loop = new io.grpc.netty.shaded.io.netty.channel.nio.NioEventLoopGroup(1, r -> {
+                Thread t = new Thread(r, "herald-gobgp-grpc-" + api.getPort());
+                t.setDaemon(true);
+                return t;
+            });
+            this.executor = java.util.concurrent.Executors.newCachedThreadPool(r -> {
+                Thread t = new Thread(r, "herald-gobgp-calls-" + api.getPort());
+                t.setDaemon(true);
+                return t;
+            });
             // the Netty transport is named directly: no provider lookup through ServiceLoader
-            this.channel = NettyChannelBuilder.forAddress(api).usePlaintext()
-                    .maxInboundMessageSize(256 << 20).build();
+            this.channel = NettyChannelBuilder.forAddress(api).usePlaintext().eventLoopGroup(loop)
+                    .channelType(io.grpc.netty.shaded.io.netty.channel.socket.nio.NioSocketChannel.class)
+                    .executor(executor).maxInboundMessageSize(256 << 20).build();
             this.blocking = GobgpApiGrpc.newBlockingStub(channel);
             this.async = GobgpApiGrpc.newStub(channel);
         }
@@ -161,12 +179,24 @@ public final class GobgpBgpServer implements BgpServer {
                     + ":" + api.getPort();
         }
 
-        /** Closes the channel; a process Herald started is killed. */
+        /** Closes the channel and stops its threads; a process Herald started is killed. */
         void discard() {
-            channel.shutdownNow();
+            closeChannel();
             if (process != null) {
                 process.kill();
             }
+        }
+
+        /** Closes the channel and waits (boundedly) for its threads to end; never call it from those threads. */
+        void closeChannel() {
+            channel.shutdownNow();
+            try {
+                channel.awaitTermination(2, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            loop.shutdownGracefully(0, 0, java.util.concurrent.TimeUnit.SECONDS).awaitUninterruptibly(2000);
+            executor.shutdownNow();
         }
     }
 
@@ -212,7 +242,7 @@ public final class GobgpBgpServer implements BgpServer {
                 if (d.process != null) {
                     d.discard();
                 } else {
-                    d.channel.shutdownNow();
+                    d.closeChannel();
                 }
                 throw e;
             }
@@ -265,7 +295,7 @@ public final class GobgpBgpServer implements BgpServer {
                     if (d.process != null) {
                         d.process.terminate(Duration.ofSeconds(5));
                     }
-                    d.channel.shutdownNow();
+                    d.closeChannel();
                 }
             }
             if (supervisor != null) {
@@ -315,7 +345,7 @@ public final class GobgpBgpServer implements BgpServer {
             try {
                 awaitApi(d);
             } catch (RuntimeException e) {
-                d.channel.shutdownNow();
+                d.closeChannel();
                 throw e;
             }
             return d;
@@ -420,7 +450,7 @@ public final class GobgpBgpServer implements BgpServer {
         LOG.warn("{} of BGP router ID {} exited with code {} after {} s; restarting it in {} ms with {} peers and {} "
                         + "routes. Its last log lines:\n{}", dead.describe(), id, dead.process.exitCode(),
                 upMillis / 1000, delay.toMillis(), peers.size(), routes.size(), dead.process.recentLog());
-        dead.channel.shutdownNow();
+        dead.closeChannel();
         supervisor.schedule(() -> restart(dead), delay.toMillis(), TimeUnit.MILLISECONDS);
     }
 
