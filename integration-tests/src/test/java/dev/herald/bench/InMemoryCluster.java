@@ -5,15 +5,12 @@ import dev.herald.api.Advertisements;
 import dev.herald.api.BgpPeerSpec;
 import dev.herald.api.BgpPolicy;
 import dev.herald.api.BgpPolicySpec;
-import dev.herald.api.EgressInfo;
-import dev.herald.api.EndpointInfo;
 import dev.herald.api.LabelSelector;
 import dev.herald.api.NodeInfo;
 import dev.herald.api.Route;
 import dev.herald.api.RouteType;
 import dev.herald.api.ServiceIPType;
-import dev.herald.api.ServiceInfo;
-import dev.herald.api.spi.ClusterState;
+import dev.herald.it.OneNodeCluster;
 import dev.herald.api.spi.Registration;
 import dev.herald.api.spi.RouteSource;
 import java.time.Instant;
@@ -25,12 +22,7 @@ import java.util.Optional;
 import java.util.Set;
 
 /** A cluster of plain objects with a trivial route source, for timing the reconciler's own work. */
-final class InMemoryCluster implements ClusterState {
-    private final NodeInfo node = new NodeInfo("node1", Map.of(), Map.of(),
-            List.of(Addresses.address("192.168.0.11", "ip"), Addresses.address("fd00::11", "ip")), List.of());
-    private final BgpPolicy policy = new BgpPolicy("bench", Instant.EPOCH, 1, new BgpPolicySpec(LabelSelector.ALL,
-            64512, 179, Optional.empty(), new Advertisements(Set.of(ServiceIPType.CLUSTER_IP), false, false),
-            List.<BgpPeerSpec>of()));
+final class InMemoryCluster extends OneNodeCluster {
     final Map<String, Set<Route>> routes = new HashMap<>();
     final RouteSource source = new RouteSource() {
         @Override
@@ -59,6 +51,11 @@ final class InMemoryCluster implements ClusterState {
     };
 
     InMemoryCluster(int services) {
+        super(new NodeInfo("node1", Map.of(), Map.of(),
+                List.of(Addresses.address("192.168.0.11", "ip"), Addresses.address("fd00::11", "ip")), List.of()),
+                new BgpPolicy("bench", Instant.EPOCH, 1, new BgpPolicySpec(LabelSelector.ALL, 64512, 179,
+                        Optional.empty(), new Advertisements(Set.of(ServiceIPType.CLUSTER_IP), false, false),
+                        List.<BgpPeerSpec>of())));
         for (int i = 0; i < services; i++) {
             set(i, 0);
         }
@@ -78,55 +75,5 @@ final class InMemoryCluster implements ClusterState {
         int i = round % routes.size();
         set(i, 1 + round % 2);
         return "bench/s" + i;
-    }
-
-    @Override
-    public Optional<NodeInfo> localNode() {
-        return Optional.of(node);
-    }
-
-    @Override
-    public List<BgpPolicy> bgpPolicies() {
-        return List.of(policy);
-    }
-
-    @Override
-    public Map<String, String> invalidPolicies() {
-        return Map.of();
-    }
-
-    @Override
-    public Map<String, String> bgpPasswords() {
-        return Map.of();
-    }
-
-    @Override
-    public Collection<ServiceInfo> services() {
-        return List.of();
-    }
-
-    @Override
-    public Optional<ServiceInfo> service(String key) {
-        return Optional.empty();
-    }
-
-    @Override
-    public List<EndpointInfo> endpoints(String serviceKey) {
-        return List.of();
-    }
-
-    @Override
-    public Collection<EgressInfo> egresses() {
-        return List.of();
-    }
-
-    @Override
-    public boolean synced() {
-        return true;
-    }
-
-    @Override
-    public Registration addListener(Listener listener) {
-        return () -> { };
     }
 }

@@ -8,14 +8,11 @@ import dev.herald.api.Advertisements;
 import dev.herald.api.BgpPeerSpec;
 import dev.herald.api.BgpPolicy;
 import dev.herald.api.BgpPolicySpec;
-import dev.herald.api.EgressInfo;
-import dev.herald.api.EndpointInfo;
 import dev.herald.api.LabelSelector;
 import dev.herald.api.NodeInfo;
 import dev.herald.api.Route;
 import dev.herald.api.RouteType;
 import dev.herald.api.ServiceIPType;
-import dev.herald.api.ServiceInfo;
 import dev.herald.api.spi.BgpServerFactory;
 import dev.herald.api.spi.ClusterState;
 import dev.herald.api.spi.ClusterWriter;
@@ -127,57 +124,7 @@ class BackendSwitchTest {
                 return () -> { };
             }
         };
-        ClusterState cluster = new ClusterState() {
-            @Override
-            public Optional<NodeInfo> localNode() {
-                return Optional.of(node);
-            }
-
-            @Override
-            public List<BgpPolicy> bgpPolicies() {
-                return List.of(policy);
-            }
-
-            @Override
-            public Map<String, String> invalidPolicies() {
-                return Map.of();
-            }
-
-            @Override
-            public Map<String, String> bgpPasswords() {
-                return Map.of();
-            }
-
-            @Override
-            public Collection<ServiceInfo> services() {
-                return List.of();
-            }
-
-            @Override
-            public Optional<ServiceInfo> service(String key) {
-                return Optional.empty();
-            }
-
-            @Override
-            public List<EndpointInfo> endpoints(String serviceKey) {
-                return List.of();
-            }
-
-            @Override
-            public Collection<EgressInfo> egresses() {
-                return List.of();
-            }
-
-            @Override
-            public boolean synced() {
-                return true;
-            }
-
-            @Override
-            public Registration addListener(Listener listener) {
-                return () -> { };
-            }
-        };
+        ClusterState cluster = new dev.herald.it.OneNodeCluster(node, policy);
         BgpPolicyReconciler r = new BgpPolicyReconciler(cluster, ClusterWriter.NONE,
                 () -> Optional.ofNullable(factories.get(backend)), () -> List.of(source),
                 new BgpPolicyReconciler.Settings(Optional.of(Addresses.address(agent, "listen"))));
