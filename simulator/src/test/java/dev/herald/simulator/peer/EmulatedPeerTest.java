@@ -290,6 +290,10 @@ class EmulatedPeerTest {
         agent.advertise(routes(A));
         agent.addPeer(peerOf(r1));
         await().atMost(WAIT).until(() -> r1.prefixes().size() == 1);
+        // both sides connect: the route can arrive while the collision is still being settled, so wait for the
+        // one session that stays
+        await().atMost(WAIT).until(() -> r1.session(ip("127.0.0.121"))
+                .filter(s -> s.state() == SessionState.ESTABLISHED).isPresent());
         Map<String, LearnedRoute> before = r1.routesFrom(ip("127.0.0.121"));
         // a Cease 6/7 may have settled the connection collision at the start: the drop must add nothing
         var sentBefore = r1.lastNotificationSent(ip("127.0.0.121"));
