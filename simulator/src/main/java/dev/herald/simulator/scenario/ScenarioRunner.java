@@ -327,11 +327,13 @@ public final class ScenarioRunner implements AutoCloseable {
     }
 
     private String nodeOf(LearnedRoute r) {
-        String byId = nodeByAddress.get(r.fromRouterId());
-        if (byId != null) {
-            return byId;
-        }
-        return nodeByAddress.getOrDefault(r.fromAddress().getHostAddress(), r.fromAddress().getHostAddress());
+        return nodeOf(r.fromRouterId(), r.fromAddress());
+    }
+
+    /** The node behind a session: by its router ID (the node's IPv4 address), else by the session's address. */
+    private String nodeOf(String routerId, InetAddress remote) {
+        String byId = routerId == null ? null : nodeByAddress.get(routerId);
+        return byId != null ? byId : nodeByAddress.getOrDefault(remote.getHostAddress(), remote.getHostAddress());
     }
 
     private String checkRoutes(Expect e) {
@@ -422,8 +424,7 @@ public final class ScenarioRunner implements AutoCloseable {
         Set<String> with = new TreeSet<>();
         peerByName.get(e.peer()).sessions().stream()
                 .filter(s -> s.state() == dev.herald.api.SessionState.ESTABLISHED)
-                .forEach(s -> with.add(nodeByAddress.getOrDefault(s.remoteRouterId(),
-                        nodeByAddress.getOrDefault(s.remote().getHostAddress(), s.remote().getHostAddress()))));
+                .forEach(s -> with.add(nodeOf(s.remoteRouterId(), s.remote())));
         return with.equals(e.nodes()) ? null : "established with " + with + ", expected " + e.nodes();
     }
 
