@@ -8,6 +8,8 @@ import dev.herald.api.NodeInfo;
 import dev.herald.api.PeerConfig;
 import dev.herald.api.PeerKey;
 import dev.herald.api.Route;
+import dev.herald.api.RouteType;
+import dev.herald.api.ServiceIPType;
 import dev.herald.api.spi.BgpServer;
 import dev.herald.api.spi.BgpServerFactory;
 import dev.herald.api.spi.ClusterState;
@@ -17,7 +19,10 @@ import dev.herald.api.spi.StartMode;
 import dev.herald.api.spi.StopMode;
 import inet.ipaddr.IPAddress;
 import java.util.ArrayList;
+import java.time.Duration;
 import java.util.Collection;
+import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -47,9 +52,27 @@ import org.slf4j.LoggerFactory;
 public final class BgpPolicyReconciler {
     private static final Logger LOG = LoggerFactory.getLogger(BgpPolicyReconciler.class);
 
-    /** Node-local settings from {@code etc/herald.cfg}. */
-    public record Settings(Optional<IPAddress> listenAddress) {
+    /**
+     * Node-local settings from {@code etc/herald.cfg}.
+     *
+     * @param listenAddress the address the BGP server listens on and sends from; empty: every address
+     * @param sourceGrace how long the routes of a route source that went away are kept before they are withdrawn,
+     *     so that a source bundle's update (stop, then start) withdraws nothing
+     */
+    public record Settings(Optional<IPAddress> listenAddress, Duration sourceGrace) {
+        public static final Duration DEFAULT_SOURCE_GRACE = Duration.ofSeconds(5);
         public static final Settings DEFAULT = new Settings(Optional.empty());
+
+        public Settings {
+            Objects.requireNonNull(listenAddress, "listenAddress");
+            if (sourceGrace.isNegative()) {
+                throw new IllegalArgumentException("source grace must not be negative: " + sourceGrace);
+            }
+        }
+
+        public Settings(Optional<IPAddress> listenAddress) {
+            this(listenAddress, DEFAULT_SOURCE_GRACE);
+        }
     }
 
     /** What the node runs now, for the status API. */
@@ -62,11 +85,20 @@ public final class BgpPolicyReconciler {
     private final ClusterWriter writer;
     private final Supplier<Optional<BgpServerFactory>> backend;
     private final Supplier<Collection<RouteSource>> sources;
+    /** Factories whose running servers this reconciler may adopt on its first pass; empty: never adopt. */
+    private final Supplier<Collection<BgpServerFactory>> adoptFrom;
+    private boolean adoptionDone;
     private volatile Settings settings;
 
     // applied state: what the running server has been told
     private volatile BgpServer server;
-    private String serverBackend;
+    private volatile String serverBackend;
+    /** The factory instance that made {@link #server}: another instance of the same backend is a swap too. */
+    private BgpServerFactory serverFactory;
+    /** Set when {@link #serverFactory} was unregistered: it stops its servers, so the next pass replaces ours. */
+    private volatile boolean serverFactoryGone;
+    /** Route types whose routes are advertised but no bound source produces them, since when (nanoTime). */
+    private final Map<RouteType, Long> sourceMissingSince = new EnumMap<>(RouteType.class);
     private String effective;
     private final Map<PeerKey, PeerConfig> peers = new LinkedHashMap<>();
     /** Every route some owner wants, by prefix (desired state; a prefix is wanted while its set is not empty). */
@@ -98,6 +130,15 @@ public final class BgpPolicyReconciler {
     private record Swap(String from, String to, int routes, long startedNanos) {
     }
 
+    /**
+     * A backend swap whose new server has its peers and routes: {@code from} and {@code to} name the backends (the
+     * same name when a backend bundle was updated), {@code startedNanos} is when the old server was stopped.
+     */
+    public record SwapApplied(String from, String to, BgpServer server, int routes, long startedNanos) {
+    }
+
+    private volatile SwapApplied lastSwap;
+
     /** The step a pass is in, so a failure's condition names what failed. */
     private String stage = "ReconcileFailed";
     /** The conditions this node last wrote, by policy name: written again only when they change. */
@@ -109,11 +150,61 @@ public final class BgpPolicyReconciler {
     public BgpPolicyReconciler(ClusterState cluster, ClusterWriter writer,
                                Supplier<Optional<BgpServerFactory>> backend,
                                Supplier<Collection<RouteSource>> sources, Settings settings) {
+        this(cluster, writer, backend, sources, settings, List::of);
+    }
+
+    /**
+     * A reconciler that, on its first pass, adopts a server that one of {@code adoptFrom}'s factories still runs
+     * (left by the controller instance before this one) instead of starting a new one: it continues from what that
+     * server advertises and sends only the difference. A running server it does not want (other parameters, no
+     * policy) is stopped with a Cease. Only for a controller that owns its factories: two reconcilers sharing
+     * factories would take each other's servers.
+     */
+    public BgpPolicyReconciler(ClusterState cluster, ClusterWriter writer,
+                               Supplier<Optional<BgpServerFactory>> backend,
+                               Supplier<Collection<RouteSource>> sources, Settings settings,
+                               Supplier<Collection<BgpServerFactory>> adoptFrom) {
         this.cluster = Objects.requireNonNull(cluster);
         this.writer = Objects.requireNonNull(writer);
         this.backend = Objects.requireNonNull(backend);
         this.sources = Objects.requireNonNull(sources);
         this.settings = Objects.requireNonNull(settings);
+        this.adoptFrom = Objects.requireNonNull(adoptFrom);
+    }
+
+    /**
+     * A backend factory was unregistered. If it made the running server, it stops that server as it goes (for a
+     * graceful restart): the next pass replaces it as in a backend swap.
+     */
+    public void factoryGone(BgpServerFactory factory) {
+        if (factory == serverFactory && server != null) {
+            serverFactoryGone = true;
+            invalidate();
+        }
+    }
+
+    /** The last backend swap that was applied, if any. */
+    public Optional<SwapApplied> lastSwap() {
+        return Optional.ofNullable(lastSwap);
+    }
+
+    /** The backend of the running server; empty when none runs. */
+    public Optional<String> backendName() {
+        return server == null ? Optional.empty() : Optional.ofNullable(serverBackend);
+    }
+
+    /**
+     * When the routes of a route source that went away must be withdrawn unless it comes back: the caller runs a
+     * full pass ({@link #invalidate()}) then. Empty when no routes are being held.
+     */
+    public synchronized Optional<Duration> nextHoldExpiry() {
+        if (sourceMissingSince.isEmpty()) {
+            return Optional.empty();
+        }
+        long now = System.nanoTime();
+        long first = sourceMissingSince.values().stream().mapToLong(Long::longValue).min().orElseThrow();
+        long left = first + settings.sourceGrace().toNanos() - now;
+        return Optional.of(Duration.ofNanos(Math.max(left, 0)));
     }
 
     /** A source says the routes of these owners may have changed; empty means anything may have. */
@@ -188,6 +279,7 @@ public final class BgpPolicyReconciler {
         Optional<NodeInfo> node = cluster.localNode();
         Optional<BgpPolicy> policy = node.flatMap(n -> PolicyElection.effective(cluster.bgpPolicies(), n));
         if (node.isEmpty() || policy.isEmpty()) {
+            adopt(Optional.empty());
             if (server != null) {
                 LOG.info("No BGPPolicy applies to this node any more{}: stopping the BGP server",
                         node.isEmpty() ? " (the Node is gone)" : "");
@@ -201,6 +293,14 @@ public final class BgpPolicyReconciler {
         }
         NodeInfo n = node.get();
         BgpPolicy p = policy.get();
+        if (serverFactoryGone && server != null) {
+            serverFactoryGone = false;
+            LOG.info("The {} backend's bundle is going away and stops its BGP server for a graceful restart: the "
+                    + "backend registered next takes over its {} peers and {} routes", serverBackend, peers.size(),
+                    advertised.size());
+            swap = new Swap(serverBackend, serverBackend, advertised.size(), System.nanoTime());
+            stopServer(StopMode.GRACEFUL_RESTART);
+        }
         if (!p.name().equals(effective)) {
             LOG.info("BGPPolicy {} is effective on Node {}", p.name(), n.name());
             writer.event(p.name(), n.name(), false, "PolicyEffective",
@@ -224,16 +324,19 @@ public final class BgpPolicyReconciler {
 
         stage = "BgpServerFailed";
         boolean restarted = false;
+        boolean adopted = server == null && adopt(Optional.of(desired));
         Optional<BgpServerFactory> chosen = backend.get();
-        boolean backendChanged = server != null && chosen.isPresent() && !chosen.get().backend().equals(serverBackend);
+        // another instance of the same backend (its bundle was updated) is a swap as well
+        boolean backendChanged = server != null && chosen.isPresent() && chosen.get() != serverFactory;
         if (server == null || !server.config().equals(desired) || backendChanged) {
             BgpServerFactory factory = chosen.orElseThrow(() ->
                     new IllegalStateException("no BGP backend is available (see 'backend' in etc/herald.cfg)"));
             if (server != null) {
                 if (backendChanged && server.config().equals(desired)) {
                     // same speaker, other implementation: a planned restart, peers keep our routes meanwhile
-                    LOG.info("Swapping the BGP backend from {} to {} (AS {}, router ID {}, {} peers, {} routes): "
+                    LOG.info("Swapping the BGP backend from {} to {}{} (AS {}, router ID {}, {} peers, {} routes): "
                             + "stopping {} for a graceful restart", serverBackend, factory.backend(),
+                            factory.backend().equals(serverBackend) ? " (a new instance: its bundle was updated)" : "",
                             desired.localAsn(), desired.routerId(), peers.size(), advertised.size(), serverBackend);
                     swap = new Swap(serverBackend, factory.backend(), advertised.size(), System.nanoTime());
                     stopServer(StopMode.GRACEFUL_RESTART);
@@ -255,6 +358,7 @@ public final class BgpPolicyReconciler {
             s.start(); // a failure leaves no server: the next pass starts again
             server = s;
             serverBackend = factory.backend();
+            serverFactory = factory;
             restarted = true;
             writer.event(p.name(), n.name(), false, "BgpServerStarted", "BGP server started: AS "
                     + desired.localAsn() + ", router ID " + desired.routerId() + ", port " + desired.listenPort()
@@ -273,13 +377,18 @@ public final class BgpPolicyReconciler {
         applyPeers(p, n);
         if (!routesFirst) {
             stage = "RoutesFailed";
-            applyRoutes(n, p, fullPass, owners, restarted);
+            applyRoutes(n, p, fullPass, owners, restarted || adopted);
+        }
+        if (adopted) {
+            LOG.info("Continued from the adopted BGP server: {} peers, {} routes advertised now", peers.size(),
+                    advertised.size());
         }
         if (swap != null) {
             LOG.info("Backend swap {} -> {} applied in {} ms: {} peers and {} routes (before: {}) given to the new "
                     + "server; peers keep the old routes as stale until its End-of-RIB", swap.from(), swap.to(),
                     (System.nanoTime() - swap.startedNanos()) / 1_000_000, peers.size(), advertised.size(),
                     swap.routes());
+            lastSwap = new SwapApplied(swap.from(), swap.to(), server, advertised.size(), swap.startedNanos());
             swap = null;
         }
     }
@@ -305,12 +414,46 @@ public final class BgpPolicyReconciler {
     }
 
     /**
+     * Once, on the first pass that knows what the node should run: takes over a server left running by the
+     * controller instance before this one, if it has the wanted config; stops (Cease) any other running server.
+     */
+    private boolean adopt(Optional<GlobalConfig> desired) {
+        if (adoptionDone) {
+            return false;
+        }
+        adoptionDone = true;
+        boolean adopted = false;
+        for (BgpServerFactory f : adoptFrom.get()) {
+            for (BgpServer s : f.running()) {
+                if (!adopted && server == null && desired.isPresent() && s.config().equals(desired.get())) {
+                    server = s;
+                    serverBackend = f.backend();
+                    serverFactory = f;
+                    s.peers().forEach(ps -> peers.put(ps.key(), ps.config()));
+                    s.routes().forEach(r -> advertised.put(r.prefix(), r));
+                    adopted = true;
+                    LOG.info("Adopted the running {} BGP server (AS {}, router ID {}, port {}) with {} peers and {} "
+                            + "routes: sessions stay up and only the difference is sent", f.backend(),
+                            s.config().localAsn(), s.config().routerId(), s.config().listenPort(), peers.size(),
+                            advertised.size());
+                } else {
+                    LOG.info("Stopping a running {} BGP server (AS {}, router ID {}) that this node no longer wants",
+                            f.backend(), s.config().localAsn(), s.config().routerId());
+                    s.stop(StopMode.CEASE);
+                }
+            }
+        }
+        return adopted;
+    }
+
+    /**
      * {@link StopMode#CEASE} withdraws everything at the peers (a positive decision: no policy, new parameters);
      * {@link StopMode#GRACEFUL_RESTART} only for a backend swap, where the next server takes over at once.
      */
     private void stopServer(StopMode mode) {
         server.stop(mode); // a failure keeps the state: the next pass tries again
         server = null;
+        serverFactory = null;
         peers.clear();
         wanted.clear();
         advertised.clear();
@@ -371,6 +514,7 @@ public final class BgpPolicyReconciler {
                 }
             }
         }
+        holdRoutesOfMissingSources(ads, current, next);
         wanted.clear();
         wanted.putAll(next);
         byOwner.clear();
@@ -394,6 +538,59 @@ public final class BgpPolicyReconciler {
             all.addAll(advertised.keySet());
             republish(all);
         }
+    }
+
+    /**
+     * Never withdraw on ignorance: routes of a type that no bound source produces (its bundle is being updated, or
+     * the controller was just replaced and its sources are not bound yet) stay wanted for the grace period. After
+     * that their absence is a decision (the source bundle was removed) and they are withdrawn.
+     */
+    private void holdRoutesOfMissingSources(Advertisements ads, Set<RouteSource> current,
+                                            Map<IPAddress, Set<Route>> next) {
+        Set<RouteType> covered = EnumSet.noneOf(RouteType.class);
+        current.forEach(s -> covered.addAll(s.types()));
+        Map<RouteType, List<Route>> orphans = new EnumMap<>(RouteType.class);
+        for (Map.Entry<IPAddress, Route> e : advertised.entrySet()) {
+            Route r = e.getValue();
+            if (!next.containsKey(e.getKey()) && !covered.contains(r.type()) && advertises(ads, r.type())) {
+                orphans.computeIfAbsent(r.type(), t -> new ArrayList<>()).add(r);
+            }
+        }
+        long now = System.nanoTime();
+        synchronized (this) {
+            sourceMissingSince.keySet().retainAll(orphans.keySet());
+            for (Map.Entry<RouteType, List<Route>> e : orphans.entrySet()) {
+                RouteType type = e.getKey();
+                Long since = sourceMissingSince.get(type);
+                if (since == null) {
+                    since = now;
+                    sourceMissingSince.put(type, now);
+                    LOG.info("No route source produces {} routes now: keeping its {} advertised routes for {} s in "
+                            + "case it comes back (a bundle update); withdrawn after that", type.displayName(),
+                            e.getValue().size(), settings.sourceGrace().toSeconds());
+                }
+                if (now - since >= settings.sourceGrace().toNanos()) {
+                    sourceMissingSince.remove(type);
+                    LOG.info("The route source for {} routes did not come back within {} s: withdrawing its {} "
+                            + "routes", type.displayName(), settings.sourceGrace().toSeconds(), e.getValue().size());
+                    continue;
+                }
+                for (Route r : e.getValue()) {
+                    next.computeIfAbsent(r.prefix(), k -> new HashSet<>()).add(r);
+                }
+            }
+        }
+    }
+
+    /** Whether a policy's advertisements ask for routes of this type at all. */
+    static boolean advertises(Advertisements ads, RouteType type) {
+        return switch (type) {
+            case SERVICE_CLUSTER_IP -> ads.serviceIpTypes().contains(ServiceIPType.CLUSTER_IP);
+            case SERVICE_EXTERNAL_IP -> ads.serviceIpTypes().contains(ServiceIPType.EXTERNAL_IP);
+            case SERVICE_LOAD_BALANCER_IP -> ads.serviceIpTypes().contains(ServiceIPType.LOAD_BALANCER_IP);
+            case EGRESS_IP -> ads.egress();
+            case NODE_IPAM_POD_CIDR -> ads.pod();
+        };
     }
 
     /** Only these owners of one source: cost grows with the change, not with the table. */

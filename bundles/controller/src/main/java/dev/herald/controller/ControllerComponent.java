@@ -49,6 +49,12 @@ public final class ControllerComponent implements AgentStatus {
 
         /** Address the BGP server listens on and sends from; empty: every address. */
         String bgp_listenAddress() default "";
+
+        /**
+         * Seconds the routes of a route source that went away are kept before they are withdrawn, so that updating
+         * a source bundle (it stops, then starts) withdraws nothing.
+         */
+        long source_removalGrace() default 5;
     }
 
     private final Map<RouteSource, Registration> sources = new ConcurrentHashMap<>();
@@ -58,15 +64,17 @@ public final class ControllerComponent implements AgentStatus {
     private final Registration clusterListener;
     private final ScheduledExecutorService resync;
     private volatile String backend;
+    private volatile BgpPolicyReconciler.SwapApplied watchedSwap;
+    static final Duration SWAP_WATCH = Duration.ofMinutes(5);
 
     @Activate
     public ControllerComponent(@Reference ClusterState cluster, @Reference ClusterWriter writer, Config config) {
         backend = config.backend();
+        // factories outlive this component: a server the previous instance left running is adopted, not restarted
         reconciler = new BgpPolicyReconciler(cluster, writer,
                 () -> Optional.ofNullable(factories.get(backend)), () -> List.copyOf(sources.keySet()),
-                settings(config));
-        loop = new ReconcileLoop("herald-controller", reconciler::reconcile, Duration.ofSeconds(5),
-                Duration.ofSeconds(300));
+                settings(config), () -> List.copyOf(factories.values()));
+        loop = new ReconcileLoop("herald-controller", this::pass, Duration.ofSeconds(5), Duration.ofSeconds(300));
         clusterListener = cluster.addListener((kind, keys) -> {
             // Services, EndpointSlices and Egresses reach the controller through the route sources
             if (kind == ClusterState.Kind.NODE || kind == ClusterState.Kind.BGP_POLICY
@@ -88,6 +96,46 @@ public final class ControllerComponent implements AgentStatus {
         loop.trigger();
     }
 
+    /** One pass, then whatever timers it asks for: the end of a source's grace period, a swap's convergence. */
+    private void pass() {
+        try {
+            reconciler.reconcile();
+        } finally {
+            if (!resync.isShutdown()) {
+                reconciler.nextHoldExpiry().ifPresent(d -> resync.schedule(() -> {
+                    reconciler.invalidate();
+                    loop.trigger();
+                }, d.toMillis() + 50, TimeUnit.MILLISECONDS));
+                reconciler.lastSwap().filter(s -> s != watchedSwap).ifPresent(this::watch);
+            }
+        }
+    }
+
+    /** Logs when the peers of a swapped-in server have it all: Established, each sent every route of its family. */
+    private void watch(BgpPolicyReconciler.SwapApplied swap) {
+        watchedSwap = swap;
+        long deadline = System.nanoTime() + SWAP_WATCH.toNanos();
+        Runnable check = new Runnable() {
+            @Override
+            public void run() {
+                if (watchedSwap != swap || reconciler.server() != swap.server()) {
+                    return; // replaced or stopped meanwhile
+                }
+                Convergence c = Convergence.of(swap.server());
+                long ms = (System.nanoTime() - swap.startedNanos()) / 1_000_000;
+                if (c.converged()) {
+                    LOG.info("Backend swap {} -> {} converged in {} ms: {}", swap.from(), swap.to(), ms, c);
+                } else if (System.nanoTime() > deadline) {
+                    LOG.warn("Backend swap {} -> {} has not converged after {} s: {}", swap.from(), swap.to(),
+                            ms / 1000, c);
+                } else {
+                    resync.schedule(this, 100, TimeUnit.MILLISECONDS);
+                }
+            }
+        };
+        resync.schedule(check, 100, TimeUnit.MILLISECONDS);
+    }
+
     @Modified
     void modified(Config config) {
         if (!config.backend().equals(backend)) {
@@ -100,8 +148,14 @@ public final class ControllerComponent implements AgentStatus {
 
     private static BgpPolicyReconciler.Settings settings(Config config) {
         String listen = config.bgp_listenAddress();
+        long grace = config.source_removalGrace();
+        if (grace < 0) {
+            LOG.error("source.removalGrace must be 0 or more seconds, not {}; using {} s", grace,
+                    BgpPolicyReconciler.Settings.DEFAULT_SOURCE_GRACE.toSeconds());
+            grace = BgpPolicyReconciler.Settings.DEFAULT_SOURCE_GRACE.toSeconds();
+        }
         return new BgpPolicyReconciler.Settings(listen == null || listen.isBlank() ? Optional.empty()
-                : Optional.of(Addresses.address(listen, "bgp.listenAddress")));
+                : Optional.of(Addresses.address(listen, "bgp.listenAddress")), Duration.ofSeconds(grace));
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
@@ -131,6 +185,10 @@ public final class ControllerComponent implements AgentStatus {
 
     void removeFactory(BgpServerFactory factory) {
         factories.remove(factory.backend(), factory);
+        BgpPolicyReconciler r = reconciler();
+        if (r != null) {
+            r.factoryGone(factory);
+        }
         triggerIfActive();
     }
 
@@ -172,16 +230,29 @@ public final class ControllerComponent implements AgentStatus {
         return reconciler.status().routes();
     }
 
+    @Override
+    public Optional<String> backend() {
+        return reconciler.backendName();
+    }
+
+    /**
+     * The server is left running: the next controller instance (this bundle updated, or the cluster state or a
+     * source replaced under it) adopts it and sends only the difference, so peers see nothing. Its backend stops it
+     * when the framework stops (with a Cease) or when the backend's own bundle goes (for a graceful restart).
+     */
     @Deactivate
     void deactivate() throws InterruptedException {
-        resync.shutdownNow();
         clusterListener.close();
         sources.values().forEach(Registration::close);
         loop.close();
-        // the server keeps running until a successor takes over or the framework stops; issue 7 makes this graceful
+        resync.shutdownNow();
         var server = reconciler.server();
         if (server != null) {
-            server.stop();
+            LOG.info("BGPPolicy controller stopping; its {} BGP server keeps running ({} peers, {} routes) for the "
+                    + "next controller to adopt", reconciler.backendName().orElse("?"), server.peers().size(),
+                    server.routes().size());
+        } else {
+            LOG.info("BGPPolicy controller stopping");
         }
     }
 }

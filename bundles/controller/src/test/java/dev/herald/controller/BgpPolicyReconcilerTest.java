@@ -448,8 +448,8 @@ class BgpPolicyReconcilerTest {
 
     /** A reconciler whose backend the test switches, as editing {@code backend} in etc/herald.cfg does. */
     private BgpPolicyReconciler swappable() {
-        return new BgpPolicyReconciler(cluster, writer, () -> Optional.of(selected), () -> List.copyOf(sources),
-                BgpPolicyReconciler.Settings.DEFAULT);
+        return new BgpPolicyReconciler(cluster, writer, () -> Optional.ofNullable(selected),
+                () -> List.copyOf(sources), BgpPolicyReconciler.Settings.DEFAULT);
     }
 
     private List<String> swapPass(BgpPolicyReconciler r) {
@@ -547,5 +547,144 @@ class BgpPolicyReconcilerTest {
         assertThat(swapPass(r)).containsExactly("stop AS 65001", "start AS 65001 id 192.168.0.11 port 1179");
         assertThat(nativeBackend.current().backendName).isEqualTo("gobgp");
         assertThat(nativeBackend.current().startMode).isEqualTo(dev.herald.api.spi.StartMode.FRESH);
+    }
+
+    @Test
+    void anUpdatedBackendBundleIsAGracefulSwapToItsNewInstance() {
+        BgpPolicyReconciler r = swappable();
+        cluster.policies.add(policy("p", 100, 65001, 179, peer("10.0.0.2", 65000)));
+        services.set("ns/a", "10.96.0.1");
+        swapPass(r);
+        Fakes.Backend.Server old = nativeBackend.current();
+
+        // the old instance is unregistered (it stops its servers itself); the new one is not there yet
+        r.factoryGone(nativeBackend);
+        selected = null;
+        assertThatThrownBy(() -> r.reconcile()).hasMessageContaining("no BGP backend is available");
+        assertThat(old.stopMode).isEqualTo(StopMode.GRACEFUL_RESTART);
+
+        selected = nativeBackend.other("native");
+        List<String> calls = swapPass(r);
+        assertThat(calls).containsExactly("start AS 65001 id 192.168.0.11 port 179 on native as a graceful restart",
+                "advertise [10.96.0.1/32]", "addPeer " + nativeBackend.current().peers.values().iterator().next());
+        assertThat(r.lastSwap()).hasValueSatisfying(s -> assertThat(s.server()).isSameAs(nativeBackend.current()));
+    }
+
+    @Test
+    void anotherInstanceOfTheSameBackendIsASwapEvenWithoutBeingToldTheOldOneWent() {
+        BgpPolicyReconciler r = swappable();
+        cluster.policies.add(policy("p", 100, 65001, 179, peer("10.0.0.2", 65000)));
+        services.set("ns/a", "10.96.0.1");
+        swapPass(r);
+        selected = nativeBackend.other("native");
+        r.invalidate();
+        assertThat(swapPass(r)).startsWith("stop AS 65001 gracefully",
+                "start AS 65001 id 192.168.0.11 port 179 on native as a graceful restart", "advertise [10.96.0.1/32]")
+                .noneMatch(c -> c.startsWith("withdraw"));
+    }
+
+    // ---- a replaced controller (issue 7): adopt the running server, send only the difference ----
+
+    /** A reconciler as a new controller instance builds it: it may adopt what the backend still runs. */
+    private BgpPolicyReconciler adopting(BgpPolicyReconciler.Settings settings) {
+        return new BgpPolicyReconciler(cluster, writer, () -> Optional.of(backend), () -> List.copyOf(sources),
+                settings, () -> List.of(backend));
+    }
+
+    private void runningServerWithTwoRoutes() {
+        cluster.policies.add(policy("p", 100, 65001, 179, peer("10.0.0.2", 65000)));
+        services.set("ns/a", "10.96.0.1");
+        services.set("ns/b", "10.96.0.2");
+        assertThat(pass()).hasSize(3); // start, addPeer, advertise
+    }
+
+    @Test
+    void aNewControllerAdoptsTheRunningServerAndSendsOnlyWhatChangedMeanwhile() {
+        runningServerWithTwoRoutes();
+        Fakes.Backend.Server running = backend.current();
+
+        // the controller bundle is updated; meanwhile one Service went and another came
+        services.set("ns/b");
+        services.set("ns/c", "10.96.0.3");
+        reconciler = adopting(BgpPolicyReconciler.Settings.DEFAULT);
+        assertThat(pass()).containsExactly("withdraw [10.96.0.2/32]", "advertise [10.96.0.3/32]");
+        assertThat(reconciler.server()).isSameAs(running);
+        assertThat(reconciler.backendName()).contains("recording");
+        assertThat(reconciler.status().routes()).extracting(rt -> rt.prefix().toCanonicalString())
+                .containsExactlyInAnyOrder("10.96.0.1/32", "10.96.0.3/32");
+        reconciler.invalidate();
+        assertThat(pass()).isEmpty();
+    }
+
+    @Test
+    void anAdoptedServerWithOtherParametersIsRestartedWithACease() {
+        runningServerWithTwoRoutes();
+        cluster.policies.set(0, policy("p", 100, 65002, 179, peer("10.0.0.2", 65000)));
+        reconciler = adopting(BgpPolicyReconciler.Settings.DEFAULT);
+        assertThat(pass()).startsWith("stop AS 65001", "start AS 65002 id 192.168.0.11 port 179");
+        assertThat(backend.servers.get(0).stopMode).isEqualTo(StopMode.CEASE);
+    }
+
+    @Test
+    void aServerLeftRunningIsStoppedWhenNoPolicySelectsTheNodeAnyMore() {
+        runningServerWithTwoRoutes();
+        cluster.policies.clear();
+        reconciler = adopting(BgpPolicyReconciler.Settings.DEFAULT);
+        assertThat(pass()).containsExactly("stop AS 65001");
+        assertThat(backend.current().stopMode).isEqualTo(StopMode.CEASE);
+    }
+
+    @Test
+    void theRoutesOfASourceThatIsNotBoundYetAreKeptAndNotResent() {
+        runningServerWithTwoRoutes();
+        sources.clear(); // the new controller is active before its sources are bound
+        reconciler = adopting(new BgpPolicyReconciler.Settings(Optional.empty(), java.time.Duration.ofHours(1)));
+        assertThat(pass()).isEmpty();
+        assertThat(reconciler.status().routes()).hasSize(2);
+        assertThat(reconciler.nextHoldExpiry()).hasValueSatisfying(d -> assertThat(d).isPositive());
+
+        sources.add(services);
+        reconciler.invalidate();
+        assertThat(pass()).isEmpty();
+        assertThat(reconciler.nextHoldExpiry()).isEmpty();
+    }
+
+    @Test
+    void aSourceThatGoesAwayIsWithdrawnOnlyAfterItsGracePeriod() {
+        reconciler = adopting(new BgpPolicyReconciler.Settings(Optional.empty(), java.time.Duration.ofHours(1)));
+        runningServerWithTwoRoutes();
+
+        // a bundle update: gone and back within the grace period withdraws and re-sends nothing
+        sources.remove(services);
+        reconciler.invalidate();
+        assertThat(pass()).isEmpty();
+        sources.add(services);
+        reconciler.invalidate();
+        assertThat(pass()).isEmpty();
+
+        // a removal: once the grace period is over, the routes go
+        sources.remove(services);
+        reconciler.invalidate();
+        assertThat(pass()).isEmpty();
+        reconciler.settings(new BgpPolicyReconciler.Settings(Optional.empty(), java.time.Duration.ZERO));
+        assertThat(pass()).containsExactly("withdraw [10.96.0.1/32, 10.96.0.2/32]");
+        assertThat(reconciler.nextHoldExpiry()).isEmpty();
+
+        // and back: advertised again
+        sources.add(services);
+        reconciler.invalidate();
+        assertThat(pass()).containsExactly("advertise [10.96.0.1/32, 10.96.0.2/32]");
+    }
+
+    @Test
+    void routesOfATypeThePolicyNoLongerAdvertisesAreNotHeld() {
+        reconciler = adopting(new BgpPolicyReconciler.Settings(Optional.empty(), java.time.Duration.ofHours(1)));
+        runningServerWithTwoRoutes();
+        sources.remove(services);
+        cluster.policies.set(0, new BgpPolicy("p", Instant.ofEpochSecond(100), 1, new BgpPolicySpec(LabelSelector.ALL,
+                65001, 179, Optional.empty(), new Advertisements(Set.of(), false, false),
+                List.of(peer("10.0.0.2", 65000)))));
+        reconciler.invalidate();
+        assertThat(pass()).containsExactly("withdraw [10.96.0.1/32, 10.96.0.2/32]");
     }
 }

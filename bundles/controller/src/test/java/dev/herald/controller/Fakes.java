@@ -195,6 +195,13 @@ final class Fakes {
             return s;
         }
 
+        /** Servers of this backend that started and did not stop, as a real factory reports them. */
+        @Override
+        public Collection<BgpServer> running() {
+            return servers.stream().filter(s -> s.backendName.equals(name) && s.started && !s.stopped)
+                    .map(BgpServer.class::cast).toList();
+        }
+
         Server current() {
             return servers.get(servers.size() - 1);
         }
@@ -271,7 +278,9 @@ final class Fakes {
 
             @Override
             public List<PeerStatus> peers() {
-                return List.of();
+                return peers.values().stream().sorted(java.util.Comparator.comparing(PeerConfig::key))
+                        .map(c -> new PeerStatus(c, dev.herald.api.SessionState.IDLE, Optional.empty(), 0, 0, 0, 0))
+                        .toList();
             }
 
             @Override

@@ -19,4 +19,13 @@ public interface AgentStatus {
 
     /** Every advertised route with each owner that wants it, in Antrea's order ({@link Route#ORDER}). */
     List<Route> routes();
+
+    /**
+     * The backend ({@code herald.backend} of its factory) that runs the BGP server now; empty without a server.
+     *
+     * @since 1.3
+     */
+    default Optional<String> backend() {
+        return Optional.empty();
+    }
 }

@@ -1,6 +1,8 @@
 package dev.herald.api.spi;
 
 import dev.herald.api.GlobalConfig;
+import java.util.Collection;
+import java.util.List;
 
 /**
  * Creates {@link BgpServer}s of one backend. Registered as an OSGi service with the property
@@ -29,5 +31,18 @@ public interface BgpServerFactory {
      */
     default BgpServer create(GlobalConfig config, StartMode mode) {
         return create(config);
+    }
+
+    /**
+     * The servers this factory created that were started and have not stopped. A server outlives the controller
+     * that created it: a controller that comes back (its bundle was updated) adopts the running server whose config
+     * it wants and continues from what that server advertises, so peers see no change. The factory stops what still
+     * runs when it goes away itself: with {@link StopMode#GRACEFUL_RESTART} when only its bundle stops (an update or
+     * a swap), with {@link StopMode#CEASE} when the framework stops.
+     *
+     * @since 1.3
+     */
+    default Collection<BgpServer> running() {
+        return List.of();
     }
 }

@@ -205,6 +205,11 @@ public final class GobgpBgpServer implements BgpServer {
         return config;
     }
 
+    /** Started and not stopped. */
+    public boolean isRunning() {
+        return started && !stopped;
+    }
+
     /** The pid of the gobgpd Herald supervises now; empty when attached, not started or stopped. */
     public OptionalLong daemonPid() {
         Daemon d = daemon;

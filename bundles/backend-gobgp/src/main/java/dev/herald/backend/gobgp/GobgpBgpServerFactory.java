@@ -7,7 +7,9 @@ import dev.herald.api.spi.StartMode;
 import dev.herald.api.spi.StopMode;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.util.Collection;
 import java.util.Collections;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.WeakHashMap;
@@ -127,6 +129,13 @@ public final class GobgpBgpServerFactory implements BgpServerFactory {
         return s;
     }
 
+    @Override
+    public Collection<BgpServer> running() {
+        synchronized (created) {
+            return List.copyOf(created.stream().filter(GobgpBgpServer::isRunning).toList());
+        }
+    }
+
     /**
      * The bundle goes away: no gobgpd of ours may outlive it. When the agent shuts down the sessions end with a
      * Cease; when only this bundle goes (update, swap) they end for a graceful restart, so peers keep the routes
@@ -145,8 +154,16 @@ public final class GobgpBgpServerFactory implements BgpServerFactory {
             servers = created.toArray(new GobgpBgpServer[0]);
             created.clear();
         }
+        int running = 0;
         for (GobgpBgpServer s : servers) {
+            if (s.isRunning()) {
+                running++;
+            }
             s.stop(mode);
+        }
+        if (running > 0) {
+            LOG.info("goBGP backend stopping: {} BGP server(s) stopped {}", running, mode == StopMode.CEASE
+                    ? "with Cease (agent shutdown)" : "for a graceful restart (bundle update or swap)");
         }
     }
 }

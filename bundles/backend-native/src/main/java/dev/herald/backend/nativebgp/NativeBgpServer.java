@@ -127,6 +127,11 @@ public final class NativeBgpServer implements BgpServer {
         });
     }
 
+    /** Started and not stopped. */
+    public boolean isRunning() {
+        return started && !stopped;
+    }
+
     /** The socket layer in use: {@code epoll} (TCP-MD5 and TTL available) or {@code nio}. */
     public String transportName() {
         return transport.name();

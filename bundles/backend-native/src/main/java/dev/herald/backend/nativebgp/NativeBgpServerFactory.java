@@ -4,12 +4,32 @@ import dev.herald.api.GlobalConfig;
 import dev.herald.api.spi.BgpServer;
 import dev.herald.api.spi.BgpServerFactory;
 import dev.herald.api.spi.StartMode;
+import dev.herald.api.spi.StopMode;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.List;
+import java.util.Set;
+import java.util.WeakHashMap;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.Constants;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** The native backend: Herald's own BGP-4 speaker on Netty, needing no routing daemon on the node. */
+/**
+ * The native backend: Herald's own BGP-4 speaker on Netty, needing no routing daemon on the node. Its servers live as
+ * long as this bundle: a controller that is replaced leaves its server running for the next one to adopt.
+ */
 @Component(property = BgpServerFactory.BACKEND_PROPERTY + "=" + NativeBgpServerFactory.BACKEND)
 public final class NativeBgpServerFactory implements BgpServerFactory {
     public static final String BACKEND = "native";
+    private static final Logger LOG = LoggerFactory.getLogger(NativeBgpServerFactory.class);
+
+    /** Servers handed out and maybe still running; weak, so a forgotten stopped server is not kept. */
+    private final Set<NativeBgpServer> created = Collections.synchronizedSet(
+            Collections.newSetFromMap(new WeakHashMap<>()));
 
     @Override
     public String backend() {
@@ -24,7 +44,47 @@ public final class NativeBgpServerFactory implements BgpServerFactory {
     /** With {@link StartMode#GRACEFUL_RESTART} the first OPEN of each session carries the restart-state bit. */
     @Override
     public BgpServer create(GlobalConfig config, StartMode mode) {
-        return new NativeBgpServer(config, Transports.best(), mode == StartMode.GRACEFUL_RESTART,
+        NativeBgpServer s = new NativeBgpServer(config, Transports.best(), mode == StartMode.GRACEFUL_RESTART,
                 NativeBgpServer.DEFAULT_RECEIVE_LIMIT);
+        created.add(s);
+        return s;
+    }
+
+    @Override
+    public Collection<BgpServer> running() {
+        synchronized (created) {
+            return List.copyOf(created.stream().filter(NativeBgpServer::isRunning).toList());
+        }
+    }
+
+    /**
+     * The bundle goes away, and its event loops with it. When the agent shuts down the sessions end with a Cease;
+     * when only this bundle goes (an update, a swap) they end for a graceful restart, so peers keep the routes while
+     * the next backend takes over.
+     */
+    @Deactivate
+    void deactivate(BundleContext context) {
+        boolean shutdown = context != null
+                && context.getBundle(Constants.SYSTEM_BUNDLE_LOCATION).getState() == Bundle.STOPPING;
+        stopAll(shutdown ? StopMode.CEASE : StopMode.GRACEFUL_RESTART);
+    }
+
+    void stopAll(StopMode mode) {
+        NativeBgpServer[] servers;
+        synchronized (created) {
+            servers = created.toArray(new NativeBgpServer[0]);
+            created.clear();
+        }
+        int running = 0;
+        for (NativeBgpServer s : servers) {
+            if (s.isRunning()) {
+                running++;
+            }
+            s.stop(mode);
+        }
+        if (running > 0) {
+            LOG.info("Native backend stopping: {} BGP server(s) stopped {}", running, mode == StopMode.CEASE
+                    ? "with Cease (agent shutdown)" : "for a graceful restart (bundle update or swap)");
+        }
     }
 }
