@@ -93,6 +93,8 @@ public final class BgpPolicyReconciler {
     // applied state: what the running server has been told
     private volatile BgpServer server;
     private volatile String serverBackend;
+    /** The backend of the server once a pass gave it everything; null while none runs or one is being set up. */
+    private volatile String appliedBackend;
     /** The factory instance that made {@link #server}: another instance of the same backend is a swap too. */
     private BgpServerFactory serverFactory;
     /** Set when {@link #serverFactory} was unregistered: it stops its servers, so the next pass replaces ours. */
@@ -188,9 +190,12 @@ public final class BgpPolicyReconciler {
         return Optional.ofNullable(lastSwap);
     }
 
-    /** The backend of the running server; empty when none runs. */
+    /**
+     * The backend of the running server, once a pass has given it its peers and routes; empty when none runs and
+     * while a new one (a swap) is being set up.
+     */
     public Optional<String> backendName() {
-        return server == null ? Optional.empty() : Optional.ofNullable(serverBackend);
+        return Optional.ofNullable(appliedBackend);
     }
 
     /**
@@ -379,6 +384,7 @@ public final class BgpPolicyReconciler {
             stage = "RoutesFailed";
             applyRoutes(n, p, fullPass, owners, restarted || adopted);
         }
+        appliedBackend = serverBackend;
         if (adopted) {
             LOG.info("Continued from the adopted BGP server: {} peers, {} routes advertised now", peers.size(),
                     advertised.size());
@@ -454,6 +460,7 @@ public final class BgpPolicyReconciler {
         server.stop(mode); // a failure keeps the state: the next pass tries again
         server = null;
         serverFactory = null;
+        appliedBackend = null;
         peers.clear();
         wanted.clear();
         advertised.clear();

@@ -5,6 +5,7 @@ import dev.herald.api.EffectivePolicy;
 import dev.herald.api.PeerStatus;
 import dev.herald.api.Route;
 import dev.herald.api.spi.AgentStatus;
+import dev.herald.api.spi.BgpException;
 import dev.herald.api.spi.BgpServerFactory;
 import dev.herald.api.spi.ClusterState;
 import dev.herald.api.spi.ClusterWriter;
@@ -222,7 +223,11 @@ public final class ControllerComponent implements AgentStatus {
     @Override
     public List<PeerStatus> peers() {
         var server = reconciler.server();
-        return server == null ? List.of() : server.peers();
+        try {
+            return server == null ? List.of() : server.peers();
+        } catch (BgpException e) {
+            return List.of(); // stopped between the two calls: a swap or restart is under way
+        }
     }
 
     @Override

@@ -40,6 +40,9 @@ public final class ReconcileLoop implements AutoCloseable {
 
     /** Something changed: run a pass as soon as the current one (if any) is done. */
     public synchronized void trigger() {
+        if (executor.isShutdown()) {
+            return; // closed: DS unbinds references after deactivation, and they trigger
+        }
         dirty = true;
         if (retry != null) {
             retry.cancel(false); // a change does not wait for the back-off

@@ -6,6 +6,8 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Hashtable;
 import java.util.ServiceConfigurationError;
 import java.util.concurrent.ExecutorService;
@@ -15,6 +17,7 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,6 +43,9 @@ public final class KubeComponent {
         String kube_namespace() default "";
     }
 
+    private final BundleContext context;
+    /** The kube.* settings in use; other keys of PID herald (backend, status.address) do not concern this one. */
+    private List<String> settings;
     private ExecutorService executor;
     private KubernetesClient client;
     private InformerClusterState state;
@@ -48,6 +54,30 @@ public final class KubeComponent {
 
     @Activate
     public KubeComponent(BundleContext context, Config config) {
+        this.context = context;
+        connect(config);
+    }
+
+    /**
+     * etc/herald.cfg changed. Only a change of a kube.* key reconnects: re-registering the cluster state for, say, a
+     * backend switch would restart the controller in the middle of it.
+     */
+    @Modified
+    synchronized void modified(Config config) {
+        if (settingsOf(config).equals(settings)) {
+            return;
+        }
+        LOG.info("Kubernetes settings changed ({} -> {}): reconnecting", settings, settingsOf(config));
+        deactivate();
+        connect(config);
+    }
+
+    private static List<String> settingsOf(Config config) {
+        return Arrays.asList(config.kube_kubeconfig(), config.kube_nodeName(), config.kube_namespace());
+    }
+
+    private synchronized void connect(Config config) {
+        settings = settingsOf(config);
         String node = first(config.kube_nodeName(), System.getenv("NODE_NAME"));
         String namespace = first(config.kube_namespace(), System.getenv("POD_NAMESPACE"));
         if (namespace == null) {
@@ -88,7 +118,7 @@ public final class KubeComponent {
     }
 
     @Deactivate
-    void deactivate() {
+    synchronized void deactivate() {
         if (writerRegistration != null) {
             writerRegistration.unregister();
             writerRegistration = null;
@@ -99,12 +129,15 @@ public final class KubeComponent {
         }
         if (state != null) {
             state.close();
+            state = null;
         }
         if (client != null) {
             client.close();
+            client = null;
         }
         if (executor != null) {
             executor.shutdownNow();
+            executor = null;
         }
     }
 

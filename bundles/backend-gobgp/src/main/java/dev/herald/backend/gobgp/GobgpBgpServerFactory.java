@@ -29,7 +29,9 @@ import org.slf4j.LoggerFactory;
  * {@code gobgpd.path} and {@code gobgpd.apiAddress} of PID {@code herald} choose which; a change applies to the next
  * server the controller creates (a running one keeps its daemon).
  */
-@Component(configurationPid = "herald", configurationPolicy = ConfigurationPolicy.OPTIONAL,
+// immediate: a delayed component would be disposed, with the daemons it runs, when its last user (the controller)
+// goes away, and a controller bundle update must leave the server running for the next controller
+@Component(configurationPid = "herald", configurationPolicy = ConfigurationPolicy.OPTIONAL, immediate = true,
         property = BgpServerFactory.BACKEND_PROPERTY + "=" + GobgpBgpServerFactory.BACKEND)
 public final class GobgpBgpServerFactory implements BgpServerFactory {
     public static final String BACKEND = "gobgp";

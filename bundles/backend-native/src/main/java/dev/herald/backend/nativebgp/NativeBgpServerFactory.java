@@ -22,7 +22,9 @@ import org.slf4j.LoggerFactory;
  * The native backend: Herald's own BGP-4 speaker on Netty, needing no routing daemon on the node. Its servers live as
  * long as this bundle: a controller that is replaced leaves its server running for the next one to adopt.
  */
-@Component(property = BgpServerFactory.BACKEND_PROPERTY + "=" + NativeBgpServerFactory.BACKEND)
+// immediate: a delayed component would be disposed, with the servers it runs, when its last user (the controller)
+// goes away, and a controller bundle update must leave the server running for the next controller
+@Component(immediate = true, property = BgpServerFactory.BACKEND_PROPERTY + "=" + NativeBgpServerFactory.BACKEND)
 public final class NativeBgpServerFactory implements BgpServerFactory {
     public static final String BACKEND = "native";
     private static final Logger LOG = LoggerFactory.getLogger(NativeBgpServerFactory.class);
