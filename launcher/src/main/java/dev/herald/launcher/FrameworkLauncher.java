@@ -83,6 +83,8 @@ public final class FrameworkLauncher {
         });
 
         List<Bundle> bundles = syncSystemBundles(ctx, home.system());
+        DeployOverrides replacements = new DeployOverrides(ctx, home.system(), home.deploy());
+        ctx.addBundleListener(replacements);
         framework.start();
 
         List<BundleProblem> problems = new ArrayList<>();
@@ -90,6 +92,10 @@ public final class FrameworkLauncher {
                 .thenComparing(b -> String.valueOf(b.getSymbolicName())));
         for (Bundle b : bundles) {
             if (isFragment(b)) {
+                continue;
+            }
+            if (replacements.isReplaced(b)) {
+                LOG.info("Not starting {} of system/: a bundle of deploy/ with its name replaces it", name(b));
                 continue;
             }
             if (startRank(b) >= 100) {

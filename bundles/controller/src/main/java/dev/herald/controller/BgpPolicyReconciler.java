@@ -427,6 +427,9 @@ public final class BgpPolicyReconciler {
         if (adoptionDone) {
             return false;
         }
+        if (backend.get().isEmpty()) {
+            return false; // the factories are not all bound yet (a new controller's first pass): look again later
+        }
         adoptionDone = true;
         boolean adopted = false;
         for (BgpServerFactory f : adoptFrom.get()) {

@@ -211,16 +211,38 @@ class BundleSwapTest {
                 + "installed again: all announced in %d ms; session kept%n", want.size(), removed, back);
     }
 
+    @Test
+    @Order(6)
+    void aControllerJarDroppedIntoDeployReplacesTheSystemOneAndDeletingItBringsThatBack() throws Exception {
+        Path jar;
+        try (var files = Files.list(home.resolve("system"))) {
+            jar = files.filter(f -> f.getFileName().toString().startsWith("herald-controller-")).findFirst()
+                    .orElseThrow();
+        }
+        Path deployed = home.resolve("deploy").resolve("herald-controller-hotfix.jar");
+        Bundle system = bundle("dev.herald.controller");
+        // a hotfix: the same code under a newer version, as an operator would get it
+        quietSwap("controller through deploy/", true, () -> Distribution.withVersion(jar, deployed,
+                system.getVersion().getMajor() + "." + system.getVersion().getMinor() + "."
+                        + (system.getVersion().getMicro() + 1) + ".hotfix"));
+        assertThat(system.getState()).as("the system/ copy while deploy/ has one").isEqualTo(Bundle.RESOLVED);
+        assertThat(bundles("dev.herald.controller")).hasSize(2);
+
+        quietSwap("controller back from system/", true, () -> Files.delete(deployed));
+        await().atMost(CONVERGE).until(() -> bundles("dev.herald.controller").size() == 1);
+        assertThat(system.getState()).isEqualTo(Bundle.ACTIVE);
+    }
+
     // ---- the parts that speak BGP: a graceful restart, never a withdrawal ----
 
     @Test
-    @Order(6)
+    @Order(7)
     void updatingTheNativeBackendBundleIsAGracefulRestart() throws Exception {
         gracefulSwap("backend-native bundle update", () -> bundle("dev.herald.backend.native").update());
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void herald_swapToGobgpAndAnEditOfHeraldCfgBackAreGracefulRestarts() throws Exception {
         Daemons.assumeInstalled("gobgpd", Files.isExecutable(Path.of("/usr/bin/gobgpd"))
                 || Files.isExecutable(Path.of("/usr/sbin/gobgpd")));
@@ -233,6 +255,20 @@ class BundleSwapTest {
 
         gracefulSwap("etc/herald.cfg backend = native", () -> Distribution.setting(home, "backend", "native"));
         await().atMost(CONVERGE).until(() -> String.valueOf(command("status")).startsWith("Backend   native\n"));
+    }
+
+    @Test
+    @Order(9)
+    void stoppingTheAgentEndsTheSessionWithACease() throws Exception {
+        long t0 = System.nanoTime();
+        started.framework().stop();
+        started.framework().waitForStop(15_000);
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        await("Cease").atMost(Duration.ofSeconds(10)).until(() -> router.lastNotificationReceived(agent).isPresent());
+        assertThat(router.lastNotificationReceived(agent).orElseThrow().code())
+                .isEqualTo(dev.herald.bgp.message.NotificationMessage.CEASE);
+        await("routes dropped").atMost(Duration.ofSeconds(10)).until(() -> router.prefixes().isEmpty());
+        System.out.printf("[bundle-swap] framework stop: Cease received, routes dropped, stopped in %d ms%n", ms);
     }
 
     // ---- helpers ----
@@ -309,13 +345,20 @@ class BundleSwapTest {
                 && table.keySet().equals(want);
     }
 
+    /** Every bundle is active, or replaced by an active one of the same name (deploy/ over system/). */
     private static boolean allActive() {
         for (Bundle b : started.framework().getBundleContext().getBundles()) {
-            if (b.getHeaders("").get("Fragment-Host") == null && b.getState() != Bundle.ACTIVE) {
+            if (b.getHeaders("").get("Fragment-Host") == null && b.getState() != Bundle.ACTIVE
+                    && bundles(b.getSymbolicName()).stream().noneMatch(o -> o.getState() == Bundle.ACTIVE)) {
                 return false;
             }
         }
         return true;
+    }
+
+    private static List<Bundle> bundles(String bsn) {
+        return java.util.Arrays.stream(started.framework().getBundleContext().getBundles())
+                .filter(b -> bsn.equals(b.getSymbolicName())).toList();
     }
 
     private static Bundle bundle(String bsn) {
