@@ -66,6 +66,8 @@ public final class ControllerComponent implements AgentStatus {
     private final ScheduledExecutorService resync;
     private volatile String backend;
     private volatile BgpPolicyReconciler.SwapApplied watchedSwap;
+    private java.util.concurrent.ScheduledFuture<?> holdTimer;
+    private long holdTimerDue;
     static final Duration SWAP_WATCH = Duration.ofMinutes(5);
 
     @Activate
@@ -103,13 +105,26 @@ public final class ControllerComponent implements AgentStatus {
             reconciler.reconcile();
         } finally {
             if (!resync.isShutdown()) {
-                reconciler.nextHoldExpiry().ifPresent(d -> resync.schedule(() -> {
-                    reconciler.invalidate();
-                    loop.trigger();
-                }, d.toMillis() + 50, TimeUnit.MILLISECONDS));
+                reconciler.nextHoldExpiry().ifPresent(this::recheckIn);
                 reconciler.lastSwap().filter(s -> s != watchedSwap).ifPresent(this::watch);
             }
         }
+    }
+
+    /** One timer for the end of the earliest grace period; passes meanwhile do not pile up more. */
+    private synchronized void recheckIn(Duration d) {
+        long due = System.nanoTime() + d.toNanos();
+        if (holdTimer != null && !holdTimer.isDone() && holdTimerDue <= due) {
+            return;
+        }
+        if (holdTimer != null) {
+            holdTimer.cancel(false);
+        }
+        holdTimerDue = due;
+        holdTimer = resync.schedule(() -> {
+            reconciler.invalidate();
+            loop.trigger();
+        }, d.toMillis() + 50, TimeUnit.MILLISECONDS);
     }
 
     /** Logs when the peers of a swapped-in server have it all: Established, each sent every route of its family. */

@@ -687,4 +687,18 @@ class BgpPolicyReconcilerTest {
         reconciler.invalidate();
         assertThat(pass()).containsExactly("withdraw [10.96.0.1/32, 10.96.0.2/32]");
     }
+
+    @Test
+    void aNewControllerWhoseBackendIsNotBoundYetAdoptsOnceItIs() {
+        runningServerWithTwoRoutes();
+        Fakes.Backend.Server running = backend.current();
+        java.util.concurrent.atomic.AtomicBoolean bound = new java.util.concurrent.atomic.AtomicBoolean();
+        reconciler = new BgpPolicyReconciler(cluster, writer,
+                () -> bound.get() ? Optional.of(backend) : Optional.empty(), () -> List.copyOf(sources),
+                BgpPolicyReconciler.Settings.DEFAULT, () -> bound.get() ? List.of(backend) : List.of());
+        assertThatThrownBy(() -> reconciler.reconcile()).hasMessageContaining("no BGP backend is available");
+        bound.set(true);
+        assertThat(pass()).isEmpty();
+        assertThat(reconciler.server()).isSameAs(running);
+    }
 }

@@ -226,6 +226,32 @@ class NativeBgpServerTest {
     }
 
     @Test
+    void theFactoryReportsItsRunningServersAndStopsThemWhenItGoes() throws Exception {
+        var factory = new NativeBgpServerFactory();
+        BgpServer a = factory.create(config(65001, "10.0.0.1", "127.0.0.1"));
+        BgpServer b = factory.create(config(65001, "10.0.0.2", "127.0.0.3"));
+        cleanup.add(() -> a.stop());
+        cleanup.add(() -> b.stop());
+        assertThat(factory.running()).as("created, not started").isEmpty();
+        a.start();
+        b.start();
+        assertThat(factory.running()).containsExactlyInAnyOrder(a, b);
+        b.stop();
+        assertThat(factory.running()).containsExactly(a);
+
+        TestSpeaker p = speaker("127.0.0.2", 65000, new InetSocketAddress("127.0.0.1", a.config().listenPort()),
+                65001, true);
+        a.addPeer(PeerConfig.of("127.0.0.2", 65000).withPort(p.port()));
+        await().atMost(SESSION).until(() -> a.peers().get(0).state() == dev.herald.api.SessionState.ESTABLISHED);
+        // the bundle is updated: its servers stop for a graceful restart, without a NOTIFICATION
+        factory.stopAll(dev.herald.api.spi.StopMode.GRACEFUL_RESTART);
+        assertThat(factory.running()).isEmpty();
+        assertThatThrownBy(() -> a.advertise(hostRoutes("10.96.0.1", 1))).hasMessageContaining("stopped");
+        await().atMost(SESSION).until(() -> !p.downs.isEmpty());
+        assertThat(p.downs.get(0)).doesNotContain("NOTIFICATION");
+    }
+
+    @Test
     void aServerCreatedAsAGracefulRestartSetsTheRestartBitOnItsFirstOpenAndTheForwardingBitAlways() throws Exception {
         var factory = new NativeBgpServerFactory();
         BgpServer fresh = factory.create(config(65001, "10.0.0.1", "127.0.0.1"),
