@@ -63,6 +63,7 @@ public final class InformerClusterState implements ClusterState, AutoCloseable {
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
     private final List<Watch<?>> watches = new CopyOnWriteArrayList<>();
     private final ScheduledExecutorService watchdog;
+    private volatile boolean closed;
     private volatile boolean apiDown;
     private volatile boolean syncAnnounced;
     private KubernetesClient probe;
@@ -171,6 +172,9 @@ public final class InformerClusterState implements ClusterState, AutoCloseable {
             // a get by name answers (null) even when the Node does not exist: enough to know the API is there
             probeClient().nodes().withName(nodeName != null ? nodeName : "herald-api-probe").get();
         } catch (RuntimeException e) {
+            if (closed) {
+                return; // the probe's client went away with us (the bundle stops): not an outage
+            }
             if (!apiDown) {
                 LOG.warn("Kubernetes API unreachable ({}): keeping the last known state until it returns",
                         e.getMessage());
@@ -536,6 +540,7 @@ public final class InformerClusterState implements ClusterState, AutoCloseable {
 
     @Override
     public void close() {
+        closed = true;
         watchdog.shutdownNow();
         if (probe != null) {
             probe.close();
