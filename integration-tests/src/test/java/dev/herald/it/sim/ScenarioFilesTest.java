@@ -36,8 +36,12 @@ class ScenarioFilesTest {
     @MethodSource("scenarios")
     void scenarioHolds(Path file) throws Exception {
         Scenario s = Scenario.parse(Files.readString(file), file.getFileName().toString());
-        if (s.backend().equals("gobgp")) {
+        if (s.needsGobgp()) {
             dev.herald.it.peers.Daemons.assumeInstalled("gobgpd", ScenarioRunner.gobgpdInstalled());
+        }
+        if (s.frameworkAgents() && System.getProperty("herald.home") == null) {
+            // framework agents boot the distribution's bundles, as bin/herald sim does from its own folder
+            System.setProperty("herald.home", dev.herald.it.Distribution.built().toString());
         }
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);

@@ -152,23 +152,35 @@ public final class EmulatedCluster implements AutoCloseable {
     public boolean delete(String kind, String namespace, String name) {
         ResourceDefinitionContext crd = crd(null, kind);
         if (crd != null) {
-            return !client.genericKubernetesResources(crd).withName(name).delete().isEmpty();
+            return deleteIfPresent(client.genericKubernetesResources(crd).withName(name));
         }
         String ns = namespace == null || namespace.isEmpty() ? "default" : namespace;
         switch (kind) {
             case "Node":
-                return !client.nodes().withName(name).delete().isEmpty();
+                return deleteIfPresent(client.nodes().withName(name));
             case "Service":
-                return !client.services().inNamespace(ns).withName(name).delete().isEmpty();
+                return deleteIfPresent(client.services().inNamespace(ns).withName(name));
             case "Pod":
-                return !client.pods().inNamespace(ns).withName(name).delete().isEmpty();
+                return deleteIfPresent(client.pods().inNamespace(ns).withName(name));
             case "Secret":
-                return !client.secrets().inNamespace(ns).withName(name).delete().isEmpty();
+                return deleteIfPresent(client.secrets().inNamespace(ns).withName(name));
             case "EndpointSlice":
-                return !client.discovery().v1().endpointSlices().inNamespace(ns).withName(name).delete().isEmpty();
+                return deleteIfPresent(client.discovery().v1().endpointSlices().inNamespace(ns).withName(name));
             default:
                 throw new IllegalArgumentException("delete: unknown kind " + kind);
         }
+    }
+
+    /**
+     * Looked up first: the answer of the delete itself is not enough, because a request the client retried (its
+     * first answer lost while the mock was busy) finds the object already gone and reports nothing deleted.
+     */
+    private static boolean deleteIfPresent(io.fabric8.kubernetes.client.dsl.Resource<?> resource) {
+        if (resource.get() == null) {
+            return false;
+        }
+        resource.delete();
+        return true;
     }
 
     /**

@@ -16,8 +16,8 @@ import java.util.Set;
  * timeline of steps with expectations. The schema is in docs/simulator.md; examples in simulator/scenarios/.
  */
 public record Scenario(String name, String description, String backend, boolean sharedInformers,
-                       ClusterConfig cluster, List<NodeSpec> nodes, List<PeerSpec> peers, String objects,
-                       List<Step> steps) {
+                       boolean frameworkAgents, ClusterConfig cluster, List<NodeSpec> nodes, List<PeerSpec> peers,
+                       String objects, List<Step> steps) {
 
     /** An emulated node: the agent's BGP address is also the Node's IPv4 InternalIP (and its router ID). */
     public record NodeSpec(String name, String address, Optional<String> ipv6Address, Map<String, String> labels,
@@ -33,7 +33,7 @@ public record Scenario(String name, String description, String backend, boolean 
 
     /** One step of the timeline; {@code line} is its place in the file, for messages. */
     public sealed interface Step permits Apply, Delete, Terminate, Label, Fault, ApiServer, Sleep, Expect,
-            ExpectCount, ExpectCondition, ExpectEstablished {
+            ExpectCount, ExpectCondition, ExpectEstablished, Swap, ExpectHistory {
         String where();
     }
 
@@ -90,7 +90,33 @@ public record Scenario(String name, String description, String backend, boolean 
     public record ExpectEstablished(String where, String peer, Duration within, Set<String> nodes) implements Step {
     }
 
+    /**
+     * Replaces a part of running agents (all, or one {@code node}), as an operator would: {@code update},
+     * {@code uninstall} or {@code install} of a bundle by symbolic name, or {@code backend} set in etc/herald.cfg.
+     * Needs {@code agents: framework}. Starts a new history for {@link ExpectHistory}.
+     */
+    public record Swap(String where, Optional<String> node, String action, String target) implements Step {
+        static final Set<String> ACTIONS = Set.of("update", "uninstall", "install", "backend");
+    }
+
+    /**
+     * What a peer went through since the last {@link Swap} (or the start), within a time: exactly these prefixes
+     * withdrawn (none, usually); with {@code sessions} {@code kept} no session went down or was replaced, with
+     * {@code renewed} every session was replaced by a new one that sent End-of-RIB and left nothing stale (a
+     * graceful restart that completed), with {@code any} sessions are not looked at.
+     */
+    public record ExpectHistory(String where, String peer, Duration within, Set<String> withdrawn, String sessions)
+            implements Step {
+        static final Set<String> SESSIONS = Set.of("any", "kept", "renewed");
+    }
+
     public static final Duration DEFAULT_WITHIN = Duration.ofSeconds(10);
+
+    /** Whether some agent runs on goBGP at some point (the scenario's backend, or a swap to it). */
+    public boolean needsGobgp() {
+        return backend.equals("gobgp") || steps.stream().anyMatch(st -> st instanceof Swap w
+                && w.action().equals("backend") && w.target().equals("gobgp"));
+    }
 
     /** Reads a scenario from its YAML text; {@code source} names the file in error messages. */
     public static Scenario parse(String yaml, String source) {
@@ -108,8 +134,12 @@ public record Scenario(String name, String description, String backend, boolean 
     }
 
     private static Scenario from(Map<String, Object> root) {
-        Yaml.onlyKeys(root, "", Set.of("name", "description", "backend", "informers", "cluster", "nodes", "peers",
-                "objects", "steps"));
+        Yaml.onlyKeys(root, "", Set.of("name", "description", "backend", "informers", "agents", "cluster", "nodes",
+                "peers", "objects", "steps"));
+        String agents = Yaml.string(root, "agents", "", "in-process");
+        if (!Set.of("in-process", "framework").contains(agents)) {
+            throw Yaml.error("agents", "expected in-process or framework, got '" + agents + "'");
+        }
         String informers = Yaml.string(root, "informers", "", "per-agent");
         if (!Set.of("per-agent", "shared").contains(informers)) {
             throw Yaml.error("informers", "expected per-agent or shared, got '" + informers + "'");
@@ -176,15 +206,26 @@ public record Scenario(String name, String description, String backend, boolean 
         for (int i = 0; i < ss.size(); i++) {
             steps.add(step(Yaml.map(ss.get(i), "steps[" + i + "]"), "steps[" + i + "]", peers, names));
         }
+        boolean framework = agents.equals("framework");
+        if (framework && informers.equals("shared")) {
+            throw Yaml.error("informers", "shared informers are for in-process agents; framework agents each run "
+                    + "their own");
+        }
+        for (Step st : steps) {
+            if (st instanceof Swap && !framework) {
+                throw Yaml.error(st.where() + ".swap", "bundle swaps need agents: framework (each agent in its own "
+                        + "OSGi framework)");
+            }
+        }
         return new Scenario(name, Yaml.string(root, "description", "", ""), backend, informers.equals("shared"),
-                cluster, List.copyOf(nodes),
+                framework, cluster, List.copyOf(nodes),
                 List.copyOf(peers), objects, List.copyOf(steps));
     }
 
     private static Step step(Map<String, Object> m, String p, List<PeerSpec> peers, Set<String> nodes) {
         if (m.size() != 1) {
             throw Yaml.error(p, "a step is one of apply, delete, terminate, label, fault, apiServer, sleep, expect, "
-                    + "expectCount, expectCondition, expectEstablished (one key per step)");
+                    + "expectCount, expectCondition, expectEstablished, swap, expectHistory (one key per step)");
         }
         String kind = m.keySet().iterator().next();
         Object v = m.get(kind);
@@ -271,9 +312,38 @@ public record Scenario(String name, String description, String backend, boolean 
                 return new ExpectEstablished(p, peer(Yaml.string(d, "peer", q, null), peers, q + ".peer"),
                         Yaml.duration(d, "within", q, DEFAULT_WITHIN), with);
             }
+            case "swap": {
+                Map<String, Object> d = Yaml.map(v, q);
+                Set<String> present = new HashSet<>(d.keySet());
+                present.retainAll(Swap.ACTIONS);
+                if (present.size() != 1) {
+                    throw Yaml.error(q, "expected exactly one of " + Swap.ACTIONS.stream().sorted().toList()
+                            + " (and optionally node)");
+                }
+                Yaml.onlyKeys(d, q, Set.of("node", "update", "uninstall", "install", "backend"));
+                String action = present.iterator().next();
+                String target = Yaml.string(d, action, q, null);
+                if (action.equals("backend") && !Set.of("native", "gobgp").contains(target)) {
+                    throw Yaml.error(q + ".backend", "expected native or gobgp, got '" + target + "'");
+                }
+                Optional<String> node = Optional.ofNullable(d.get("node")).map(String::valueOf);
+                node.ifPresent(n -> checkNode(n, nodes, q + ".node"));
+                return new Swap(p, node, action, target);
+            }
+            case "expectHistory": {
+                Map<String, Object> d = Yaml.map(v, q);
+                Yaml.onlyKeys(d, q, Set.of("peer", "within", "withdrawn", "sessions"));
+                String sessions = Yaml.string(d, "sessions", q, "any");
+                if (!ExpectHistory.SESSIONS.contains(sessions)) {
+                    throw Yaml.error(q + ".sessions", "expected kept, renewed or any, got '" + sessions + "'");
+                }
+                return new ExpectHistory(p, peer(Yaml.string(d, "peer", q, null), peers, q + ".peer"),
+                        Yaml.duration(d, "within", q, DEFAULT_WITHIN),
+                        new java.util.TreeSet<>(strings(d.get("withdrawn"), q + ".withdrawn", List.of())), sessions);
+            }
             default:
                 throw Yaml.error(q, "unknown step (expected apply, delete, terminate, label, fault, apiServer, sleep, "
-                        + "expect, expectCount, expectCondition, expectEstablished)");
+                        + "expect, expectCount, expectCondition, expectEstablished, swap, expectHistory)");
         }
     }
 

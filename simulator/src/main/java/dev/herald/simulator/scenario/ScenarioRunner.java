@@ -63,6 +63,10 @@ public final class ScenarioRunner implements AutoCloseable {
     private EmulatedPeers peers;
     private final Map<String, EmulatedPeer> peerByName = new LinkedHashMap<>();
     private final Map<String, SimulatedAgent> agents = new LinkedHashMap<>();
+    /** Agents in their own OSGi framework ({@code agents: framework}). */
+    private final Map<String, dev.herald.simulator.agent.FrameworkAgent> frameworkAgents = new LinkedHashMap<>();
+    /** Each peer's sessions (remote address: established since) when the current history began. */
+    private final Map<String, Map<InetAddress, Optional<java.time.Instant>>> historyMark = new HashMap<>();
     /** Node by every address or router ID its sessions can show (router ID = the node's IPv4 address). */
     private final Map<String, String> nodeByAddress = new HashMap<>();
     // informers shared by all agents (informers: shared)
@@ -118,6 +122,10 @@ public final class ScenarioRunner implements AutoCloseable {
         long t0 = System.nanoTime();
         int applied = scenario.objects().isBlank() ? 0 : cluster.apply(scenario.objects()).size();
         long t1 = System.nanoTime();
+        if (scenario.frameworkAgents()) {
+            startFrameworkAgents(t0, t1, applied);
+            return;
+        }
         BgpServerFactory backend = backend(scenario.backend());
         if (scenario.sharedInformers()) {
             sharedExecutor = dev.herald.kube.KubeClients.executor("sim-shared");
@@ -156,6 +164,99 @@ public final class ScenarioRunner implements AutoCloseable {
         String path = System.getenv("PATH");
         return path != null && java.util.Arrays.stream(path.split(":"))
                 .anyMatch(d -> java.nio.file.Files.isExecutable(Path.of(d, "gobgpd")));
+    }
+
+    /** One agent per node, each the distribution's bundles in a framework of its own, started one after another. */
+    private void startFrameworkAgents(long t0, long t1, int applied) throws IOException {
+        String home = System.getProperty("herald.home");
+        if (home == null || !java.nio.file.Files.isDirectory(Path.of(home, "system"))) {
+            throw new ScenarioException("agents: framework boots the distribution's bundles: run it with bin/herald "
+                    + "sim (or give the distribution folder with -Dherald.home=...)");
+        }
+        if (scenario.needsGobgp()) {
+            backend("gobgp"); // says so when gobgpd is missing
+        }
+        for (NodeSpec n : scenario.nodes()) {
+            frameworkAgents.put(n.name(), dev.herald.simulator.agent.FrameworkAgent.start(Path.of(home),
+                    workDir.resolve("agents").resolve(n.name()), n.name(), cluster.kubeconfig(), n.address(),
+                    scenario.backend()));
+        }
+        markHistory();
+        out.printf("Scenario %s: %d node(s) with an agent each in its own OSGi framework, %d peer(s), %d object(s) "
+                        + "applied in %.1f s, agents started in %.1f s; kubeconfig %s%n", scenario.name(),
+                frameworkAgents.size(), peerByName.size(), applied, (t1 - t0) / 1e9, (System.nanoTime() - t1) / 1e9,
+                cluster.kubeconfig());
+    }
+
+    /** A new history starts: what each peer saw so far is forgotten, its sessions are noted. */
+    private void markHistory() {
+        peerByName.forEach((name, p) -> {
+            p.clearEvents();
+            Map<InetAddress, Optional<java.time.Instant>> sessions = new HashMap<>();
+            p.sessions().forEach(si -> sessions.put(si.remote(), si.establishedSince()));
+            historyMark.put(name, sessions);
+        });
+    }
+
+    private String swap(Scenario.Swap w) {
+        markHistory();
+        List<dev.herald.simulator.agent.FrameworkAgent> targets = w.node().map(n -> List.of(frameworkAgents.get(n)))
+                .orElse(List.copyOf(frameworkAgents.values()));
+        for (var a : targets) {
+            try {
+                switch (w.action()) {
+                    case "update" -> a.update(w.target());
+                    case "uninstall" -> a.uninstall(w.target());
+                    case "install" -> a.install(w.target());
+                    case "backend" -> a.backend(w.target());
+                    default -> throw new IllegalStateException(w.action());
+                }
+            } catch (Exception e) {
+                return "agent " + a.node() + ": " + w.action() + " " + w.target() + " failed: " + e.getMessage();
+            }
+        }
+        return null;
+    }
+
+    private String checkHistory(Scenario.ExpectHistory h) {
+        EmulatedPeer p = peerByName.get(h.peer());
+        List<String> problems = new ArrayList<>();
+        Set<String> withdrawn = new TreeSet<>();
+        p.events().stream().filter(e -> e.kind() == dev.herald.simulator.peer.RouteEvent.Kind.WITHDRAW)
+                .forEach(e -> withdrawn.add(e.prefix()));
+        if (!withdrawn.equals(h.withdrawn())) {
+            Set<String> unexpected = new TreeSet<>(withdrawn);
+            unexpected.removeAll(h.withdrawn());
+            Set<String> missing = new TreeSet<>(h.withdrawn());
+            missing.removeAll(withdrawn);
+            if (!unexpected.isEmpty()) {
+                problems.add(unexpected.size() + " prefix(es) withdrawn that should not have been: "
+                        + unexpected.stream().limit(10).toList());
+            }
+            if (!missing.isEmpty()) {
+                problems.add("not withdrawn: " + missing);
+            }
+        }
+        historyMark.getOrDefault(h.peer(), Map.of()).forEach((remote, since) -> {
+            Optional<dev.herald.simulator.peer.SessionInfo> si = p.session(remote);
+            Optional<java.time.Instant> now = si.flatMap(dev.herald.simulator.peer.SessionInfo::establishedSince);
+            String node = nodeOf(null, remote);
+            if (h.sessions().equals("kept") && !now.equals(since)) {
+                problems.add("the session with " + node + " was " + (now.isEmpty() ? "down" : "re-established")
+                        + " (established " + since.map(Object::toString).orElse("never") + " before, "
+                        + now.map(Object::toString).orElse("not now") + ")");
+            } else if (h.sessions().equals("renewed")) {
+                if (now.isEmpty() || (since.isPresent() && !now.get().isAfter(since.get()))) {
+                    problems.add("the session with " + node + " was not replaced by a new one yet");
+                } else if (!si.get().endOfRibReceived().containsAll(si.get().families())
+                        || si.get().staleRoutes() > 0) {
+                    problems.add("the new session with " + node + " has not finished its graceful restart: End-of-RIB "
+                            + "for " + si.get().endOfRibReceived() + " of " + si.get().families() + ", "
+                            + si.get().staleRoutes() + " stale route(s)");
+                }
+            }
+        });
+        return problems.isEmpty() ? null : String.join("\n", problems);
     }
 
     /** Walks the timeline; returns at the first failed expectation. */
@@ -224,6 +325,12 @@ public final class ScenarioRunner implements AutoCloseable {
         }
         if (s instanceof ExpectEstablished e) {
             return await(e.within(), () -> checkEstablished(e), () -> "waiting for sessions");
+        }
+        if (s instanceof Scenario.Swap w) {
+            return swap(w);
+        }
+        if (s instanceof Scenario.ExpectHistory h) {
+            return await(h.within(), () -> checkHistory(h), () -> "waiting for the sessions");
         }
         throw new IllegalStateException("unknown step " + s);
     }
@@ -496,6 +603,18 @@ public final class ScenarioRunner implements AutoCloseable {
         if (s instanceof ExpectEstablished e) {
             return "expect peer " + e.peer() + " established with " + e.nodes();
         }
+        if (s instanceof Scenario.Swap w) {
+            return "swap: " + (w.action().equals("backend") ? "backend = " + w.target() : w.action() + " "
+                    + w.target()) + " on " + w.node().map(n -> "agent " + n).orElse("every agent");
+        }
+        if (s instanceof Scenario.ExpectHistory h) {
+            return "expect peer " + h.peer() + " saw " + (h.withdrawn().isEmpty() ? "no withdrawal"
+                    : h.withdrawn().size() + " withdrawal(s)") + switch (h.sessions()) {
+                        case "kept" -> " and kept its sessions";
+                        case "renewed" -> " and its sessions restarted gracefully";
+                        default -> "";
+                    } + " since the last swap";
+        }
         return s.toString();
     }
 
@@ -526,6 +645,7 @@ public final class ScenarioRunner implements AutoCloseable {
 
     @Override
     public void close() {
+        frameworkAgents.values().forEach(dev.herald.simulator.agent.FrameworkAgent::close);
         agents.values().forEach(a -> {
             try {
                 a.close();

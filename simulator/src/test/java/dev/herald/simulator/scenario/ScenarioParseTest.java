@@ -1,0 +1,63 @@
+package dev.herald.simulator.scenario;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** The swap steps of scenario files: what they mean, and the errors a typo gets. */
+class ScenarioParseTest {
+    private static String scenario(String agents, String steps) {
+        return """
+                name: t
+                %s
+                nodes: [{name: node1}, {name: node2}]
+                peers: [{name: r1, address: 127.0.9.1, asn: 65000}]
+                steps:
+                %s
+                """.formatted(agents, steps);
+    }
+
+    @Test
+    void swapStepsAndHistoryExpectationsParse() {
+        Scenario s = Scenario.parse(scenario("agents: framework", """
+                  - swap: {update: dev.herald.controller}
+                  - swap: {node: node1, uninstall: dev.herald.source.service}
+                  - swap: {backend: gobgp}
+                  - expectHistory: {peer: r1, withdrawn: [10.96.0.1/32], sessions: kept}
+                  - expectHistory: {peer: r1, within: 40s, sessions: renewed}
+                """), "t.yaml");
+        assertThat(s.frameworkAgents()).isTrue();
+        assertThat(s.needsGobgp()).isTrue();
+        assertThat(s.steps()).containsExactly(
+                new Scenario.Swap("steps[0]", Optional.empty(), "update", "dev.herald.controller"),
+                new Scenario.Swap("steps[1]", Optional.of("node1"), "uninstall", "dev.herald.source.service"),
+                new Scenario.Swap("steps[2]", Optional.empty(), "backend", "gobgp"),
+                new Scenario.ExpectHistory("steps[3]", "r1", Scenario.DEFAULT_WITHIN, Set.of("10.96.0.1/32"), "kept"),
+                new Scenario.ExpectHistory("steps[4]", "r1", java.time.Duration.ofSeconds(40), Set.of(), "renewed"));
+    }
+
+    @Test
+    void swapsNeedFrameworkAgents() {
+        assertThatThrownBy(() -> Scenario.parse(scenario("", "  - swap: {update: dev.herald.controller}"), "t.yaml"))
+                .hasMessageContaining("t.yaml: steps[0].swap: bundle swaps need agents: framework");
+    }
+
+    @Test
+    void aSwapNamesExactlyOneActionAndAKnownNode() {
+        assertThatThrownBy(() -> Scenario.parse(scenario("agents: framework",
+                "  - swap: {update: a, uninstall: b}"), "t.yaml"))
+                .hasMessageContaining("steps[0].swap: expected exactly one of [backend, install, uninstall, update]");
+        assertThatThrownBy(() -> Scenario.parse(scenario("agents: framework",
+                "  - swap: {node: node9, update: a}"), "t.yaml")).hasMessageContaining("no node named node9");
+        assertThatThrownBy(() -> Scenario.parse(scenario("agents: framework",
+                "  - swap: {backend: frr}"), "t.yaml")).hasMessageContaining("expected native or gobgp, got 'frr'");
+        assertThatThrownBy(() -> Scenario.parse(scenario("agents: framework",
+                "  - expectHistory: {peer: r1, sessions: flapped}"), "t.yaml"))
+                .hasMessageContaining("expected kept, renewed or any, got 'flapped'");
+        assertThatThrownBy(() -> Scenario.parse(scenario("agents: containers", ""), "t.yaml"))
+                .hasMessageContaining("agents: expected in-process or framework");
+    }
+}
