@@ -371,9 +371,10 @@ public final class BgpPolicyReconciler {
                     + " (graceful restart)" : ""));
         }
 
-        // a server that starts as a graceful restart gets its whole table before its peers: its End-of-RIB, sent
-        // once a session's initial table is out, must not come before the routes (peers drop what is still stale)
-        boolean routesFirst = swap != null; // also on the retry of a swap whose first pass failed
+        // a new server gets its whole table before its peers: its End-of-RIB, sent once a session's initial table
+        // is out, must not come before the routes. Peers that kept our routes as stale (a swap, or an agent that
+        // crashed and came back) drop at End-of-RIB whatever was not sent again.
+        boolean routesFirst = swap != null || restarted; // swap: also on the retry of one whose first pass failed
         if (routesFirst) {
             stage = "RoutesFailed";
             applyRoutes(n, p, fullPass, owners, true);

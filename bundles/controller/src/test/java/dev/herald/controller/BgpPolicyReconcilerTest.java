@@ -701,4 +701,16 @@ class BgpPolicyReconcilerTest {
         assertThat(pass()).isEmpty();
         assertThat(reconciler.server()).isSameAs(running);
     }
+
+    @Test
+    void aNewServerGetsItsTableBeforeItsPeersSoEndOfRibNeverComesFirst() {
+        // after a crash peers may still hold our routes as stale: an early End-of-RIB would make them drop those
+        cluster.policies.add(policy("p", 100, 65001, 179, peer("10.0.0.2", 65000)));
+        services.set("ns/a", "10.96.0.1");
+        List<String> calls = pass();
+        assertThat(calls).hasSize(3);
+        assertThat(calls.get(0)).startsWith("start AS 65001");
+        assertThat(calls.get(1)).isEqualTo("advertise [10.96.0.1/32]");
+        assertThat(calls.get(2)).startsWith("addPeer ");
+    }
 }
