@@ -2,6 +2,8 @@ package dev.herald.launcher;
 
 import java.net.URI;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
@@ -13,13 +15,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A bundle dropped into {@code deploy/} with the symbolic name of a bundle of {@code system/} replaces it while it is
- * there: the system copy is stopped before the new one starts, and started again when the jar is deleted. This is how
+ * there: the running copy is stopped as the new one starts, and started again when the jar is deleted. This is how
  * an operator upgrades the controller, the kube bundle, a route source or a backend of a running agent without
- * touching {@code system/}; the parts are built so that the swap keeps the BGP sessions (docs/backends.md).
+ * touching {@code system/}; the parts are built so that the swap keeps the BGP sessions (docs/runtime-swaps.md).
  *
- * <p>Synchronous: the system copy must stop before FileInstall starts the new one, so that two controllers never
- * run at once. The stop is persistent, so that a restarted framework does not start it again; the launcher leaves
- * it stopped while its replacement is installed ({@link #isReplaced}).
+ * <p>Synchronous: the old copy must stop while the new one is STARTING, before its components activate, so that two
+ * controllers never run at once; a replacement that does not resolve never starts and leaves the old copy running.
+ * The stop is persistent, so that a restarted framework does not start it again; the launcher leaves it stopped
+ * while its replacement is installed ({@link #isReplaced}).
  */
 final class DeployOverrides implements SynchronousBundleListener {
     private static final Logger LOG = LoggerFactory.getLogger(DeployOverrides.class);
@@ -30,8 +33,8 @@ final class DeployOverrides implements SynchronousBundleListener {
 
     DeployOverrides(BundleContext context, Path system, Path deploy) {
         this.context = context;
-        this.system = system.toAbsolutePath().normalize();
-        this.deploy = deploy.toAbsolutePath().normalize();
+        this.system = real(system);
+        this.deploy = real(deploy);
     }
 
     @Override
@@ -40,31 +43,52 @@ final class DeployOverrides implements SynchronousBundleListener {
         if (!isIn(b, deploy)) {
             return;
         }
-        if (event.getType() == BundleEvent.INSTALLED || event.getType() == BundleEvent.UPDATED) {
-            systemTwin(b).filter(s -> s.getState() == Bundle.ACTIVE || s.getState() == Bundle.STARTING)
-                    .ifPresent(s -> {
-                        LOG.info("{} in deploy/ replaces {} of system/: stopping the system copy while it is there",
-                                FrameworkLauncher.name(b), FrameworkLauncher.name(s));
-                        try {
-                            s.stop();
-                        } catch (BundleException | RuntimeException e) {
-                            LOG.error("Cannot stop {} for its replacement: {}", FrameworkLauncher.name(s),
-                                    FrameworkLauncher.reason(e));
-                        }
-                    });
+        if (event.getType() == BundleEvent.STARTING) {
+            // only now: a replacement that does not resolve leaves the running copy alone
+            for (Bundle other : sameName(b)) {
+                if (other.getState() == Bundle.ACTIVE || other.getState() == Bundle.STARTING) {
+                    LOG.info("{} in deploy/ replaces {} ({}): stopping that copy while it is there",
+                            FrameworkLauncher.name(b), FrameworkLauncher.name(other), isIn(other, system)
+                                    ? "system/" : "deploy/");
+                    try {
+                        other.stop();
+                    } catch (BundleException | RuntimeException e) {
+                        LOG.error("Cannot stop {} for its replacement: {}", FrameworkLauncher.name(other),
+                                FrameworkLauncher.reason(e));
+                    }
+                }
+            }
         } else if (event.getType() == BundleEvent.UNINSTALLED) {
-            systemTwin(b).filter(s -> s.getState() == Bundle.RESOLVED || s.getState() == Bundle.INSTALLED)
-                    .ifPresent(s -> {
-                        LOG.info("{} left deploy/: {} of system/ takes over again", FrameworkLauncher.name(b),
-                                FrameworkLauncher.name(s));
+            List<Bundle> rest = sameName(b);
+            if (rest.stream().anyMatch(o -> o.getState() == Bundle.ACTIVE || o.getState() == Bundle.STARTING)) {
+                return;
+            }
+            // the newest other replacement in deploy/, else the system/ copy
+            rest.stream().filter(o -> isIn(o, deploy)).max(java.util.Comparator.comparingLong(Bundle::getBundleId))
+                    .or(() -> rest.stream().filter(o -> isIn(o, system)).findFirst())
+                    .ifPresent(o -> {
+                        LOG.info("{} left deploy/: {} takes over again", FrameworkLauncher.name(b),
+                                FrameworkLauncher.name(o));
                         try {
-                            s.start();
+                            o.start();
                         } catch (BundleException | RuntimeException e) {
-                            LOG.error("Cannot start {} again: {}", FrameworkLauncher.name(s),
+                            LOG.error("Cannot start {} again: {}", FrameworkLauncher.name(o),
                                     FrameworkLauncher.reason(e));
                         }
                     });
         }
+    }
+
+    /** The other installed bundles with the symbolic name of {@code b}, from system/ or deploy/. */
+    private List<Bundle> sameName(Bundle b) {
+        List<Bundle> out = new ArrayList<>();
+        for (Bundle o : context.getBundles()) {
+            if (o != b && o.getState() != Bundle.UNINSTALLED && (isIn(o, system) || isIn(o, deploy))
+                    && String.valueOf(o.getSymbolicName()).equals(b.getSymbolicName())) {
+                out.add(o);
+            }
+        }
+        return out;
     }
 
     /** A bundle of system/ that a bundle of deploy/ with its symbolic name replaces: the launcher leaves it. */
@@ -81,16 +105,6 @@ final class DeployOverrides implements SynchronousBundleListener {
         return false;
     }
 
-    private Optional<Bundle> systemTwin(Bundle deployed) {
-        for (Bundle b : context.getBundles()) {
-            if (b != deployed && isIn(b, system)
-                    && String.valueOf(b.getSymbolicName()).equals(deployed.getSymbolicName())) {
-                return Optional.of(b);
-            }
-        }
-        return Optional.empty();
-    }
-
     /** Whether a bundle was installed from a jar in {@code dir} (FileInstall and the launcher write file: URIs). */
     static boolean isIn(Bundle b, Path dir) {
         return locationPath(b.getLocation()).map(p -> p.startsWith(dir)).orElse(false);
@@ -101,9 +115,20 @@ final class DeployOverrides implements SynchronousBundleListener {
             return Optional.empty();
         }
         try {
-            return Optional.of(Path.of(URI.create(location)).toAbsolutePath().normalize());
+            return Optional.of(real(Path.of(URI.create(location))));
         } catch (IllegalArgumentException e) {
             return Optional.empty();
+        }
+    }
+
+    /** The path with symbolic links resolved where it exists (FileInstall may name a linked folder either way). */
+    static Path real(Path p) {
+        Path abs = p.toAbsolutePath().normalize();
+        try {
+            return abs.toRealPath();
+        } catch (java.io.IOException e) {
+            Path parent = abs.getParent();
+            return parent == null || parent.equals(abs) ? abs : real(parent).resolve(abs.getFileName());
         }
     }
 }

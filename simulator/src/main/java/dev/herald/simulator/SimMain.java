@@ -38,7 +38,7 @@ public final class SimMain implements Callable<Integer> {
     @Option(names = "--no-tables", description = "do not print the peers' route tables")
     boolean noTables;
 
-    @Option(names = "--generate", paramLabel = "nodes=N,services=N,peers=N", description = "write a scale "
+    @Option(names = "--generate", paramLabel = "nodes=N,services=N,peers=N[,swaps=1]", description = "write a scale "
             + "scenario of that size to stdout (or --output) instead of running one")
     String generate;
 
@@ -94,7 +94,7 @@ public final class SimMain implements Callable<Integer> {
             try {
                 var sizes = dev.herald.simulator.scenario.ScenarioGenerator.sizes(generate);
                 String yaml = dev.herald.simulator.scenario.ScenarioGenerator.generate(sizes.get("nodes"),
-                        sizes.get("services"), sizes.get("peers"));
+                        sizes.get("services"), sizes.get("peers"), sizes.get("swaps") == 1);
                 if (output != null) {
                     Files.writeString(output, yaml);
                 } else {

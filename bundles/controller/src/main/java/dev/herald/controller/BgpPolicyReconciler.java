@@ -46,8 +46,8 @@ import org.slf4j.LoggerFactory;
  * alone and touches only their prefixes; anything else (policy, node, peers, a source coming or going) recomputes
  * everything.
  *
- * <p>Not thread-safe: one loop thread calls {@link #reconcile()}; {@link #routesChanged} and {@link #invalidate}
- * may be called from any thread.
+ * <p>Not thread-safe: one loop thread calls {@link #reconcile()}; {@link #routesChanged}, {@link #invalidate},
+ * {@link #factoryGone} and the read-only status methods may be called from any thread.
  */
 public final class BgpPolicyReconciler {
     private static final Logger LOG = LoggerFactory.getLogger(BgpPolicyReconciler.class);
@@ -85,9 +85,11 @@ public final class BgpPolicyReconciler {
     private final ClusterWriter writer;
     private final Supplier<Optional<BgpServerFactory>> backend;
     private final Supplier<Collection<RouteSource>> sources;
-    /** Factories whose running servers this reconciler may adopt on its first pass; empty: never adopt. */
+    /** Factories whose running servers this reconciler may adopt or must stop; empty: none (in-process agents). */
     private final Supplier<Collection<BgpServerFactory>> adoptFrom;
-    private boolean adoptionDone;
+    /** Until when (nanoTime) a missing backend is waited for quietly: it is being bound or its bundle updated. */
+    private volatile long backendWaitUntil;
+    static final java.time.Duration BACKEND_WAIT = java.time.Duration.ofSeconds(15);
     private volatile Settings settings;
 
     // applied state: what the running server has been told
@@ -96,11 +98,16 @@ public final class BgpPolicyReconciler {
     /** The backend of the server once a pass gave it everything; null while none runs or one is being set up. */
     private volatile String appliedBackend;
     /** The factory instance that made {@link #server}: another instance of the same backend is a swap too. */
-    private BgpServerFactory serverFactory;
+    private volatile BgpServerFactory serverFactory;
     /** Set when {@link #serverFactory} was unregistered: it stops its servers, so the next pass replaces ours. */
     private volatile boolean serverFactoryGone;
     /** Route types whose routes are advertised but no bound source produces them, since when (nanoTime). */
     private final Map<RouteType, Long> sourceMissingSince = new EnumMap<>(RouteType.class);
+    /**
+     * What the previous server advertised, kept across a graceful restart until the next full pass: routes of a
+     * type whose source is missing then are still held (and given to the new server), not lost with the old one.
+     */
+    private final Map<IPAddress, Route> carried = new HashMap<>();
     private String effective;
     private final Map<PeerKey, PeerConfig> peers = new LinkedHashMap<>();
     /** Every route some owner wants, by prefix (desired state; a prefix is wanted while its set is not empty). */
@@ -172,6 +179,7 @@ public final class BgpPolicyReconciler {
         this.sources = Objects.requireNonNull(sources);
         this.settings = Objects.requireNonNull(settings);
         this.adoptFrom = Objects.requireNonNull(adoptFrom);
+        this.backendWaitUntil = System.nanoTime() + BACKEND_WAIT.toNanos();
     }
 
     /**
@@ -180,9 +188,15 @@ public final class BgpPolicyReconciler {
      */
     public void factoryGone(BgpServerFactory factory) {
         if (factory == serverFactory && server != null) {
+            backendWaitUntil = System.nanoTime() + BACKEND_WAIT.toNanos();
             serverFactoryGone = true;
             invalidate();
         }
+    }
+
+    /** Ends the quiet wait for a missing backend now (tests; in the agent it lasts {@link #BACKEND_WAIT}). */
+    void endBackendWait() {
+        backendWaitUntil = System.nanoTime() - 1;
     }
 
     /** The last backend swap that was applied, if any. */
@@ -262,6 +276,11 @@ public final class BgpPolicyReconciler {
         try {
             pass(fullPass, owners);
             publishConditions(null);
+        } catch (ReconcileLoop.Pending e) {
+            synchronized (dirtyLock) {
+                full = true;
+            }
+            throw e; // nothing failed: the conditions stay as they are
         } catch (RuntimeException e) {
             synchronized (dirtyLock) {
                 full = true; // the next pass must not trust what this one left half done
@@ -284,7 +303,7 @@ public final class BgpPolicyReconciler {
         Optional<NodeInfo> node = cluster.localNode();
         Optional<BgpPolicy> policy = node.flatMap(n -> PolicyElection.effective(cluster.bgpPolicies(), n));
         if (node.isEmpty() || policy.isEmpty()) {
-            adopt(Optional.empty());
+            adoptOrStop(Optional.empty());
             if (server != null) {
                 LOG.info("No BGPPolicy applies to this node any more{}: stopping the BGP server",
                         node.isEmpty() ? " (the Node is gone)" : "");
@@ -299,12 +318,13 @@ public final class BgpPolicyReconciler {
         NodeInfo n = node.get();
         BgpPolicy p = policy.get();
         if (serverFactoryGone && server != null) {
-            serverFactoryGone = false;
-            LOG.info("The {} backend's bundle is going away and stops its BGP server for a graceful restart: the "
-                    + "backend registered next takes over its {} peers and {} routes", serverBackend, peers.size(),
+            // the factory stops the server itself as it goes (Cease when the agent shuts down, else a graceful
+            // restart): stopping it here too would race that choice
+            LOG.info("The {} backend's bundle is going away and stops its BGP server: the backend registered next "
+                    + "takes over its {} peers and {} routes as a graceful restart", serverBackend, peers.size(),
                     advertised.size());
             swap = new Swap(serverBackend, serverBackend, advertised.size(), System.nanoTime());
-            stopServer(StopMode.GRACEFUL_RESTART);
+            forgetServer(true);
         }
         if (!p.name().equals(effective)) {
             LOG.info("BGPPolicy {} is effective on Node {}", p.name(), n.name());
@@ -329,11 +349,16 @@ public final class BgpPolicyReconciler {
 
         stage = "BgpServerFailed";
         boolean restarted = false;
-        boolean adopted = server == null && adopt(Optional.of(desired));
+        boolean adopted = adoptOrStop(Optional.of(desired));
         Optional<BgpServerFactory> chosen = backend.get();
         // another instance of the same backend (its bundle was updated) is a swap as well
         boolean backendChanged = server != null && chosen.isPresent() && chosen.get() != serverFactory;
         if (server == null || !server.config().equals(desired) || backendChanged) {
+            if (chosen.isEmpty() && System.nanoTime() < backendWaitUntil) {
+                // a new controller before its references are bound, or a backend bundle being updated: not a
+                // failure to report (the factory's arrival triggers the next pass)
+                throw new ReconcileLoop.Pending("waiting for the BGP backend to register");
+            }
             BgpServerFactory factory = chosen.orElseThrow(() ->
                     new IllegalStateException("no BGP backend is available (see 'backend' in etc/herald.cfg)"));
             if (server != null) {
@@ -364,6 +389,7 @@ public final class BgpPolicyReconciler {
             server = s;
             serverBackend = factory.backend();
             serverFactory = factory;
+            serverFactoryGone = false;
             restarted = true;
             writer.event(p.name(), n.name(), false, "BgpServerStarted", "BGP server started: AS "
                     + desired.localAsn() + ", router ID " + desired.routerId() + ", port " + desired.listenPort()
@@ -421,24 +447,26 @@ public final class BgpPolicyReconciler {
     }
 
     /**
-     * Once, on the first pass that knows what the node should run: takes over a server left running by the
-     * controller instance before this one, if it has the wanted config; stops (Cease) any other running server.
+     * Takes over a running server with the wanted config when this reconciler has none (the controller instance
+     * before this one left it running), and stops with a Cease any other running server of its factories (one it no
+     * longer wants: the policy changed, or none selects the node). Only once the configured backend is bound: before
+     * that, a server it runs would be missed and a second one started on the same port.
      */
-    private boolean adopt(Optional<GlobalConfig> desired) {
-        if (adoptionDone) {
+    private boolean adoptOrStop(Optional<GlobalConfig> desired) {
+        if (backend.get().isEmpty()) {
             return false;
         }
-        if (backend.get().isEmpty()) {
-            return false; // the factories are not all bound yet (a new controller's first pass): look again later
-        }
-        adoptionDone = true;
         boolean adopted = false;
         for (BgpServerFactory f : adoptFrom.get()) {
             for (BgpServer s : f.running()) {
-                if (!adopted && server == null && desired.isPresent() && s.config().equals(desired.get())) {
+                if (s == server) {
+                    continue;
+                }
+                if (server == null && desired.isPresent() && s.config().equals(desired.get())) {
                     server = s;
                     serverBackend = f.backend();
                     serverFactory = f;
+                    serverFactoryGone = false;
                     s.peers().forEach(ps -> peers.put(ps.key(), ps.config()));
                     s.routes().forEach(r -> advertised.put(r.prefix(), r));
                     adopted = true;
@@ -458,12 +486,22 @@ public final class BgpPolicyReconciler {
 
     /**
      * {@link StopMode#CEASE} withdraws everything at the peers (a positive decision: no policy, new parameters);
-     * {@link StopMode#GRACEFUL_RESTART} only for a backend swap, where the next server takes over at once.
+     * {@link StopMode#GRACEFUL_RESTART} only when another server takes over at once (a backend swap).
      */
     private void stopServer(StopMode mode) {
         server.stop(mode); // a failure keeps the state: the next pass tries again
+        forgetServer(mode == StopMode.GRACEFUL_RESTART);
+    }
+
+    /** Drops the applied state of the server; with {@code carry}, its routes stay known for held types. */
+    private void forgetServer(boolean carry) {
+        carried.clear();
+        if (carry) {
+            carried.putAll(advertised);
+        }
         server = null;
         serverFactory = null;
+        serverFactoryGone = false;
         appliedBackend = null;
         peers.clear();
         wanted.clear();
@@ -544,6 +582,7 @@ public final class BgpPolicyReconciler {
         }
         try {
             send(withdraw, advertise);
+            forgetWithdrawnTypes();
         } finally {
             Set<IPAddress> all = new HashSet<>(publishedByPrefix.keySet());
             all.addAll(advertised.keySet());
@@ -561,7 +600,10 @@ public final class BgpPolicyReconciler {
         Set<RouteType> covered = EnumSet.noneOf(RouteType.class);
         current.forEach(s -> covered.addAll(s.types()));
         Map<RouteType, List<Route>> orphans = new EnumMap<>(RouteType.class);
-        for (Map.Entry<IPAddress, Route> e : advertised.entrySet()) {
+        Map<IPAddress, Route> known = new HashMap<>(carried); // a previous server's, after a graceful restart
+        known.putAll(advertised);
+        carried.clear();
+        for (Map.Entry<IPAddress, Route> e : known.entrySet()) {
             Route r = e.getValue();
             if (!next.containsKey(e.getKey()) && !covered.contains(r.type()) && advertises(ads, r.type())) {
                 orphans.computeIfAbsent(r.type(), t -> new ArrayList<>()).add(r);
@@ -581,7 +623,8 @@ public final class BgpPolicyReconciler {
                             e.getValue().size(), settings.sourceGrace().toSeconds());
                 }
                 if (now - since >= settings.sourceGrace().toNanos()) {
-                    sourceMissingSince.remove(type);
+                    // the entry goes once nothing of the type is left (retainAll above), so a failed withdrawal
+                    // is retried at once, not after a new grace period
                     LOG.info("The route source for {} routes did not come back within {} s: withdrawing its {} "
                             + "routes", type.displayName(), settings.sourceGrace().toSeconds(), e.getValue().size());
                     continue;
@@ -591,6 +634,16 @@ public final class BgpPolicyReconciler {
                 }
             }
         }
+    }
+
+    /** A held type whose routes are all withdrawn now is no longer waited for. */
+    private synchronized void forgetWithdrawnTypes() {
+        if (sourceMissingSince.isEmpty()) {
+            return;
+        }
+        Set<RouteType> left = EnumSet.noneOf(RouteType.class);
+        advertised.values().forEach(r -> left.add(r.type()));
+        sourceMissingSince.keySet().retainAll(left);
     }
 
     /** Whether a policy's advertisements ask for routes of this type at all. */

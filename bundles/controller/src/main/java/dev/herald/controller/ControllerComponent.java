@@ -137,15 +137,23 @@ public final class ControllerComponent implements AgentStatus {
                 if (watchedSwap != swap || reconciler.server() != swap.server()) {
                     return; // replaced or stopped meanwhile
                 }
-                Convergence c = Convergence.of(swap.server());
+                Convergence c;
+                try {
+                    c = Convergence.of(swap.server());
+                } catch (RuntimeException e) {
+                    LOG.debug("Backend swap {} -> {}: no convergence check ({})", swap.from(), swap.to(),
+                            e.getMessage());
+                    return; // the server stopped meanwhile
+                }
                 long ms = (System.nanoTime() - swap.startedNanos()) / 1_000_000;
                 if (c.converged()) {
                     LOG.info("Backend swap {} -> {} converged in {} ms: {}", swap.from(), swap.to(), ms, c);
                 } else if (System.nanoTime() > deadline) {
                     LOG.warn("Backend swap {} -> {} has not converged after {} s: {}", swap.from(), swap.to(),
                             ms / 1000, c);
-                } else {
-                    resync.schedule(this, 100, TimeUnit.MILLISECONDS);
+                } else if (!resync.isShutdown()) {
+                    // each check copies the table: often enough to report within a fraction of a second, no more
+                    resync.schedule(this, 250, TimeUnit.MILLISECONDS);
                 }
             }
         };
@@ -267,12 +275,16 @@ public final class ControllerComponent implements AgentStatus {
         loop.close();
         resync.shutdownNow();
         var server = reconciler.server();
-        if (server != null) {
-            LOG.info("BGPPolicy controller stopping; its {} BGP server keeps running ({} peers, {} routes) for the "
-                    + "next controller to adopt", reconciler.backendName().orElse("?"), server.peers().size(),
-                    server.routes().size());
-        } else {
-            LOG.info("BGPPolicy controller stopping");
+        String what = "";
+        try {
+            if (server != null) {
+                what = String.format("; its %s BGP server keeps running (%d peers, %d routes) for the next controller "
+                        + "to adopt", reconciler.backendName().orElse("new"), server.peers().size(),
+                        server.routes().size());
+            }
+        } catch (BgpException e) {
+            what = "; its BGP server is stopping with its backend";
         }
+        LOG.info("BGPPolicy controller stopping{}", what);
     }
 }

@@ -15,6 +15,19 @@ import org.slf4j.LoggerFactory;
  */
 public final class ReconcileLoop implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ReconcileLoop.class);
+    private static final Duration CLOSE_WAIT = Duration.ofSeconds(60);
+
+    /**
+     * Thrown by a pass that cannot go on yet for an expected reason (a service being bound): retried after the
+     * initial back-off, or at once on a change, without counting or logging it as a failure.
+     */
+    public static final class Pending extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        public Pending(String message) {
+            super(message, null, false, false);
+        }
+    }
 
     private final Runnable pass;
     private final Duration initialBackoff;
@@ -74,6 +87,13 @@ public final class ReconcileLoop implements AutoCloseable {
             synchronized (this) {
                 failures = 0;
             }
+        } catch (Pending e) {
+            LOG.debug("Reconcile pending: {}", e.getMessage());
+            synchronized (this) {
+                if (!dirty && !executor.isShutdown()) {
+                    retry = executor.schedule(this::retry, initialBackoff.toMillis(), TimeUnit.MILLISECONDS);
+                }
+            }
         } catch (RuntimeException e) {
             errors++;
             synchronized (this) {
@@ -104,9 +124,15 @@ public final class ReconcileLoop implements AutoCloseable {
         return Duration.ofMillis(Math.min(ms, maxBackoff.toMillis()));
     }
 
+    /**
+     * Stops the loop and waits (up to a minute) for a pass under way to end: its successor must not start while
+     * this one still drives the BGP server.
+     */
     @Override
     public void close() throws InterruptedException {
         executor.shutdownNow();
-        executor.awaitTermination(5, TimeUnit.SECONDS);
+        if (!executor.awaitTermination(CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+            LOG.error("A reconcile pass did not end within {} s of the controller stopping", CLOSE_WAIT.toSeconds());
+        }
     }
 }

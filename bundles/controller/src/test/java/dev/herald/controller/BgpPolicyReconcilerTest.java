@@ -357,6 +357,7 @@ class BgpPolicyReconcilerTest {
         reconciler = new BgpPolicyReconciler(cluster, writer, Optional::empty, () -> List.copyOf(sources),
                 BgpPolicyReconciler.Settings.DEFAULT);
         cluster.policies.add(policy("p", 100, 65001, 179));
+        reconciler.endBackendWait(); // after the first 15 s, when it is no longer just being bound
         assertThatThrownBy(reconciler::reconcile).hasMessageContaining("no BGP backend is available");
     }
 
@@ -557,11 +558,14 @@ class BgpPolicyReconcilerTest {
         swapPass(r);
         Fakes.Backend.Server old = nativeBackend.current();
 
-        // the old instance is unregistered (it stops its servers itself); the new one is not there yet
+        // the old instance is unregistered and stops its servers itself (the controller must not race that: at
+        // shutdown it is a Cease); the new one is not there yet, which is no failure to report
         r.factoryGone(nativeBackend);
         selected = null;
-        assertThatThrownBy(() -> r.reconcile()).hasMessageContaining("no BGP backend is available");
-        assertThat(old.stopMode).isEqualTo(StopMode.GRACEFUL_RESTART);
+        int conditionWrites = writer.conditionWrites;
+        assertThatThrownBy(() -> r.reconcile()).isInstanceOf(ReconcileLoop.Pending.class);
+        assertThat(old.stopped).isFalse();
+        assertThat(writer.conditionWrites).isEqualTo(conditionWrites);
 
         selected = nativeBackend.other("native");
         List<String> calls = swapPass(r);
@@ -696,7 +700,7 @@ class BgpPolicyReconcilerTest {
         reconciler = new BgpPolicyReconciler(cluster, writer,
                 () -> bound.get() ? Optional.of(backend) : Optional.empty(), () -> List.copyOf(sources),
                 BgpPolicyReconciler.Settings.DEFAULT, () -> bound.get() ? List.of(backend) : List.of());
-        assertThatThrownBy(() -> reconciler.reconcile()).hasMessageContaining("no BGP backend is available");
+        assertThatThrownBy(() -> reconciler.reconcile()).isInstanceOf(ReconcileLoop.Pending.class);
         bound.set(true);
         assertThat(pass()).isEmpty();
         assertThat(reconciler.server()).isSameAs(running);
@@ -712,5 +716,39 @@ class BgpPolicyReconcilerTest {
         assertThat(calls.get(0)).startsWith("start AS 65001");
         assertThat(calls.get(1)).isEqualTo("advertise [10.96.0.1/32]");
         assertThat(calls.get(2)).startsWith("addPeer ");
+    }
+
+    @Test
+    void routesHeldForAMissingSourceSurviveABackendSwapAndReachTheNewServer() {
+        BgpPolicyReconciler r = new BgpPolicyReconciler(cluster, writer, () -> Optional.ofNullable(selected),
+                () -> List.copyOf(sources), new BgpPolicyReconciler.Settings(Optional.empty(),
+                java.time.Duration.ofHours(1)));
+        cluster.policies.add(policy("p", 100, 65001, 179, peer("10.0.0.2", 65000)));
+        services.set("ns/a", "10.96.0.1");
+        swapPass(r);
+        // a source update and a backend swap at the same moment
+        sources.remove(services);
+        selected = gobgpBackend;
+        r.invalidate();
+        List<String> calls = swapPass(r);
+        assertThat(calls).startsWith("stop AS 65001 gracefully",
+                "start AS 65001 id 192.168.0.11 port 179 on gobgp as a graceful restart", "advertise [10.96.0.1/32]")
+                .noneMatch(c -> c.startsWith("withdraw"));
+        sources.add(services);
+        r.invalidate();
+        assertThat(swapPass(r)).isEmpty();
+    }
+
+    @Test
+    void aBackendThatNeverComesIsReportedOnceTheWaitIsOver() {
+        cluster.policies.add(policy("p", 100, 65001, 179));
+        reconciler = new BgpPolicyReconciler(cluster, writer, Optional::empty, () -> List.copyOf(sources),
+                BgpPolicyReconciler.Settings.DEFAULT);
+        assertThatThrownBy(() -> reconciler.reconcile()).isInstanceOf(ReconcileLoop.Pending.class);
+        reconciler.endBackendWait(); // 15 s in real life
+        assertThatThrownBy(() -> reconciler.reconcile()).isNotInstanceOf(ReconcileLoop.Pending.class)
+                .hasMessageContaining("no BGP backend is available");
+        assertThat(writer.conditions.values()).anyMatch(c -> c.contains("False BgpServerFailed: no BGP backend is "
+                + "available"));
     }
 }

@@ -47,6 +47,7 @@ public final class GobgpBgpServerFactory implements BgpServerFactory {
     }
 
     private volatile GobgpdSettings settings;
+    private volatile boolean closed;
     /** Servers handed out and maybe still running; weak, so a forgotten stopped server is not kept. */
     private final Set<GobgpBgpServer> created = Collections.synchronizedSet(
             Collections.newSetFromMap(new WeakHashMap<>()));
@@ -126,6 +127,9 @@ public final class GobgpBgpServerFactory implements BgpServerFactory {
     /** With {@link StartMode#GRACEFUL_RESTART} the server's peers are added with gobgpd's local-restarting state. */
     @Override
     public BgpServer create(GlobalConfig config, StartMode mode) {
+        if (closed) {
+            throw new dev.herald.api.spi.BgpException("the goBGP backend is stopping: its bundle goes away");
+        }
         GobgpBgpServer s = new GobgpBgpServer(config, settings, mode == StartMode.GRACEFUL_RESTART);
         created.add(s);
         return s;
@@ -151,6 +155,7 @@ public final class GobgpBgpServerFactory implements BgpServerFactory {
     }
 
     void stopAll(StopMode mode) {
+        closed = true; // a server created now would outlive the bundle
         GobgpBgpServer[] servers;
         synchronized (created) {
             servers = created.toArray(new GobgpBgpServer[0]);

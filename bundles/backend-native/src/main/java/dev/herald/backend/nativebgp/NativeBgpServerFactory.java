@@ -30,6 +30,7 @@ public final class NativeBgpServerFactory implements BgpServerFactory {
     private static final Logger LOG = LoggerFactory.getLogger(NativeBgpServerFactory.class);
 
     /** Servers handed out and maybe still running; weak, so a forgotten stopped server is not kept. */
+    private volatile boolean closed;
     private final Set<NativeBgpServer> created = Collections.synchronizedSet(
             Collections.newSetFromMap(new WeakHashMap<>()));
 
@@ -46,6 +47,9 @@ public final class NativeBgpServerFactory implements BgpServerFactory {
     /** With {@link StartMode#GRACEFUL_RESTART} the first OPEN of each session carries the restart-state bit. */
     @Override
     public BgpServer create(GlobalConfig config, StartMode mode) {
+        if (closed) {
+            throw new dev.herald.api.spi.BgpException("the native backend is stopping: its bundle goes away");
+        }
         NativeBgpServer s = new NativeBgpServer(config, Transports.best(), mode == StartMode.GRACEFUL_RESTART,
                 NativeBgpServer.DEFAULT_RECEIVE_LIMIT);
         created.add(s);
@@ -72,6 +76,7 @@ public final class NativeBgpServerFactory implements BgpServerFactory {
     }
 
     void stopAll(StopMode mode) {
+        closed = true; // a server created now would outlive the bundle
         NativeBgpServer[] servers;
         synchronized (created) {
             servers = created.toArray(new NativeBgpServer[0]);
