@@ -8,12 +8,12 @@ import dev.herald.it.Distribution;
 import dev.herald.it.kube.MockCluster;
 import dev.herald.it.peers.BirdDaemon;
 import dev.herald.it.peers.Daemons;
+import dev.herald.it.peers.RouteCountWatch;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -72,23 +72,8 @@ class AgentCrashRestartTest {
                 await("routes in BIRD").atMost(CONVERGE).pollInterval(Duration.ofMillis(100))
                         .until(() -> bird.routeCount() == routes);
                 String since = bird.protocolSince("peer1");
-                AtomicLong min = new AtomicLong(Long.MAX_VALUE);
-                AtomicLong polls = new AtomicLong();
-                Thread poller = new Thread(() -> {
-                    while (!Thread.currentThread().isInterrupted()) {
-                        try {
-                            min.accumulateAndGet(bird.routeCount(), Math::min);
-                            polls.incrementAndGet();
-                        } catch (InterruptedException e) {
-                            return;
-                        } catch (Exception e) {
-                            min.set(-1);
-                        }
-                    }
-                }, "bird-poller");
-                poller.start();
                 long t0 = System.nanoTime();
-                try {
+                try (RouteCountWatch watch = RouteCountWatch.start(bird)) {
                     first.process.destroyForcibly(); // SIGKILL: no Cease, sockets closed by the kernel
                     assertThat(first.process.waitFor(10, TimeUnit.SECONDS)).isTrue();
                     try (AgentProcess second = AgentProcess.start(home)) {
@@ -99,19 +84,15 @@ class AgentCrashRestartTest {
                                                 && bird.routes().values().stream().noneMatch(r -> r.stale())
                                                 && bird.routeCount() == routes);
                         long ms = (System.nanoTime() - t0) / 1_000_000;
-                        poller.interrupt();
-                        poller.join(10_000);
+                        watch.close();
                         System.out.printf("[crash] agent killed and restarted: BIRD had all %d routes again, "
                                 + "fresh, %d ms after the kill; route count polled %d times, never below %d%n",
-                                routes, ms, polls.get(), min.get());
-                        assertThat(polls.get()).isPositive();
-                        assertThat(min.get()).as("BIRD's route count while the agent was down and back")
+                                routes, ms, watch.polls(), watch.min());
+                        assertThat(watch.polls()).isPositive();
+                        assertThat(watch.min()).as("BIRD's route count while the agent was down and back")
                                 .isEqualTo(routes);
                         assertThat(second.terminate(Duration.ofSeconds(10))).isZero();
                     }
-                } finally {
-                    poller.interrupt();
-                    poller.join(10_000);
                 }
             } finally {
                 first.close();

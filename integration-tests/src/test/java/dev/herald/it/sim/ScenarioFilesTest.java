@@ -4,10 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.herald.simulator.scenario.Scenario;
 import dev.herald.simulator.scenario.ScenarioRunner;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
@@ -17,7 +14,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Every scenario in simulator/scenarios/ runs and all its expectations hold: together they cover the BGPPolicy
- * spec's behaviours as a router sees them (emulated cluster, emulated peers, one Herald agent per node).
+ * spec's behaviours as a router sees them (emulated cluster, emulated peers, one Herald agent per node). Those with
+ * agents in frameworks of their own run in {@link FrameworkScenarioFilesTest}, in another JVM.
  */
 class ScenarioFilesTest {
     static final Path SCENARIOS = Path.of(System.getProperty("user.dir")).resolve("../simulator/scenarios")
@@ -27,33 +25,38 @@ class ScenarioFilesTest {
     Path tmp;
 
     static Stream<Path> scenarios() throws IOException {
+        return files(false);
+    }
+
+    /** The scenario files whose agents run in-process, or in frameworks of their own. */
+    static Stream<Path> files(boolean frameworkAgents) throws IOException {
         try (Stream<Path> files = Files.list(SCENARIOS)) {
-            return files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList().stream();
+            return files.filter(f -> f.toString().endsWith(".yaml")).sorted()
+                    .filter(f -> parse(f).frameworkAgents() == frameworkAgents).toList().stream();
+        }
+    }
+
+    static Scenario parse(Path file) {
+        try {
+            return Scenario.parse(Files.readString(file), file.getFileName().toString());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("scenarios")
     void scenarioHolds(Path file) throws Exception {
-        Scenario s = Scenario.parse(Files.readString(file), file.getFileName().toString());
+        holds(file, tmp);
+    }
+
+    static void holds(Path file, Path tmp) throws Exception {
+        Scenario s = parse(file);
         if (s.needsGobgp()) {
             dev.herald.it.peers.Daemons.assumeInstalled("gobgpd", ScenarioRunner.gobgpdInstalled());
         }
-        if (s.frameworkAgents() && System.getProperty("herald.home") == null) {
-            // framework agents boot the distribution's bundles, as bin/herald sim does from its own folder
-            System.setProperty("herald.home", dev.herald.it.Distribution.built().toString());
-        }
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
-        ScenarioRunner.Result result;
-        try (ScenarioRunner runner = new ScenarioRunner(s, tmp, out, false)) {
-            runner.start();
-            result = runner.run();
-            if (!result.passed()) {
-                runner.printTables();
-            }
-        }
-        assertThat(result.passed()).as("%s failed at %s:%n%s", file.getFileName(), result.failedStep(),
-                bytes.toString(StandardCharsets.UTF_8)).isTrue();
+        ScenarioRuns.Outcome o = ScenarioRuns.run(s, tmp);
+        assertThat(o.passed()).as("%s failed at %s:%n%s", file.getFileName(), o.result().failedStep(), o.report())
+                .isTrue();
     }
 }

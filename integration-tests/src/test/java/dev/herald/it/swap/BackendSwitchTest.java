@@ -20,13 +20,11 @@ import dev.herald.api.spi.Registration;
 import dev.herald.api.spi.RouteSource;
 import dev.herald.backend.gobgp.GobgpBgpServerFactory;
 import dev.herald.backend.nativebgp.NativeBgpServerFactory;
-import dev.herald.bgp.message.Afi;
 import dev.herald.controller.BgpPolicyReconciler;
 import dev.herald.it.peers.BirdDaemon;
 import dev.herald.it.peers.Daemons;
 import dev.herald.simulator.peer.EmulatedPeer;
 import dev.herald.simulator.peer.EmulatedPeerConfig;
-import dev.herald.simulator.peer.LearnedRoute;
 import dev.herald.simulator.peer.RouteEvent;
 import dev.herald.simulator.peer.SessionInfo;
 import java.net.InetAddress;
@@ -41,7 +39,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -177,18 +174,8 @@ class BackendSwitchTest {
         }
     }
 
-    /** A new session (after {@code after}, if given) sent End-of-RIB, and the peer holds exactly {@code want}, fresh. */
     private static boolean converged(EmulatedPeer peer, InetAddress agent, Set<String> want, Instant after) {
-        Optional<SessionInfo> s = peer.session(agent);
-        if (s.isEmpty() || s.get().establishedSince().isEmpty() || !s.get().endOfRibReceived().contains(Afi.IPV4)) {
-            return false;
-        }
-        if (after != null && !s.get().establishedSince().get().isAfter(after)) {
-            return false;
-        }
-        Map<String, LearnedRoute> table = peer.routesFrom(agent);
-        return table.size() == want.size() && table.values().stream().noneMatch(LearnedRoute::stale)
-                && table.keySet().equals(want);
+        return dev.herald.it.peers.PeerTables.freshAndExactly(peer, agent, want, after);
     }
 
     @Test
@@ -208,38 +195,25 @@ class BackendSwitchTest {
 
         for (String to : List.of("gobgp", "native")) {
             String since = bird.protocolSince("peer1");
-            AtomicLong min = new AtomicLong(Long.MAX_VALUE);
-            AtomicLong polls = new AtomicLong();
-            Thread poller = new Thread(() -> {
-                while (!Thread.currentThread().isInterrupted()) {
-                    try {
-                        min.accumulateAndGet(bird.routeCount(), Math::min);
-                        polls.incrementAndGet();
-                    } catch (InterruptedException e) {
-                        return;
-                    } catch (Exception e) {
-                        min.set(-1); // birdc failed: count it as a loss, the assertion will say so
-                    }
-                }
-            }, "bird-poller");
-            poller.start();
             long start = System.nanoTime();
-            try {
+            long min;
+            long polls;
+            try (dev.herald.it.peers.RouteCountWatch watch = dev.herald.it.peers.RouteCountWatch.start(bird)) {
                 switchTo(r, to);
                 await().atMost(CONVERGE).pollInterval(Duration.ofMillis(100)).until(() ->
                         bird.protocolState("peer1").equals("Established") && !bird.protocolSince("peer1")
                                 .equals(since) && bird.routes().values().stream().noneMatch(BirdDaemon.BirdRoute::stale)
                                 && bird.routeCount() == ROUTES);
-            } finally {
-                poller.interrupt();
-                poller.join(10_000);
+                watch.close();
+                min = watch.min();
+                polls = watch.polls();
             }
             long done = System.nanoTime();
             System.out.printf("[swap] BIRD: switch to %s converged (new session, %,d routes none stale) in %d ms; "
                     + "route count polled %d times, never below %,d%n", to, ROUTES, (done - start) / 1_000_000,
-                    polls.get(), min.get());
-            assertThat(polls.get()).isPositive();
-            assertThat(min.get()).as("BIRD's route count during the switch to " + to).isEqualTo(ROUTES);
+                    polls, min);
+            assertThat(polls).isPositive();
+            assertThat(min).as("BIRD's route count during the switch to " + to).isEqualTo(ROUTES);
             assertThat(bird.routes().keySet()).isEqualTo(desiredPrefixes());
         }
     }

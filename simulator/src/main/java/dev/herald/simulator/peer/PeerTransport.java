@@ -32,7 +32,17 @@ final class PeerTransport {
     private PeerTransport() {
     }
 
+    /**
+     * {@value #TRANSPORT_PROPERTY}{@code =nio} makes new emulated peers use Java NIO. Set where agents run in OSGi
+     * frameworks in this JVM: when the class loader of a bundle's copy of netty's epoll library is unloaded (a
+     * backend bundle updated), netty unregisters the natives of the class path's copy too, and epoll peers die.
+     */
+    static final String TRANSPORT_PROPERTY = "herald.sim.transport";
+
     static Transport best() {
+        if ("nio".equals(System.getProperty(TRANSPORT_PROPERTY))) {
+            return Transport.NIO;
+        }
         try {
             if (Epoll.isAvailable()) {
                 return new EpollPeerTransport();

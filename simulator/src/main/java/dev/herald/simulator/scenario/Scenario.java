@@ -207,6 +207,13 @@ public record Scenario(String name, String description, String backend, boolean 
             steps.add(step(Yaml.map(ss.get(i), "steps[" + i + "]"), "steps[" + i + "]", peers, names));
         }
         boolean framework = agents.equals("framework");
+        for (int i = 0; i < peers.size(); i++) {
+            if (framework && peers.get(i).password().isPresent()) {
+                throw Yaml.error("peers[" + i + "].password", "TCP-MD5 needs the native epoll transport, which "
+                        + "emulated peers cannot use beside framework agents in one JVM (netty's native library is "
+                        + "unloaded with an updated bundle); use agents: in-process for password scenarios");
+            }
+        }
         if (framework && informers.equals("shared")) {
             throw Yaml.error("informers", "shared informers are for in-process agents; framework agents each run "
                     + "their own");

@@ -106,6 +106,10 @@ public final class ScenarioRunner implements AutoCloseable {
             cluster.node(n.name(), ips, n.labels(), n.podCidrs());
             nodeByAddress.put(n.address(), n.name());
         }
+        if (scenario.frameworkAgents()) {
+            // for the rest of this JVM: see PeerTransport
+            System.setProperty("herald.sim.transport", "nio");
+        }
         peers = new EmulatedPeers();
         int i = 1;
         for (PeerSpec p : scenario.peers()) {
