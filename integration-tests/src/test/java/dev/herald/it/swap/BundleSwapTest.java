@@ -243,7 +243,7 @@ class BundleSwapTest {
 
     @Test
     @Order(8)
-    void herald_swapToGobgpAndAnEditOfHeraldCfgBackAreGracefulRestarts() throws Exception {
+    void herald_swapToGobgpItsBundleUpdatedAndAnEditOfHeraldCfgBackAreGracefulRestarts() throws Exception {
         Daemons.assumeInstalled("gobgpd", Files.isExecutable(Path.of("/usr/bin/gobgpd"))
                 || Files.isExecutable(Path.of("/usr/sbin/gobgpd")));
         Object[] answer = new Object[1];
@@ -252,6 +252,9 @@ class BundleSwapTest {
         assertThat(String.valueOf(answer[0])).startsWith("Converged on gobgp");
         assertThat(Files.readString(home.resolve("etc/herald.cfg"))).contains("backend = gobgp");
         assertThat(String.valueOf(command("status"))).contains("gobgp").contains("Established");
+
+        // the goBGP backend's own bundle updated: its gobgpd goes, a new one comes up as a restart
+        gracefulSwap("backend-gobgp bundle update", () -> bundle("dev.herald.backend.gobgp").update());
 
         gracefulSwap("etc/herald.cfg backend = native", () -> Distribution.setting(home, "backend", "native"));
         await().atMost(CONVERGE).until(() -> String.valueOf(command("status")).startsWith("Backend   native\n"));
