@@ -113,8 +113,10 @@ public final class ControllerComponent implements AgentStatus {
 
     /** One timer for the end of the earliest grace period; passes meanwhile do not pile up more. */
     private synchronized void recheckIn(Duration d) {
-        long due = System.nanoTime() + d.toNanos();
-        if (holdTimer != null && !holdTimer.isDone() && holdTimerDue <= due) {
+        long now = System.nanoTime();
+        long due = now + d.toNanos();
+        // a timer whose time has come counts as gone: its pass may run before its future is marked done
+        if (holdTimer != null && !holdTimer.isDone() && holdTimerDue - now > 0 && holdTimerDue - due <= 0) {
             return;
         }
         if (holdTimer != null) {
