@@ -143,7 +143,7 @@ public final class BgpPolicyReconciler {
      * A backend swap whose new server has its peers and routes: {@code from} and {@code to} name the backends (the
      * same name when a backend bundle was updated), {@code startedNanos} is when the old server was stopped.
      */
-    public record SwapApplied(String from, String to, BgpServer server, int routes, long startedNanos) {
+    public record SwapApplied(String from, String to, BgpServer server, long startedNanos) {
     }
 
     private volatile SwapApplied lastSwap;
@@ -421,7 +421,7 @@ public final class BgpPolicyReconciler {
                     + "server; peers keep the old routes as stale until its End-of-RIB", swap.from(), swap.to(),
                     (System.nanoTime() - swap.startedNanos()) / 1_000_000, peers.size(), advertised.size(),
                     swap.routes());
-            lastSwap = new SwapApplied(swap.from(), swap.to(), server, advertised.size(), swap.startedNanos());
+            lastSwap = new SwapApplied(swap.from(), swap.to(), server, swap.startedNanos());
             swap = null;
         }
     }

@@ -453,6 +453,15 @@ class BgpPolicyReconcilerTest {
                 () -> List.copyOf(sources), BgpPolicyReconciler.Settings.DEFAULT);
     }
 
+    /** One policy, one peer, one route, applied on the native backend: where the swap tests start. */
+    private BgpPolicyReconciler runningOnNativeWithOneRoute() {
+        BgpPolicyReconciler r = swappable();
+        cluster.policies.add(policy("p", 100, 65001, 179, peer("10.0.0.2", 65000)));
+        services.set("ns/a", "10.96.0.1");
+        swapPass(r);
+        return r;
+    }
+
     private List<String> swapPass(BgpPolicyReconciler r) {
         int before = nativeBackend.log.size();
         r.reconcile();
@@ -506,10 +515,7 @@ class BgpPolicyReconcilerTest {
 
     @Test
     void aNodeLeavingItsPolicyStillCeasesAfterASwap() {
-        BgpPolicyReconciler r = swappable();
-        cluster.policies.add(policy("p", 100, 65001, 179, peer("10.0.0.2", 65000)));
-        services.set("ns/a", "10.96.0.1");
-        swapPass(r);
+        BgpPolicyReconciler r = runningOnNativeWithOneRoute();
         selected = gobgpBackend;
         r.invalidate();
         swapPass(r);
@@ -522,10 +528,7 @@ class BgpPolicyReconcilerTest {
 
     @Test
     void aSwapWhoseNewServerFailsToStartIsStillARestartOnTheRetry() {
-        BgpPolicyReconciler r = swappable();
-        cluster.policies.add(policy("p", 100, 65001, 179, peer("10.0.0.2", 65000)));
-        services.set("ns/a", "10.96.0.1");
-        swapPass(r);
+        BgpPolicyReconciler r = runningOnNativeWithOneRoute();
         selected = gobgpBackend;
         r.invalidate();
         nativeBackend.fail("start");
@@ -552,10 +555,7 @@ class BgpPolicyReconcilerTest {
 
     @Test
     void anUpdatedBackendBundleIsAGracefulSwapToItsNewInstance() {
-        BgpPolicyReconciler r = swappable();
-        cluster.policies.add(policy("p", 100, 65001, 179, peer("10.0.0.2", 65000)));
-        services.set("ns/a", "10.96.0.1");
-        swapPass(r);
+        BgpPolicyReconciler r = runningOnNativeWithOneRoute();
         Fakes.Backend.Server old = nativeBackend.current();
 
         // the old instance is unregistered and stops its servers itself (the controller must not race that: at
@@ -576,10 +576,7 @@ class BgpPolicyReconcilerTest {
 
     @Test
     void anotherInstanceOfTheSameBackendIsASwapEvenWithoutBeingToldTheOldOneWent() {
-        BgpPolicyReconciler r = swappable();
-        cluster.policies.add(policy("p", 100, 65001, 179, peer("10.0.0.2", 65000)));
-        services.set("ns/a", "10.96.0.1");
-        swapPass(r);
+        BgpPolicyReconciler r = runningOnNativeWithOneRoute();
         selected = nativeBackend.other("native");
         r.invalidate();
         assertThat(swapPass(r)).startsWith("stop AS 65001 gracefully",

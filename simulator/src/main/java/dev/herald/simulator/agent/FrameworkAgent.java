@@ -87,10 +87,6 @@ public final class FrameworkAgent implements AutoCloseable {
         return node;
     }
 
-    public Path home() {
-        return home.root();
-    }
-
     /** The bundle with this symbolic name, as Gogo's {@code lb} shows it. */
     public Optional<Bundle> bundle(String symbolicName) {
         for (Bundle b : framework.getBundleContext().getBundles()) {
@@ -132,17 +128,6 @@ public final class FrameworkAgent implements AutoCloseable {
         Path tmp = cfg.resolveSibling(".herald.cfg.tmp");
         Files.writeString(tmp, String.join("\n", lines) + "\n");
         Files.move(tmp, cfg, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    }
-
-    /** Bundles that are neither fragments nor active (after a swap they all should be again). */
-    public List<String> inactiveBundles() {
-        List<String> out = new ArrayList<>();
-        for (Bundle b : framework.getBundleContext().getBundles()) {
-            if (b.getHeaders("").get("Fragment-Host") == null && b.getState() != Bundle.ACTIVE) {
-                out.add(b.getSymbolicName());
-            }
-        }
-        return out;
     }
 
     private Bundle require(String symbolicName) {
