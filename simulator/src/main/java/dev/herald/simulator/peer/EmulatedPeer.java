@@ -46,6 +46,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
@@ -87,7 +88,10 @@ public final class EmulatedPeer implements AutoCloseable {
     private final EventLoop loop;
     private final EventLoopGroup ownGroup;
     private final PeerRib rib = new PeerRib();
-    private final Map<InetAddress, Remote> remotes = new ConcurrentHashMap<>();
+    private final Map<RemoteId, Remote> remotes = new ConcurrentHashMap<>();
+    /** The last NOTIFICATION received from and sent to each address, on any connection, OPEN or not. */
+    private final Map<InetAddress, NotificationMessage> lastReceivedFrom = new ConcurrentHashMap<>();
+    private final Map<InetAddress, NotificationMessage> lastSentTo = new ConcurrentHashMap<>();
     private final Object sessionMonitor = new Object();
     private volatile InetSocketAddress localAddress;
     private volatile boolean closed;
@@ -96,6 +100,9 @@ public final class EmulatedPeer implements AutoCloseable {
     private boolean listening;
     private ScheduledFuture<?> connector;
     private final Map<InetSocketAddress, Channel> dialing = new HashMap<>();
+    /** Connections whose remote has not sent its OPEN yet (so which speaker it is is not known), and whether we
+     *  opened them. */
+    private final Map<Channel, Boolean> unopened = new HashMap<>();
     /** Per agent: {attempts, last attempt, next attempt} in nanoTime. */
     private final Map<InetSocketAddress, long[]> dialBackoff = new HashMap<>();
     private long restartBitUntilNanos;
@@ -164,14 +171,23 @@ public final class EmulatedPeer implements AutoCloseable {
 
     // ---- what it learned ----
 
-    /** Every route it holds now: remote address → prefix → route. A consistent snapshot. */
-    public Map<InetAddress, Map<String, LearnedRoute>> table() {
+    /** Every route it holds now: remote → prefix → route. A consistent snapshot. */
+    public Map<RemoteId, Map<String, LearnedRoute>> table() {
         return rib.table();
     }
 
-    /** The routes it holds from one remote, by prefix. */
+    /** The routes it holds from the remote at {@code remote}, by prefix; see {@link #routesFrom(RemoteId)}. */
     public Map<String, LearnedRoute> routesFrom(InetAddress remote) {
-        return rib.routesFrom(remote);
+        return routesFrom(RemoteId.of(remote));
+    }
+
+    /**
+     * The routes it holds from one remote, by prefix.
+     *
+     * @throws IllegalArgumentException if several remotes match (agents on {@code ::1}: name the router ID)
+     */
+    public Map<String, LearnedRoute> routesFrom(RemoteId remote) {
+        return one(remote).map(r -> rib.routesFrom(r.key)).orElse(Map.of());
     }
 
     /** The prefixes it holds from anyone, IPv4 first. */
@@ -188,7 +204,7 @@ public final class EmulatedPeer implements AutoCloseable {
         rib.clearEvents();
     }
 
-    /** Every remote that has sent it an OPEN, with its session now. */
+    /** Every remote that has sent it an OPEN, with its session now; {@link SessionInfo#id()} names each. */
     public List<SessionInfo> sessions() {
         List<SessionInfo> out = new ArrayList<>();
         for (Remote r : remotes.values()) {
@@ -196,19 +212,39 @@ public final class EmulatedPeer implements AutoCloseable {
                 out.add(r.info());
             }
         }
-        // IPv4 first, then by address
+        // IPv4 first, then by address, then (on ::1) by router ID
         out.sort((a, b) -> {
             byte[] x = a.remote().getAddress();
             byte[] y = b.remote().getAddress();
-            return x.length != y.length ? Integer.compare(x.length, y.length) : Arrays.compareUnsigned(x, y);
+            int c = x.length != y.length ? Integer.compare(x.length, y.length) : Arrays.compareUnsigned(x, y);
+            return c != 0 ? c : a.remoteRouterId().compareTo(b.remoteRouterId());
         });
         return out;
     }
 
-    /** The session with one remote, if it has ever sent an OPEN. */
+    /** The session with the remote at {@code remote}; see {@link #session(RemoteId)}. */
     public Optional<SessionInfo> session(InetAddress remote) {
-        Remote r = remotes.get(remote);
-        return r == null || r.asn == 0 ? Optional.empty() : Optional.of(r.info());
+        return session(RemoteId.of(remote));
+    }
+
+    /**
+     * The session with one remote, if it has ever sent an OPEN.
+     *
+     * @throws IllegalArgumentException if several remotes match (agents on {@code ::1}: name the router ID)
+     */
+    public Optional<SessionInfo> session(RemoteId remote) {
+        return one(remote).filter(r -> r.asn != 0).map(Remote::info);
+    }
+
+    /** The one remote the selector names, if any. */
+    private Optional<Remote> one(RemoteId selector) {
+        List<Remote> found = remotes.values().stream().filter(r -> selector.matches(r.address, r.routerId)).toList();
+        if (found.size() > 1) {
+            throw new IllegalArgumentException("emulated peer " + name + " has " + found.size() + " remotes at "
+                    + selector + " (router IDs " + found.stream().map(r -> r.routerId).sorted().toList()
+                    + "): name one by its router ID");
+        }
+        return found.stream().findFirst();
     }
 
     /** Waits until at least {@code count} sessions are Established; false when {@code timeout} passed first. */
@@ -234,42 +270,66 @@ public final class EmulatedPeer implements AutoCloseable {
         return n;
     }
 
-    /** The last NOTIFICATION the remote sent, on any of its connections. */
+    /** The last NOTIFICATION received from {@code remote}, on any connection from it (also before an OPEN). */
     public Optional<NotificationMessage> lastNotificationReceived(InetAddress remote) {
-        return Optional.ofNullable(remotes.get(remote)).map(r -> r.lastReceived);
+        return Optional.ofNullable(lastReceivedFrom.get(remote));
     }
 
-    /** The last NOTIFICATION this peer sent the remote. */
+    /** The last NOTIFICATION one remote sent, on any of its connections after its OPEN. */
+    public Optional<NotificationMessage> lastNotificationReceived(RemoteId remote) {
+        return one(remote).map(r -> r.lastReceived);
+    }
+
+    /** The last NOTIFICATION this peer sent to {@code remote}, on any connection (also before its OPEN). */
     public Optional<NotificationMessage> lastNotificationSent(InetAddress remote) {
-        return Optional.ofNullable(remotes.get(remote)).map(r -> r.lastSent);
+        return Optional.ofNullable(lastSentTo.get(remote));
+    }
+
+    /** The last NOTIFICATION this peer sent one remote, after its OPEN. */
+    public Optional<NotificationMessage> lastNotificationSent(RemoteId remote) {
+        return one(remote).map(r -> r.lastSent);
     }
 
     // ---- faults; each returns how many Established sessions it touched ----
 
     /** Closes every Established session's TCP connection without a NOTIFICATION. */
     public int dropSessions() {
-        return dropSessions(null);
+        return dropSessions((RemoteId) null);
+    }
+
+    /** Closes the sessions with every remote at {@code remote} without a NOTIFICATION. */
+    public int dropSessions(InetAddress remote) {
+        return dropSessions(RemoteId.of(remote));
     }
 
     /** Closes the session with {@code remote} (every remote when null) without a NOTIFICATION. */
-    public int dropSessions(InetAddress remote) {
+    public int dropSessions(RemoteId remote) {
         return onSessions(remote, "drop sessions", (r, s) -> s.close(null,
                 "fault injected by emulated peer " + name + ": TCP closed without a NOTIFICATION"));
     }
 
     public int sendNotification(int code, int subcode) {
-        return sendNotification(null, code, subcode);
+        return sendNotification((RemoteId) null, code, subcode);
+    }
+
+    /** Sends a NOTIFICATION to every remote at {@code remote}, which ends their sessions. */
+    public int sendNotification(InetAddress remote, int code, int subcode) {
+        return sendNotification(RemoteId.of(remote), code, subcode);
     }
 
     /** Sends a NOTIFICATION to {@code remote} (every remote when null), which ends the session. */
-    public int sendNotification(InetAddress remote, int code, int subcode) {
+    public int sendNotification(RemoteId remote, int code, int subcode) {
         NotificationMessage n = new NotificationMessage(code, subcode);
         return onSessions(remote, "send a NOTIFICATION", (r, s) -> s.close(n,
                 "fault injected by emulated peer " + name));
     }
 
     public int stopReading() {
-        return stopReading(null);
+        return stopReading((RemoteId) null);
+    }
+
+    public int stopReading(InetAddress remote) {
+        return stopReading(RemoteId.of(remote));
     }
 
     /**
@@ -278,27 +338,34 @@ public final class EmulatedPeer implements AutoCloseable {
      * meanwhile. What arrived is read at {@link #resumeReading}, except that a remote closing the connection is
      * noticed at once on epoll (Netty reads on hang-up), with its NOTIFICATION.
      */
-    public int stopReading(InetAddress remote) {
+    public int stopReading(RemoteId remote) {
         return onSessions(remote, "stop reading", (r, s) -> {
             r.watcher.freeze();
-            LOG.info("Emulated peer {}: stopped reading from {} and sending it KEEPALIVEs", name,
-                    r.address.getHostAddress());
+            LOG.info("Emulated peer {}: stopped reading from {} and sending it KEEPALIVEs", name, r.who());
         });
     }
 
     public int resumeReading() {
-        return resumeReading(null);
+        return resumeReading((RemoteId) null);
     }
 
     public int resumeReading(InetAddress remote) {
+        return resumeReading(RemoteId.of(remote));
+    }
+
+    public int resumeReading(RemoteId remote) {
         return onSessions(remote, "resume reading", (r, s) -> {
             r.watcher.thaw();
-            LOG.info("Emulated peer {}: reading from {} again", name, r.address.getHostAddress());
+            LOG.info("Emulated peer {}: reading from {} again", name, r.who());
         });
     }
 
     public int sendMalformed() {
-        return sendMalformed(null);
+        return sendMalformed((RemoteId) null);
+    }
+
+    public int sendMalformed(InetAddress remote) {
+        return sendMalformed(RemoteId.of(remote));
     }
 
     /**
@@ -306,10 +373,10 @@ public final class EmulatedPeer implements AutoCloseable {
      * the message. RFC 4271 §6.3 and RFC 7606 §4 make the receiver answer NOTIFICATION 3/1 (malformed attribute list)
      * and close: see {@link #lastNotificationReceived}.
      */
-    public int sendMalformed(InetAddress remote) {
+    public int sendMalformed(RemoteId remote) {
         return onSessions(remote, "send a malformed UPDATE", (r, s) -> {
             LOG.info("Emulated peer {}: sending {} an UPDATE with a path attribute length beyond the message",
-                    name, r.address.getHostAddress());
+                    name, r.who());
             s.channel().writeAndFlush(malformedUpdate(s.channel().alloc()));
         });
     }
@@ -391,6 +458,7 @@ public final class EmulatedPeer implements AutoCloseable {
             server.close();
             server = null;
         }
+        List.copyOf(unopened.keySet()).forEach(Channel::close);
         List<Future<?>> out = new ArrayList<>();
         for (Remote r : remotes.values()) {
             r.ownRestart = graceful;
@@ -436,19 +504,19 @@ public final class EmulatedPeer implements AutoCloseable {
         }
     }
 
-    private int onSessions(InetAddress only, String what, BiConsumer<Remote, BgpConnection> action) {
+    private int onSessions(RemoteId only, String what, BiConsumer<Remote, BgpConnection> action) {
         checkOpen();
         return call(what, () -> {
             int n = 0;
             for (Remote r : remotes.values()) {
-                if ((only == null || only.equals(r.address)) && r.sessionUp && r.session != null) {
+                if ((only == null || only.matches(r.address, r.routerId)) && r.sessionUp && r.session != null) {
                     action.accept(r, r.session);
                     n++;
                 }
             }
             if (n == 0) {
                 LOG.warn("Emulated peer {}: cannot {}: no Established session{}", name, what,
-                        only == null ? "" : " with " + only.getHostAddress());
+                        only == null ? "" : " with " + only);
             }
             return n;
         });
@@ -509,9 +577,8 @@ public final class EmulatedPeer implements AutoCloseable {
     }
 
     private void link(Channel ch, boolean outgoing) {
-        Remote r = remote(((InetSocketAddress) ch.remoteAddress()).getAddress());
-        r.links.put(ch, outgoing);
-        ch.closeFuture().addListener(f -> r.links.remove(ch));
+        unopened.put(ch, outgoing);
+        ch.closeFuture().addListener(f -> unopened.remove(ch));
         loop.schedule(() -> {
             OpenSniffer s = ch.pipeline().get(OpenSniffer.class);
             if (s != null && !s.decided() && ch.isActive()) {
@@ -522,8 +589,8 @@ public final class EmulatedPeer implements AutoCloseable {
         }, OPEN_WAIT_SECONDS, TimeUnit.SECONDS);
     }
 
-    private Remote remote(InetAddress address) {
-        return remotes.computeIfAbsent(address, Remote::new);
+    private Remote remote(RemoteId key) {
+        return remotes.computeIfAbsent(key, Remote::new);
     }
 
     private void startConnector() {
@@ -536,13 +603,13 @@ public final class EmulatedPeer implements AutoCloseable {
     private void dialAll() {
         long now = System.nanoTime();
         for (InetSocketAddress target : config.connectTo()) {
-            Remote r = remotes.get(target.getAddress());
             // attempts since the session was last up, when the last went, when the next may
             long[] b = dialBackoff.computeIfAbsent(target, t -> new long[] {0, now, now});
-            if (dialing.containsKey(target) || (r != null && (r.sessionUp || !r.links.isEmpty()))) {
+            if (dialing.containsKey(target) || connectedTo(target)) {
                 continue;
             }
-            if (r != null && r.sessionEverUp && r.establishedAtNanos - b[1] > 0) {
+            OptionalLong up = lastEstablished(target);
+            if (up.isPresent() && up.getAsLong() - b[1] > 0) {
                 b[0] = 0; // Established since our last attempt: the agent takes connections, start over
                 b[2] = now;
             }
@@ -554,6 +621,45 @@ public final class EmulatedPeer implements AutoCloseable {
                 dial(target);
             }
         }
+    }
+
+    /**
+     * Event loop: some connection is open or a session is up with the agent at {@code target}. On an address of its
+     * own, any connection from it counts; on {@code ::1}, which agents share, only one to or from that very port.
+     */
+    private boolean connectedTo(InetSocketAddress target) {
+        boolean shared = RemoteId.shared(target.getAddress());
+        for (Channel c : unopened.keySet()) {
+            if (reaches(c, target, shared)) {
+                return true;
+            }
+        }
+        for (Remote r : remotes.values()) {
+            if (!r.address.equals(target.getAddress())) {
+                continue;
+            }
+            if (!shared && (r.sessionUp || !r.links.isEmpty())) {
+                return true;
+            }
+            if (shared && ((r.sessionUp && target.equals(r.sessionRemote))
+                    || r.links.keySet().stream().anyMatch(c -> reaches(c, target, true)))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean reaches(Channel c, InetSocketAddress target, boolean byPort) {
+        InetSocketAddress a = (InetSocketAddress) c.remoteAddress();
+        return a != null && (byPort ? a.equals(target) : a.getAddress().equals(target.getAddress()));
+    }
+
+    /** Event loop: when a session with the agent at {@code target} last came up (as in {@link #connectedTo}). */
+    private OptionalLong lastEstablished(InetSocketAddress target) {
+        boolean shared = RemoteId.shared(target.getAddress());
+        return remotes.values().stream().filter(r -> r.sessionEverUp && r.address.equals(target.getAddress())
+                && (!shared || target.equals(r.sessionRemote))).mapToLong(r -> r.establishedAtNanos)
+                .reduce((x, y) -> x - y > 0 ? x : y);
     }
 
     private void dial(InetSocketAddress target) {
@@ -604,13 +710,13 @@ public final class EmulatedPeer implements AutoCloseable {
     /** Event loop: the remote's first message on a connection. */
     private void firstMessage(ChannelHandlerContext ctx, OpenSniffer sniffer, Object message) {
         Channel ch = ctx.channel();
-        Remote r = remote(((InetSocketAddress) ch.remoteAddress()).getAddress());
+        InetAddress from = ((InetSocketAddress) ch.remoteAddress()).getAddress();
         if (message instanceof OpenMessage open) {
-            handOff(ctx, sniffer, r, open);
+            handOff(ctx, sniffer, remote(RemoteId.identity(from, open.bgpIdentifierText())), open);
             return;
         }
         if (message instanceof NotificationMessage n) {
-            r.lastReceived = n;
+            lastReceivedFrom.put(from, n);
             LOG.warn("Emulated peer {}: {} sent {} before its OPEN; connection closed", name,
                     hostPort(ch.remoteAddress()), n);
             ch.close();
@@ -627,13 +733,20 @@ public final class EmulatedPeer implements AutoCloseable {
         }
         LOG.warn("Emulated peer {}: closing the connection from {}: {}; sending {}", name,
                 hostPort(ch.remoteAddress()), why, reply);
-        r.lastSent = reply;
+        lastSentTo.put(from, reply);
         writeRawAndClose(ch, reply);
     }
 
     private void handOff(ChannelHandlerContext ctx, OpenSniffer sniffer, Remote r, OpenMessage open) {
         Channel ch = ctx.channel();
         boolean outgoing = sniffer.outgoing();
+        // the remote is known now: the connection moves to its links, where collisions are resolved
+        unopened.remove(ch);
+        if (!ch.isActive()) {
+            return;
+        }
+        r.links.put(ch, outgoing);
+        ch.closeFuture().addListener(f -> r.links.remove(ch));
         if (!r.sessionUp) {
             for (Map.Entry<Channel, Boolean> e : List.copyOf(r.links.entrySet())) {
                 Channel other = e.getKey();
@@ -674,7 +787,7 @@ public final class EmulatedPeer implements AutoCloseable {
         } else {
             LOG.info("Emulated peer {}: closing the connection with {}: collision resolved by BGP identifier", name,
                     hostPort(ch.remoteAddress()));
-            r.lastSent = cease;
+            r.notificationSent(cease);
             writeRawAndClose(ch, cease);
         }
     }
@@ -781,11 +894,7 @@ public final class EmulatedPeer implements AutoCloseable {
     }
 
     private static String hostPort(java.net.SocketAddress a) {
-        if (a instanceof InetSocketAddress i) {
-            String host = i.getAddress().getHostAddress();
-            return (host.contains(":") ? "[" + host + "]" : host) + ":" + i.getPort();
-        }
-        return String.valueOf(a);
+        return AddressText.of(a);
     }
 
     @Override
@@ -794,8 +903,9 @@ public final class EmulatedPeer implements AutoCloseable {
                 : hostPort(localAddress)) + "]";
     }
 
-    /** One remote speaker, by address: its session, and the graceful-restart state of its routes. */
+    /** One remote speaker (see {@link RemoteId}): its session, and the graceful-restart state of its routes. */
     private final class Remote implements BgpPeer.Listener {
+        final RemoteId key;
         final InetAddress address;
         /** Connections not yet Established or refused, and whether we opened them. Event loop only. */
         final Map<Channel, Boolean> links = new HashMap<>();
@@ -806,7 +916,9 @@ public final class EmulatedPeer implements AutoCloseable {
         long establishedAtNanos;
         boolean sessionEverUp;
         volatile long asn;
-        volatile String routerId = "";
+        volatile String routerId;
+        /** The remote end of the last Established session's connection. */
+        volatile InetSocketAddress sessionRemote;
         volatile Set<Afi> families = Set.of();
         volatile boolean grNegotiated;
         volatile NotificationMessage lastReceived;
@@ -818,12 +930,15 @@ public final class EmulatedPeer implements AutoCloseable {
         boolean ownRestart;
         ScheduledFuture<?> staleTimer;
 
-        Remote(InetAddress address) {
-            this.address = address;
+        Remote(RemoteId key) {
+            this.key = key;
+            this.address = key.address();
+            this.routerId = key.routerId().orElse("");
         }
 
         String who() {
-            return address.getHostAddress() + " (AS " + asn + ")";
+            return AddressText.of(address) + " (AS " + asn + (RemoteId.shared(address) ? ", router ID " + routerId
+                    : "") + ")";
         }
 
         SessionInfo info() {
@@ -834,7 +949,7 @@ public final class EmulatedPeer implements AutoCloseable {
                 state = SessionState.IDLE; // the peer object lags our own bookkeeping by a moment
             }
             return new SessionInfo(address, asn, routerId, state, Optional.ofNullable(up ? establishedAt : null),
-                    families, Set.copyOf(endOfRib), grNegotiated, rib.staleCount(address));
+                    families, Set.copyOf(endOfRib), grNegotiated, rib.staleCount(key));
         }
 
         /** The session for a remote announcing {@code remoteAsn}: the current one, or a new one if that changed. */
@@ -845,9 +960,9 @@ public final class EmulatedPeer implements AutoCloseable {
                     return bgp;
                 }
                 LOG.info("Emulated peer {}: new session settings for {} (AS {}, restart bit {})", name,
-                        address.getHostAddress(), remoteAsn, sc.restarting());
+                        who(), remoteAsn, sc.restarting());
                 bgp.stop(sessionUp ? new NotificationMessage(CEASE, NotificationMessage.OTHER_CONFIGURATION_CHANGE)
-                        : null, "remote " + address.getHostAddress() + " now announces AS " + remoteAsn);
+                        : null, "remote " + who() + " now announces AS " + remoteAsn);
             }
             asn = remoteAsn;
             PeerEndpoint ep = new PeerEndpoint(from, Optional.of(config.address()), 1, Optional.empty(), true);
@@ -858,11 +973,13 @@ public final class EmulatedPeer implements AutoCloseable {
 
         void notificationReceived(NotificationMessage n) {
             lastReceived = n;
+            lastReceivedFrom.put(address, n);
             LOG.info("Emulated peer {}: {} sent {}", name, who(), n);
         }
 
         void notificationSent(NotificationMessage n) {
             lastSent = n;
+            lastSentTo.put(address, n);
         }
 
         @Override
@@ -875,6 +992,7 @@ public final class EmulatedPeer implements AutoCloseable {
             watcher = s.channel().pipeline().get(SessionWatcher.class);
             asn = n.peerOpen().asn();
             routerId = n.peerOpen().bgpIdentifierText();
+            sessionRemote = (InetSocketAddress) s.channel().remoteAddress();
             families = n.families();
             endOfRib.clear();
             peerGr = n.peerGracefulRestart();
@@ -891,12 +1009,12 @@ public final class EmulatedPeer implements AutoCloseable {
             establishedAtNanos = System.nanoTime();
             sessionEverUp = true;
             cancelStaleTimer();
-            int stale = rib.staleCount(address);
+            int stale = rib.staleCount(key);
             if (stale > 0 && !ownRestart) {
                 // RFC 4724 §4.2: only families the new OPEN says kept forwarding keep their stale routes
                 for (Afi afi : Afi.values()) {
                     if (!forwardingPreserved(peerGr, afi)) {
-                        int gone = rib.removeStale(address, afi, establishedAt, "remote came back without "
+                        int gone = rib.removeStale(key, afi, establishedAt, "remote came back without "
                                 + "forwarding state for " + afi + " (RFC 4724 §4.2)");
                         if (gone > 0) {
                             LOG.info("Emulated peer {}: {} came back without the forwarding-state bit for {}; "
@@ -906,9 +1024,9 @@ public final class EmulatedPeer implements AutoCloseable {
                 }
             }
             ownRestart = false;
-            if (rib.staleCount(address) > 0) {
+            if (rib.staleCount(key) > 0) {
                 staleTimer = loop.schedule(() -> {
-                    int gone = rib.removeStale(address, null, Instant.now(), "no End-of-RIB within "
+                    int gone = rib.removeStale(key, null, Instant.now(), "no End-of-RIB within "
                             + STALE_PATH_SECONDS + " s of the session's return");
                     LOG.warn("Emulated peer {}: {} sent no End-of-RIB within {} s; removed its {} stale routes",
                             name, who(), STALE_PATH_SECONDS, gone);
@@ -934,12 +1052,12 @@ public final class EmulatedPeer implements AutoCloseable {
             Optional<Afi> eor = u.endOfRibFamily();
             if (eor.isPresent()) {
                 endOfRib.add(eor.get());
-                int gone = rib.removeStale(address, eor.get(), now, "still stale at End-of-RIB");
+                int gone = rib.removeStale(key, eor.get(), now, "still stale at End-of-RIB");
                 if (gone > 0) {
                     LOG.info("Emulated peer {}: End-of-RIB for {} from {}: removed {} stale routes it did not "
                             + "announce again", name, eor.get(), who(), gone);
                 }
-                if (rib.staleCount(address) == 0) {
+                if (rib.staleCount(key) == 0) {
                     cancelStaleTimer();
                 }
                 return;
@@ -948,13 +1066,13 @@ public final class EmulatedPeer implements AutoCloseable {
                 LOG.warn("Emulated peer {}: malformed UPDATE from {}; its prefixes are treated as withdrawn "
                         + "(RFC 7606): {}", name, who(), u.treatAsWithdraw().get());
             }
-            rib.withdraw(address, u.withdrawnAll(), now, u.treatAsWithdraw().map(w -> "treat-as-withdraw: " + w)
+            rib.withdraw(key, address, routerId, u.withdrawnAll(), now, u.treatAsWithdraw().map(w -> "treat-as-withdraw: " + w)
                     .orElse(RouteEvent.UPDATE));
             if (u.treatAsWithdraw().isEmpty()) {
                 List<Long> path = asPath(u);
                 InetAddress hop = u.attribute(PathAttribute.NextHop.class).map(h -> ipv4(h.address())).orElse(null);
-                rib.announce(address, routerId, asn, u.nlri(), hop, path, now);
-                u.attribute(PathAttribute.MpReach.class).ifPresent(m -> rib.announce(address, routerId, asn,
+                rib.announce(key, address, routerId, asn, u.nlri(), hop, path, now);
+                u.attribute(PathAttribute.MpReach.class).ifPresent(m -> rib.announce(key, address, routerId, asn,
                         m.nlri(), nextHopAddress(m.nextHop()), path, now));
             }
         }
@@ -984,12 +1102,12 @@ public final class EmulatedPeer implements AutoCloseable {
                 }
             }
             if (!keep.isEmpty()) {
-                int stale = rib.markStale(address, keep, now, "family not in the remote's graceful-restart "
+                int stale = rib.markStale(key, keep, now, "family not in the remote's graceful-restart "
                         + "capability");
                 int restartTime = peerGr.restartTimeSeconds();
                 cancelStaleTimer();
                 staleTimer = loop.schedule(() -> {
-                    int gone = rib.removeStale(address, null, Instant.now(), "restart timer (" + restartTime
+                    int gone = rib.removeStale(key, null, Instant.now(), "restart timer (" + restartTime
                             + " s) expired");
                     LOG.info("Emulated peer {}: {} did not come back within its restart time of {} s; removed its "
                             + "{} stale routes", name, who(), restartTime, gone);
@@ -997,7 +1115,7 @@ public final class EmulatedPeer implements AutoCloseable {
                 LOG.info("Emulated peer {}: session with {} down without a NOTIFICATION ({}); keeping its {} routes "
                         + "as stale for up to {} s (graceful restart)", name, who(), reason, stale, restartTime);
             } else {
-                int gone = rib.removeAll(address, now, notified ? "session ended with a NOTIFICATION"
+                int gone = rib.removeAll(key, now, notified ? "session ended with a NOTIFICATION"
                         : "session down without graceful restart");
                 LOG.info("Emulated peer {}: session with {} down ({}); removed its {} routes", name, who(), reason,
                         gone);

@@ -29,7 +29,7 @@ public record LearnedRoute(String prefix, InetAddress nextHop, List<Long> asPath
 
     @Override
     public String toString() {
-        return prefix + " via " + (nextHop == null ? "?" : nextHop.getHostAddress()) + " path " + asPath + " from "
-                + fromAddress.getHostAddress() + (stale ? " (stale)" : "");
+        return prefix + " via " + (nextHop == null ? "?" : AddressText.of(nextHop)) + " path " + asPath + " from "
+                + AddressText.of(fromAddress) + " (" + fromRouterId + ")" + (stale ? " (stale)" : "");
     }
 }

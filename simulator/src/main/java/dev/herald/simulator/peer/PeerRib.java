@@ -21,11 +21,11 @@ import java.util.TreeSet;
  */
 final class PeerRib {
     private final Object lock = new Object();
-    private final Map<InetAddress, Map<Prefix, LearnedRoute>> routes = new LinkedHashMap<>();
+    private final Map<RemoteId, Map<Prefix, LearnedRoute>> routes = new LinkedHashMap<>();
     private final List<RouteEvent> events = new ArrayList<>();
 
-    void announce(InetAddress from, String routerId, long asn, Collection<Prefix> prefixes, InetAddress nextHop,
-                  List<Long> asPath, Instant at) {
+    void announce(RemoteId from, InetAddress address, String routerId, long asn, Collection<Prefix> prefixes,
+                  InetAddress nextHop, List<Long> asPath, Instant at) {
         if (prefixes.isEmpty()) {
             return;
         }
@@ -34,14 +34,15 @@ final class PeerRib {
             Map<Prefix, LearnedRoute> table = routes.computeIfAbsent(from, a -> new HashMap<>());
             for (Prefix p : prefixes) {
                 String text = p.toString();
-                table.put(p, new LearnedRoute(text, nextHop, path, from, routerId, asn, at, false));
-                events.add(new RouteEvent(Kind.ANNOUNCE, text, from, nextHop, at, RouteEvent.UPDATE));
+                table.put(p, new LearnedRoute(text, nextHop, path, address, routerId, asn, at, false));
+                events.add(new RouteEvent(Kind.ANNOUNCE, text, address, routerId, nextHop, at, RouteEvent.UPDATE));
             }
         }
     }
 
     /** Removes the prefixes and logs a withdrawal for each, known or not: it is what the wire carried. */
-    void withdraw(InetAddress from, Collection<Prefix> prefixes, Instant at, String cause) {
+    void withdraw(RemoteId from, InetAddress address, String routerId, Collection<Prefix> prefixes, Instant at,
+                  String cause) {
         if (prefixes.isEmpty()) {
             return;
         }
@@ -49,14 +50,14 @@ final class PeerRib {
             Map<Prefix, LearnedRoute> table = routes.getOrDefault(from, Map.of());
             for (Prefix p : prefixes) {
                 LearnedRoute old = table.isEmpty() ? null : table.remove(p);
-                events.add(new RouteEvent(Kind.WITHDRAW, p.toString(), from, old == null ? null : old.nextHop(), at,
-                        cause));
+                events.add(new RouteEvent(Kind.WITHDRAW, p.toString(), address, routerId,
+                        old == null ? null : old.nextHop(), at, cause));
             }
         }
     }
 
     /** Marks the remote's routes of {@code families} stale; removes (and logs) its others. Returns the stale count. */
-    int markStale(InetAddress from, Set<Afi> families, Instant at, String causeForOthers) {
+    int markStale(RemoteId from, Set<Afi> families, Instant at, String causeForOthers) {
         synchronized (lock) {
             Map<Prefix, LearnedRoute> table = routes.getOrDefault(from, Map.of());
             int stale = 0;
@@ -67,8 +68,7 @@ final class PeerRib {
                     stale++;
                 } else {
                     it.remove();
-                    events.add(new RouteEvent(Kind.WITHDRAW, e.getValue().prefix(), from, e.getValue().nextHop(), at,
-                            causeForOthers));
+                    events.add(withdrawal(e.getValue(), at, causeForOthers));
                 }
             }
             return stale;
@@ -76,16 +76,16 @@ final class PeerRib {
     }
 
     /** Removes the remote's stale routes of {@code family} (all families when null), logging each. */
-    int removeStale(InetAddress from, Afi family, Instant at, String cause) {
+    int removeStale(RemoteId from, Afi family, Instant at, String cause) {
         return remove(from, family, true, at, cause);
     }
 
     /** Removes every route of the remote, logging each. */
-    int removeAll(InetAddress from, Instant at, String cause) {
+    int removeAll(RemoteId from, Instant at, String cause) {
         return remove(from, null, false, at, cause);
     }
 
-    private int remove(InetAddress from, Afi family, boolean staleOnly, Instant at, String cause) {
+    private int remove(RemoteId from, Afi family, boolean staleOnly, Instant at, String cause) {
         synchronized (lock) {
             Map<Prefix, LearnedRoute> table = routes.getOrDefault(from, Map.of());
             int n = 0;
@@ -93,8 +93,7 @@ final class PeerRib {
                 Map.Entry<Prefix, LearnedRoute> e = it.next();
                 if ((family == null || e.getKey().afi() == family) && (!staleOnly || e.getValue().stale())) {
                     it.remove();
-                    events.add(new RouteEvent(Kind.WITHDRAW, e.getValue().prefix(), from, e.getValue().nextHop(), at,
-                            cause));
+                    events.add(withdrawal(e.getValue(), at, cause));
                     n++;
                 }
             }
@@ -102,15 +101,15 @@ final class PeerRib {
         }
     }
 
-    int staleCount(InetAddress from) {
+    int staleCount(RemoteId from) {
         synchronized (lock) {
             return (int) routes.getOrDefault(from, Map.of()).values().stream().filter(LearnedRoute::stale).count();
         }
     }
 
-    Map<InetAddress, Map<String, LearnedRoute>> table() {
+    Map<RemoteId, Map<String, LearnedRoute>> table() {
         synchronized (lock) {
-            Map<InetAddress, Map<String, LearnedRoute>> out = new LinkedHashMap<>();
+            Map<RemoteId, Map<String, LearnedRoute>> out = new LinkedHashMap<>();
             routes.forEach((from, table) -> {
                 if (!table.isEmpty()) {
                     out.put(from, copy(table));
@@ -120,7 +119,7 @@ final class PeerRib {
         }
     }
 
-    Map<String, LearnedRoute> routesFrom(InetAddress from) {
+    Map<String, LearnedRoute> routesFrom(RemoteId from) {
         synchronized (lock) {
             return copy(routes.getOrDefault(from, Map.of()));
         }
@@ -146,6 +145,10 @@ final class PeerRib {
         synchronized (lock) {
             events.clear();
         }
+    }
+
+    private static RouteEvent withdrawal(LearnedRoute r, Instant at, String cause) {
+        return new RouteEvent(Kind.WITHDRAW, r.prefix(), r.fromAddress(), r.fromRouterId(), r.nextHop(), at, cause);
     }
 
     /** Sorted like {@link Prefix}: IPv4 first, then by address. */

@@ -25,4 +25,9 @@ public record SessionInfo(InetAddress remote, long remoteAsn, String remoteRoute
         families = Set.copyOf(families);
         endOfRibReceived = Set.copyOf(endOfRibReceived);
     }
+
+    /** How the emulated peer tells this remote from others: its address, with the router ID on {@code ::1}. */
+    public RemoteId id() {
+        return RemoteId.identity(remote, remoteRouterId);
+    }
 }

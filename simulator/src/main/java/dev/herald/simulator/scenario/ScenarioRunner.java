@@ -4,10 +4,12 @@ import dev.herald.api.spi.BgpServerFactory;
 import dev.herald.backend.nativebgp.NativeBgpServerFactory;
 import dev.herald.simulator.agent.SimulatedAgent;
 import dev.herald.simulator.cluster.EmulatedCluster;
+import dev.herald.simulator.peer.AddressText;
 import dev.herald.simulator.peer.EmulatedPeer;
 import dev.herald.simulator.peer.EmulatedPeerConfig;
 import dev.herald.simulator.peer.EmulatedPeers;
 import dev.herald.simulator.peer.LearnedRoute;
+import dev.herald.simulator.peer.RemoteId;
 import dev.herald.simulator.scenario.Scenario.ApiServer;
 import dev.herald.simulator.scenario.Scenario.Apply;
 import dev.herald.simulator.scenario.Scenario.Delete;
@@ -65,8 +67,8 @@ public final class ScenarioRunner implements AutoCloseable {
     private final Map<String, SimulatedAgent> agents = new LinkedHashMap<>();
     /** Agents in their own OSGi framework ({@code agents: framework}). */
     private final Map<String, dev.herald.simulator.agent.FrameworkAgent> frameworkAgents = new LinkedHashMap<>();
-    /** Each peer's sessions (remote address: established since) when the current history began. */
-    private final Map<String, Map<InetAddress, Optional<java.time.Instant>>> historyMark = new HashMap<>();
+    /** Each peer's sessions (remote: established since) when the current history began. */
+    private final Map<String, Map<RemoteId, Optional<java.time.Instant>>> historyMark = new HashMap<>();
     /** Node by every address or router ID its sessions can show (router ID = the node's IPv4 address). */
     private final Map<String, String> nodeByAddress = new HashMap<>();
     // informers shared by all agents (informers: shared)
@@ -196,8 +198,8 @@ public final class ScenarioRunner implements AutoCloseable {
     private void markHistory() {
         peerByName.forEach((name, p) -> {
             p.clearEvents();
-            Map<InetAddress, Optional<java.time.Instant>> sessions = new HashMap<>();
-            p.sessions().forEach(si -> sessions.put(si.remote(), si.establishedSince()));
+            Map<RemoteId, Optional<java.time.Instant>> sessions = new HashMap<>();
+            p.sessions().forEach(si -> sessions.put(si.id(), si.establishedSince()));
             historyMark.put(name, sessions);
         });
     }
@@ -244,7 +246,7 @@ public final class ScenarioRunner implements AutoCloseable {
         historyMark.getOrDefault(h.peer(), Map.of()).forEach((remote, since) -> {
             Optional<dev.herald.simulator.peer.SessionInfo> si = p.session(remote);
             Optional<java.time.Instant> now = si.flatMap(dev.herald.simulator.peer.SessionInfo::establishedSince);
-            String node = nodeOf(null, remote);
+            String node = nodeOf(remote.routerId().orElse(null), remote.address());
             if (h.sessions().equals("kept") && !now.equals(since)) {
                 problems.add("the session with " + node + " was " + (now.isEmpty() ? "down" : "re-established")
                         + " (established " + since.map(Object::toString).orElse("never") + " before, "
@@ -345,28 +347,36 @@ public final class ScenarioRunner implements AutoCloseable {
      */
     private String fault(Fault f) {
         EmulatedPeer p = peerByName.get(f.peer());
-        Optional<InetAddress> remote = f.node().map(n -> address(scenario.nodes().stream()
-                .filter(x -> x.name().equals(n)).findFirst().orElseThrow().address()));
-        Map<InetAddress, Optional<java.time.Instant>> before = new HashMap<>();
+        Map<RemoteId, Optional<java.time.Instant>> before = new HashMap<>();
         p.sessions().stream().filter(s -> s.state() == dev.herald.api.SessionState.ESTABLISHED)
-                .filter(s -> remote.isEmpty() || remote.get().equals(s.remote()))
-                .forEach(s -> before.put(s.remote(), s.establishedSince()));
-        String failure = inject(p, f, remote);
+                .filter(s -> f.node().isEmpty() || f.node().get().equals(nodeOf(s.remoteRouterId(), s.remote())))
+                .forEach(s -> before.put(s.id(), s.establishedSince()));
+        String failure;
+        if (f.node().isPresent() && !Set.of("restart", "graceful-restart").contains(f.action())) {
+            // a node's session, told apart by router ID where agents share ::1
+            boolean reading = Set.of("stop-reading", "resume-reading").contains(f.action());
+            failure = before.isEmpty() && !reading ? "no Established session with " + f.node().get() : null;
+            for (RemoteId r : before.keySet()) {
+                failure = failure != null ? failure : inject(p, f, Optional.of(r));
+            }
+        } else {
+            failure = inject(p, f, Optional.empty());
+        }
         if (failure != null || Set.of("stop-reading", "resume-reading").contains(f.action())) {
             return failure;
         }
         return await(Duration.ofSeconds(5), () -> {
             List<String> still = new ArrayList<>();
-            before.forEach((addr, since) -> p.session(addr).ifPresent(s -> {
+            before.forEach((id, since) -> p.session(id).ifPresent(s -> {
                 if (s.state() == dev.herald.api.SessionState.ESTABLISHED && s.establishedSince().equals(since)) {
-                    still.add(addr.getHostAddress());
+                    still.add(nodeOf(s.remoteRouterId(), s.remote()));
                 }
             }));
             return still.isEmpty() ? null : "sessions with " + still + " did not go down";
         }, () -> "waiting for the fault to take effect");
     }
 
-    private String inject(EmulatedPeer p, Fault f, Optional<InetAddress> remote) {
+    private String inject(EmulatedPeer p, Fault f, Optional<RemoteId> remote) {
         switch (f.action()) {
             case "drop":
                 return remote.map(p::dropSessions).orElseGet(p::dropSessions) > 0 ? null : "no session to drop";
@@ -429,8 +439,8 @@ public final class ScenarioRunner implements AutoCloseable {
                 seen.computeIfAbsent(r.prefix(), k -> new TreeSet<>()).add(node);
                 if (r.nextHop() == null || !r.nextHop().equals(r.fromAddress())) {
                     badNextHops.add(r.prefix() + " from " + node + " has next hop "
-                            + (r.nextHop() == null ? "none" : r.nextHop().getHostAddress())
-                            + ", not its session address " + r.fromAddress().getHostAddress());
+                            + (r.nextHop() == null ? "none" : AddressText.of(r.nextHop()))
+                            + ", not its session address " + AddressText.of(r.fromAddress()));
                 }
             }
         }
@@ -444,7 +454,7 @@ public final class ScenarioRunner implements AutoCloseable {
     /** The node behind a session: by its router ID (the node's IPv4 address), else by the session's address. */
     private String nodeOf(String routerId, InetAddress remote) {
         String byId = routerId == null ? null : nodeByAddress.get(routerId);
-        return byId != null ? byId : nodeByAddress.getOrDefault(remote.getHostAddress(), remote.getHostAddress());
+        return byId != null ? byId : nodeByAddress.getOrDefault(remote.getHostAddress(), AddressText.of(remote));
     }
 
     private String checkRoutes(Expect e) {
@@ -547,14 +557,14 @@ public final class ScenarioRunner implements AutoCloseable {
             p.table().values().forEach(m -> m.values().forEach(r ->
                     byPrefix.computeIfAbsent(r.prefix(), k -> new ArrayList<>()).add(r)));
             out.printf("%nPeer %s (%s, AS %d): %d prefixes from %d session(s)%n", e.getKey(),
-                    p.localAddress(), p.config().asn(), byPrefix.size(), p.sessions().stream()
+                    AddressText.of(p.localAddress()), p.config().asn(), byPrefix.size(), p.sessions().stream()
                             .filter(s -> s.state() == dev.herald.api.SessionState.ESTABLISHED).count());
             List<String[]> rows = new ArrayList<>();
             rows.add(new String[] {"PREFIX", "NEXT-HOP", "AS-PATH", "FROM-NODE"});
             byPrefix.forEach((prefix, routes) -> {
                 routes.sort(java.util.Comparator.comparing(this::nodeOf));
                 for (LearnedRoute r : routes) {
-                    rows.add(new String[] {prefix, r.nextHop() == null ? "-" : r.nextHop().getHostAddress(),
+                    rows.add(new String[] {prefix, AddressText.of(r.nextHop()),
                             r.asPath().stream().map(String::valueOf).reduce((a, b) -> a + " " + b).orElse("-"),
                             nodeOf(r) + (r.stale() ? " (stale)" : "")});
                 }

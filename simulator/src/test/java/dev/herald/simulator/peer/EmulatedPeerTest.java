@@ -79,7 +79,7 @@ class EmulatedPeerTest {
         LearnedRoute v6 = r6.routesFrom(ip("::1")).get(V6);
         assertThat(v6.nextHop()).isEqualTo(ip("::1"));
         assertThat(v6.asPath()).containsExactly(AGENT_AS);
-        assertThat(r1.table()).containsOnlyKeys(ip("127.0.0.111"), ip("127.0.0.112"));
+        assertThat(r1.table()).containsOnlyKeys(RemoteId.of(ip("127.0.0.111")), RemoteId.of(ip("127.0.0.112")));
 
         assertThat(r1.awaitEstablished(2, WAIT)).isTrue();
         await().atMost(WAIT).until(() -> r1.session(ip("127.0.0.111")).orElseThrow().endOfRibReceived()
@@ -102,6 +102,69 @@ class EmulatedPeerTest {
         assertThat(last.nextHop()).isEqualTo(ip("127.0.0.111"));
         assertThat(last.cause()).isEqualTo(RouteEvent.UPDATE);
         assertThat(announced(r1, A)).isEqualTo(1);
+    }
+
+    // ---- several agents on ::1 ----
+
+    @Test
+    void agentsSharingTheIpv6LoopbackAreToldApartByRouterId() throws Exception {
+        EmulatedPeer r6 = peer(EmulatedPeerConfig.of("r6", ip("::1"), 0, 65000, "10.0.0.107"));
+        NativeBgpServer a = agent("127.0.0.131", "10.0.0.131", AGENT_AS, false);
+        NativeBgpServer b = agent("127.0.0.132", "10.0.0.132", AGENT_AS, false);
+        a.advertise(routes(V6, "fd00:10:96::1/128"));
+        b.advertise(routes(V6, "fd00:10:96::2/128"));
+        a.addPeer(peerOf(r6)); // both connect from ::1, the only IPv6 address they have
+        b.addPeer(peerOf(r6));
+        RemoteId idA = RemoteId.of(ip("::1"), "10.0.0.131");
+        RemoteId idB = RemoteId.of(ip("::1"), "10.0.0.132");
+
+        assertThat(r6.awaitEstablished(2, WAIT)).isTrue();
+        await().atMost(WAIT).until(() -> r6.routesFrom(idA).size() == 2 && r6.routesFrom(idB).size() == 2);
+        assertThat(r6.sessions()).extracting(SessionInfo::id).containsExactly(idA, idB);
+        assertThat(r6.table()).containsOnlyKeys(idA, idB);
+        assertThat(r6.routesFrom(idA)).containsOnlyKeys(V6, "fd00:10:96::1/128");
+        assertThat(r6.routesFrom(idB).get(V6).fromRouterId()).isEqualTo("10.0.0.132");
+        assertThat(r6.routesFrom(idB).get(V6).nextHop()).isEqualTo(ip("::1"));
+        assertThatThrownBy(() -> r6.routesFrom(ip("::1"))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("10.0.0.131").hasMessageContaining("10.0.0.132");
+
+        // a fault aimed at one of them leaves the other's session and routes alone
+        var bSince = r6.session(idB).orElseThrow().establishedSince();
+        r6.clearEvents();
+        assertThat(r6.sendNotification(idA, 6, 4)).isEqualTo(1);
+        await().atMost(WAIT).until(() -> withdrawals(r6).size() == 2);
+        assertThat(withdrawals(r6)).allSatisfy(e -> assertThat(e.fromRouterId()).isEqualTo("10.0.0.131"));
+        assertThat(r6.session(idB).orElseThrow().establishedSince()).isEqualTo(bSince);
+        assertThat(r6.lastNotificationSent(idA)).contains(new NotificationMessage(6, 4));
+        assertThat(r6.lastNotificationSent(idB)).isEmpty();
+        // the agent connects again, as its own remote
+        await().atMost(WAIT).until(() -> r6.routesFrom(idA).size() == 2);
+        assertThat(r6.sessions()).hasSize(2);
+
+        // a graceful stop of one keeps only its routes as stale
+        b.stop(StopMode.GRACEFUL_RESTART);
+        await().atMost(WAIT).until(() -> r6.session(idB).orElseThrow().state() != SessionState.ESTABLISHED);
+        assertThat(r6.routesFrom(idB).values()).hasSize(2).allMatch(LearnedRoute::stale);
+        assertThat(r6.routesFrom(idA).values()).noneMatch(LearnedRoute::stale);
+    }
+
+    @Test
+    void anActivePeerOnTheIpv6LoopbackConnectsToEachAgentsOwnPort() throws Exception {
+        NativeBgpServer a = agent("::1", "10.0.0.133", AGENT_AS, false);
+        NativeBgpServer b = agent("::1", "10.0.0.134", AGENT_AS, false);
+        EmulatedPeer r6 = peer(EmulatedPeerConfig.of("r6", ip("::1"), 0, 65000, "10.0.0.108")
+                .connectingTo(List.of(a.listenAddress(), b.listenAddress())));
+        a.advertise(routes("fd00:10:96::3/128"));
+        b.advertise(routes("fd00:10:96::4/128"));
+        a.addPeer(peerOf(r6)); // they connect too: collisions are settled per agent
+        b.addPeer(peerOf(r6));
+
+        await().atMost(WAIT).until(() -> r6.prefixes().equals(java.util.Set.of("fd00:10:96::3/128",
+                "fd00:10:96::4/128")));
+        await().atMost(WAIT).until(() -> r6.sessions().stream()
+                .filter(s -> s.state() == SessionState.ESTABLISHED).count() == 2);
+        assertThat(r6.sessions()).extracting(SessionInfo::id).containsExactly(RemoteId.of(ip("::1"), "10.0.0.133"),
+                RemoteId.of(ip("::1"), "10.0.0.134"));
     }
 
     // ---- graceful restart receiver (RFC 4724) ----
