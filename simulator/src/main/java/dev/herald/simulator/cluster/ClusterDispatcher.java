@@ -58,6 +58,19 @@ final class ClusterDispatcher extends KubernetesCrudDispatcher {
                     return new MockResponse().setResponseCode(200).setHeader("Content-Type", "application/json")
                             .setBody(doc);
                 }
+                if (path.equals("/openapi/v2")) {
+                    // an empty OpenAPI v2 document (no schemas): older kubectl validates against it before create
+                    // or apply, and takes a kind it finds no schema for as valid
+                    return new MockResponse().setResponseCode(200).setHeader("Content-Type",
+                            "application/com.github.proto-openapi.spec.v2.v1.0+protobuf").setBody("");
+                }
+                if (Discovery.notServed(path)) {
+                    return status(404, "NotFound", "the server could not find the requested resource");
+                }
+            }
+            if ("PATCH".equals(method) && mergePatch(request)) {
+                request = applyMergePatch(request, full, path);
+                method = request.getMethod();
             }
             if (("PATCH".equals(method) || "PUT".equals(method)) && NODE_STATUS.matcher(path).matches()) {
                 // a real API server keeps metadata written through nodes/status (Antrea writes the router ID so)
@@ -116,6 +129,59 @@ final class ClusterDispatcher extends KubernetesCrudDispatcher {
         }
         return "Operation cannot be fulfilled on " + sent.getKind() + " \"" + sent.getMetadata().getName()
                 + "\": the object has been modified; please apply your changes to the latest version and try again";
+    }
+
+    private static boolean mergePatch(RecordedRequest r) {
+        String type = String.valueOf(r.getHeader("Content-Type"));
+        return type.startsWith("application/merge-patch+json")
+                || type.startsWith("application/strategic-merge-patch+json");
+    }
+
+    /**
+     * A merge patch that removes something ({@code kubectl label node n key-} sends {@code {"labels": {"key": null}}}):
+     * the mock would store the null, so the patch is applied here (RFC 7386; a strategic merge patch likewise, so its
+     * lists replace rather than merge by key) and stored as an update of the whole object. Other patches go to the
+     * mock as they came.
+     */
+    @SuppressWarnings("unchecked")
+    private RecordedRequest applyMergePatch(RecordedRequest request, String full, String path) {
+        String body = request.getUtf8Body(); // reading consumes the body: always pass on a copy
+        Object patch = Serialization.unmarshal(body, Map.class);
+        String objectPath = path.endsWith("/status") ? path.substring(0, path.length() - "/status".length()) : path;
+        MockResponse stored = patch instanceof Map<?, ?> && hasNull(patch) ? super.handleGet(objectPath) : null;
+        if (stored == null || stored.code() != 200) {
+            return copy(request, full, body);
+        }
+        Map<String, Object> target = Serialization.unmarshal(new String(stored.getBody().getBytes(),
+                StandardCharsets.UTF_8), Map.class);
+        Object merged = merge(target, patch);
+        return new RecordedRequest("PUT " + full + " HTTP/1.1", io.fabric8.mockwebserver.dsl.HttpMethod.PUT, full,
+                request.getHeaders(), new Buffer(Serialization.asJson(merged).getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private static boolean hasNull(Object o) {
+        if (o instanceof Map<?, ?> m) {
+            return m.values().stream().anyMatch(v -> v == null || hasNull(v));
+        }
+        return false;
+    }
+
+    /** RFC 7386: objects merge key by key, null removes a key, anything else replaces. */
+    @SuppressWarnings("unchecked")
+    static Object merge(Object target, Object patch) {
+        if (!(patch instanceof Map<?, ?> p)) {
+            return patch;
+        }
+        Map<String, Object> out = target instanceof Map<?, ?> t ? new LinkedHashMap<>((Map<String, Object>) t)
+                : new LinkedHashMap<>();
+        p.forEach((k, v) -> {
+            if (v == null) {
+                out.remove(String.valueOf(k));
+            } else {
+                out.put(String.valueOf(k), merge(out.get(String.valueOf(k)), v));
+            }
+        });
+        return out;
     }
 
     private static RecordedRequest copy(RecordedRequest r, String path, String body) {

@@ -10,6 +10,10 @@ import java.util.Map;
  * The discovery documents a real API server serves and fabric8's mock lacks ({@code /version}, {@code /api},
  * {@code /apis} and one per group version), so that kubectl and other discovery-driven clients work against the
  * emulated cluster: {@code kubectl --kubeconfig sim.kubeconfig get bgppolicies}.
+ *
+ * <p>Also a skeleton of the OpenAPI v3 documents ({@code /openapi/v3}): only each kind's PATCH operation with its
+ * {@code fieldValidation} parameter, which is what kubectl reads before {@code create} or {@code apply} to learn that
+ * the server validates (it then validates nothing itself, and would otherwise want the protobuf OpenAPI v2).
  */
 final class Discovery {
     private record Kind(String plural, String kind, boolean namespaced, String shortName) {
@@ -48,7 +52,13 @@ final class Discovery {
                 return json(groups());
             case "/api/v1":
                 return json(resources("v1"));
+            case "/openapi/v3":
+                return json(openApiIndex());
             default:
+                if (path.startsWith("/openapi/v3/")) {
+                    String gv = path.substring("/openapi/v3/".length()).replaceFirst("^apis?/", "");
+                    return RESOURCES.containsKey(gv) ? json(openApi(gv)) : null;
+                }
                 if (path.startsWith("/apis/")) {
                     String gv = path.substring("/apis/".length());
                     if (RESOURCES.containsKey(gv)) {
@@ -62,6 +72,40 @@ final class Discovery {
                 }
                 return null;
         }
+    }
+
+    /** Paths that a real API server serves and this one does not: answered 404 rather than by the mock. */
+    static boolean notServed(String path) {
+        return path.startsWith("/openapi/v3/");
+    }
+
+    private static Map<String, Object> openApiIndex() {
+        Map<String, Object> paths = new LinkedHashMap<>();
+        for (String gv : RESOURCES.keySet()) {
+            String rel = (gv.contains("/") ? "apis/" : "api/") + gv;
+            // the hash lets clients cache a document; these never change while the cluster runs
+            paths.put(rel, Map.of("serverRelativeURL", "/openapi/v3/" + rel + "?hash=" + Integer.toHexString(
+                    gv.hashCode())));
+        }
+        return Map.of("paths", paths);
+    }
+
+    private static Map<String, Object> openApi(String groupVersion) {
+        String[] gv = groupVersion.contains("/") ? groupVersion.split("/") : new String[] {"", groupVersion};
+        String base = groupVersion.contains("/") ? "/apis/" + groupVersion : "/api/" + groupVersion;
+        Map<String, Object> paths = new LinkedHashMap<>();
+        for (Kind k : RESOURCES.get(groupVersion)) {
+            Map<String, Object> patch = new LinkedHashMap<>();
+            patch.put("operationId", "patch" + k.kind());
+            patch.put("x-kubernetes-group-version-kind", Map.of("group", gv[0], "version", gv[1], "kind", k.kind()));
+            patch.put("parameters", List.of(Map.of("name", "fieldValidation", "in", "query",
+                    "schema", Map.of("type", "string"))));
+            patch.put("responses", Map.of("200", Map.of("description", "OK")));
+            paths.put(base + (k.namespaced() ? "/namespaces/{namespace}/" : "/") + k.plural() + "/{name}",
+                    Map.of("patch", patch));
+        }
+        return Map.of("openapi", "3.0.0", "info", Map.of("title", "Kubernetes", "version", "v1.31.0"),
+                "paths", paths);
     }
 
     private static Map<String, Object> groups() {

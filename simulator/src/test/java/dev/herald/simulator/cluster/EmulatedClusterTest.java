@@ -169,6 +169,27 @@ class EmulatedClusterTest {
         assertThat(group).contains("\"bgppolicies\"").contains("\"BGPPolicy\"");
         assertThat(http.send(HttpRequest.newBuilder(URI.create(server + "/api/v1/nodes")).build(),
                 HttpResponse.BodyHandlers.ofString()).body()).contains("node1");
+        // kubectl create/apply look here for the server's field validation before they send anything
+        String index = http.send(HttpRequest.newBuilder(URI.create(server + "/openapi/v3")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        assertThat(index).contains("\"apis/crd.antrea.io/v1alpha1\"").contains("\"api/v1\"");
+        String v3 = http.send(HttpRequest.newBuilder(URI.create(server + "/openapi/v3/apis/crd.antrea.io/v1alpha1"))
+                .build(), HttpResponse.BodyHandlers.ofString()).body();
+        assertThat(v3).contains("/apis/crd.antrea.io/v1alpha1/bgppolicies/{name}").contains("fieldValidation")
+                .contains("\"kind\":\"BGPPolicy\"");
+    }
+
+    @Test
+    void aMergePatchWithNullRemovesTheKeyAsKubectlLabelExpects() {
+        var merge = io.fabric8.kubernetes.client.dsl.base.PatchContext.of(
+                io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE);
+        cluster.client().nodes().withName("node1").patch(merge, "{\"metadata\":{\"labels\":{\"zone\":\"a\"}}}");
+        cluster.client().nodes().withName("node1").patch(merge, "{\"metadata\":{\"labels\":{\"bgp\":null}}}");
+        assertThat(cluster.client().nodes().withName("node1").get().getMetadata().getLabels())
+                .containsExactly(Map.entry("zone", "a"));
+        assertThat(ClusterDispatcher.merge(Map.of("a", Map.of("b", 1, "c", 2), "d", List.of(1)),
+                new java.util.HashMap<>(Map.of("a", new java.util.HashMap<>(java.util.Collections.singletonMap("b",
+                        null)), "d", List.of(2))))).isEqualTo(Map.of("a", Map.of("c", 2), "d", List.of(2)));
     }
 
     @Test
