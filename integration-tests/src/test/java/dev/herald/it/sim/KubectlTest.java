@@ -75,6 +75,19 @@ class KubectlTest {
 
     @Test
     @Order(2)
+    void printsEachResourcesOwnColumns() throws Exception {
+        // the server's tables: the CRD's printer columns, kube-apiserver's for Services and Nodes
+        assertThat(kubectl("get", "bgppolicies")).containsPattern("NAME\\s+LOCAL ASN\\s+LISTEN PORT\\s+AGE")
+                .containsPattern("quickstart\\s+64512\\s+1790\\s+\\d+s");
+        assertThat(kubectl("get", "services", "-n", "default")).containsPattern(
+                "shop\\s+LoadBalancer\\s+10\\.96\\.0\\.20\\s+10\\.200\\.0\\.1,fd00:10:200::1\\s+443/TCP");
+        assertThat(kubectl("get", "egresses")).containsPattern("egress-a\\s+10\\.201\\.0\\.5\\s+\\d+s\\s+node3");
+        assertThat(kubectl("get", "nodes", "-o", "wide")).containsPattern("node2\\s+Ready\\s+<none>\\s+\\d+s")
+                .contains("127.0.0.12,fd00:10::c");
+    }
+
+    @Test
+    @Order(3)
     void seesWhatTheAgentsWroteBack() throws Exception {
         // each agent wrote its router ID to its Node, and its condition to the policy's status
         assertThat(kubectl("get", "node", "node2", "-o",
@@ -88,7 +101,7 @@ class KubectlTest {
     }
 
     @Test
-    @Order(3)
+    @Order(4)
     void aServiceCreatedWithKubectlIsAdvertisedAndItsDeletionWithdrawn() throws Exception {
         Path svc = tmp.resolve("extra.yaml");
         Files.writeString(svc, """
@@ -105,7 +118,7 @@ class KubectlTest {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void unlabellingANodeWithKubectlTakesItsRoutesAway() throws Exception {
         assertThat(kubectl("label", "node", "node3", "bgp-")).contains("labeled"); // "unlabeled" since 1.21
         // no policy selects node3 any more: its agent stops its server with a Cease, on both families

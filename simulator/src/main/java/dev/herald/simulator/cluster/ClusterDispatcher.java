@@ -21,7 +21,8 @@ import java.util.regex.Pattern;
  * discovery documents; ClusterIPs allocated when a Service is created (and kept across updates) and LoadBalancer
  * ingress IPs given at once, as a load-balancer controller would; the BGPPolicy CRD's defaults applied; a Node's
  * metadata written through {@code nodes/NAME/status} kept, as a real API server does; Pod IPs from their Node's
- * podCIDRs; Egresses given an IP and a Node when created without them.
+ * podCIDRs; Egresses given an IP and a Node when created without them; server-side tables for kubectl
+ * ({@link Tables}).
  */
 final class ClusterDispatcher extends KubernetesCrudDispatcher {
     private static final Pattern SERVICE = Pattern.compile("/api/v1/namespaces/([^/]+)/services(?:/([^/]+))?");
@@ -94,7 +95,17 @@ final class ClusterDispatcher extends KubernetesCrudDispatcher {
         } catch (RuntimeException e) {
             return status(422, "Invalid", String.valueOf(e.getMessage()));
         }
-        return super.dispatch(request);
+        MockResponse response = super.dispatch(request);
+        if ("GET".equals(method) && response.code() == 200 && Tables.wanted(request.getHeader("Accept"),
+                full.contains("?") ? full.substring(full.indexOf('?') + 1) : null)) {
+            String table = Tables.of(path, new String(response.getBody().getBytes(), StandardCharsets.UTF_8),
+                    java.time.Instant.now());
+            if (table != null) {
+                return new MockResponse().setResponseCode(200).setHeader("Content-Type", "application/json")
+                        .setBody(table);
+            }
+        }
+        return response;
     }
 
     @Override

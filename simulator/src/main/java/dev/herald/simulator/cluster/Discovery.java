@@ -19,6 +19,8 @@ final class Discovery {
     private record Kind(String plural, String kind, boolean namespaced, String shortName) {
     }
 
+    /** The Kubernetes version the emulated cluster says it runs (API server and kubelets). */
+    static final String VERSION = "v1.31.0-herald-sim";
     private static final List<String> VERBS = List.of("create", "delete", "get", "list", "patch", "update", "watch");
     private static final Map<String, List<Kind>> RESOURCES = new LinkedHashMap<>();
 
@@ -43,7 +45,7 @@ final class Discovery {
     static String answer(String path) {
         switch (path) {
             case "/version":
-                return json(Map.of("major", "1", "minor", "31", "gitVersion", "v1.31.0-herald-sim",
+                return json(Map.of("major", "1", "minor", "31", "gitVersion", VERSION,
                         "platform", "linux/amd64"));
             case "/api":
                 return json(Map.of("kind", "APIVersions", "versions", List.of("v1"),

@@ -96,7 +96,7 @@ public final class EmulatedCluster implements AutoCloseable {
         NodeBuilder b = new NodeBuilder().withNewMetadata().withName(name).withLabels(labels).endMetadata()
                 .withNewSpec().withPodCIDR(podCidrs.isEmpty() ? null : podCidrs.get(0)).withPodCIDRs(podCidrs)
                 .endSpec().withNewStatus().addNewCondition().withType("Ready").withStatus("True").endCondition()
-                .endStatus();
+                .withNewNodeInfo().withKubeletVersion(Discovery.VERSION).endNodeInfo().endStatus();
         for (String ip : internalIps) {
             b.editStatus().addNewAddress().withType("InternalIP").withAddress(ip).endAddress().endStatus();
         }

@@ -103,6 +103,8 @@ public final class EmulatedPeer implements AutoCloseable {
     /** Connections whose remote has not sent its OPEN yet (so which speaker it is is not known), and whether we
      *  opened them. */
     private final Map<Channel, Boolean> unopened = new HashMap<>();
+    /** On {@code ::1}: which remote listens at an agent address we connected to (learned from its OPEN). */
+    private final Map<InetSocketAddress, RemoteId> agentAt = new HashMap<>();
     /** Per agent: {attempts, last attempt, next attempt} in nanoTime. */
     private final Map<InetSocketAddress, long[]> dialBackoff = new HashMap<>();
     private long restartBitUntilNanos;
@@ -217,9 +219,13 @@ public final class EmulatedPeer implements AutoCloseable {
             byte[] x = a.remote().getAddress();
             byte[] y = b.remote().getAddress();
             int c = x.length != y.length ? Integer.compare(x.length, y.length) : Arrays.compareUnsigned(x, y);
-            return c != 0 ? c : a.remoteRouterId().compareTo(b.remoteRouterId());
+            return c != 0 ? c : Long.compare(idValue(a.remoteRouterId()), idValue(b.remoteRouterId()));
         });
         return out;
+    }
+
+    private static long idValue(String dotted) {
+        return dotted.isEmpty() ? -1 : EmulatedPeerConfig.routerId(dotted);
     }
 
     /** The session with the remote at {@code remote}; see {@link #session(RemoteId)}. */
@@ -238,7 +244,8 @@ public final class EmulatedPeer implements AutoCloseable {
 
     /** The one remote the selector names, if any. */
     private Optional<Remote> one(RemoteId selector) {
-        List<Remote> found = remotes.values().stream().filter(r -> selector.matches(r.address, r.routerId)).toList();
+        List<Remote> found = remotes.values().stream().filter(r -> r.asn != 0 && selector.matches(r.address,
+                r.routerId)).toList();
         if (found.size() > 1) {
             throw new IllegalArgumentException("emulated peer " + name + " has " + found.size() + " remotes at "
                     + selector + " (router IDs " + found.stream().map(r -> r.routerId).sorted().toList()
@@ -625,41 +632,42 @@ public final class EmulatedPeer implements AutoCloseable {
 
     /**
      * Event loop: some connection is open or a session is up with the agent at {@code target}. On an address of its
-     * own, any connection from it counts; on {@code ::1}, which agents share, only one to or from that very port.
+     * own, any connection from it counts. On {@code ::1}, which agents share, the agent listening on a port is known
+     * once a connection we opened to it got its OPEN; until then, agents that connected by themselves may be the ones
+     * listening there, and dialing one of them would make it take the second connection for our restart, so a
+     * target not known yet is left alone while as many unknown agents are connected as there are such targets.
      */
     private boolean connectedTo(InetSocketAddress target) {
         boolean shared = RemoteId.shared(target.getAddress());
         for (Channel c : unopened.keySet()) {
-            if (reaches(c, target, shared)) {
+            InetSocketAddress a = (InetSocketAddress) c.remoteAddress();
+            if (a != null && (shared ? a.equals(target) : a.getAddress().equals(target.getAddress()))) {
                 return true;
             }
         }
-        for (Remote r : remotes.values()) {
-            if (!r.address.equals(target.getAddress())) {
-                continue;
-            }
-            if (!shared && (r.sessionUp || !r.links.isEmpty())) {
-                return true;
-            }
-            if (shared && ((r.sessionUp && target.equals(r.sessionRemote))
-                    || r.links.keySet().stream().anyMatch(c -> reaches(c, target, true)))) {
-                return true;
-            }
+        if (!shared) {
+            return remotes.values().stream().anyMatch(r -> r.address.equals(target.getAddress()) && r.busy());
         }
-        return false;
-    }
-
-    private static boolean reaches(Channel c, InetSocketAddress target, boolean byPort) {
-        InetSocketAddress a = (InetSocketAddress) c.remoteAddress();
-        return a != null && (byPort ? a.equals(target) : a.getAddress().equals(target.getAddress()));
+        RemoteId known = agentAt.get(target);
+        if (known != null) {
+            Remote r = remotes.get(known);
+            return r != null && r.busy();
+        }
+        long unknownConnected = remotes.values().stream().filter(r -> RemoteId.shared(r.address) && r.busy()
+                && !agentAt.containsValue(r.key)).count();
+        long unknownTargets = config.connectTo().stream().filter(t -> RemoteId.shared(t.getAddress())
+                && !agentAt.containsKey(t)).count();
+        return unknownConnected >= unknownTargets;
     }
 
     /** Event loop: when a session with the agent at {@code target} last came up (as in {@link #connectedTo}). */
     private OptionalLong lastEstablished(InetSocketAddress target) {
-        boolean shared = RemoteId.shared(target.getAddress());
-        return remotes.values().stream().filter(r -> r.sessionEverUp && r.address.equals(target.getAddress())
-                && (!shared || target.equals(r.sessionRemote))).mapToLong(r -> r.establishedAtNanos)
-                .reduce((x, y) -> x - y > 0 ? x : y);
+        if (RemoteId.shared(target.getAddress())) {
+            Remote r = agentAt.containsKey(target) ? remotes.get(agentAt.get(target)) : null;
+            return r != null && r.sessionEverUp ? OptionalLong.of(r.establishedAtNanos) : OptionalLong.empty();
+        }
+        return remotes.values().stream().filter(r -> r.sessionEverUp && r.address.equals(target.getAddress()))
+                .mapToLong(r -> r.establishedAtNanos).reduce((x, y) -> x - y > 0 ? x : y);
     }
 
     private void dial(InetSocketAddress target) {
@@ -712,7 +720,9 @@ public final class EmulatedPeer implements AutoCloseable {
         Channel ch = ctx.channel();
         InetAddress from = ((InetSocketAddress) ch.remoteAddress()).getAddress();
         if (message instanceof OpenMessage open) {
-            handOff(ctx, sniffer, remote(RemoteId.identity(from, open.bgpIdentifierText())), open);
+            if (ch.isActive()) {
+                handOff(ctx, sniffer, remote(RemoteId.identity(from, open.bgpIdentifierText())), open);
+            }
             return;
         }
         if (message instanceof NotificationMessage n) {
@@ -742,11 +752,11 @@ public final class EmulatedPeer implements AutoCloseable {
         boolean outgoing = sniffer.outgoing();
         // the remote is known now: the connection moves to its links, where collisions are resolved
         unopened.remove(ch);
-        if (!ch.isActive()) {
-            return;
-        }
         r.links.put(ch, outgoing);
         ch.closeFuture().addListener(f -> r.links.remove(ch));
+        if (outgoing) {
+            agentAt.put((InetSocketAddress) ch.remoteAddress(), r.key);
+        }
         if (!r.sessionUp) {
             for (Map.Entry<Channel, Boolean> e : List.copyOf(r.links.entrySet())) {
                 Channel other = e.getKey();
@@ -934,6 +944,11 @@ public final class EmulatedPeer implements AutoCloseable {
             this.key = key;
             this.address = key.address();
             this.routerId = key.routerId().orElse("");
+        }
+
+        /** A session is up, or a connection of it is being set up. */
+        boolean busy() {
+            return sessionUp || !links.isEmpty();
         }
 
         String who() {

@@ -165,6 +165,12 @@ class EmulatedPeerTest {
                 .filter(s -> s.state() == SessionState.ESTABLISHED).count() == 2);
         assertThat(r6.sessions()).extracting(SessionInfo::id).containsExactly(RemoteId.of(ip("::1"), "10.0.0.133"),
                 RemoteId.of(ip("::1"), "10.0.0.134"));
+        // and it leaves them alone: a second connection to an agent would end its session (taken for a restart);
+        // the peer's dialing retries after 1 s, 2 s, 4 s
+        var since = r6.sessions().stream().map(SessionInfo::establishedSince).toList();
+        Thread.sleep(4500);
+        assertThat(r6.sessions().stream().map(SessionInfo::establishedSince).toList()).isEqualTo(since);
+        assertThat(withdrawals(r6)).isEmpty();
     }
 
     // ---- graceful restart receiver (RFC 4724) ----
