@@ -24,8 +24,14 @@ public record Scenario(String name, String description, String backend, boolean 
                            List<String> podCidrs) {
     }
 
+    /**
+     * An emulated router.
+     *
+     * @param connect the agents' BGP port: the router also connects to every node's address on it, as a router with
+     *     configured neighbours does (else it only accepts the agents' connections)
+     */
     public record PeerSpec(String name, String address, int port, long asn, Optional<String> password,
-                           boolean gracefulRestart) {
+                           boolean gracefulRestart, Optional<Integer> connect) {
         public boolean isIpv6() {
             return address.contains(":");
         }
@@ -189,15 +195,27 @@ public record Scenario(String name, String description, String backend, boolean 
         for (int i = 0; i < ps.size(); i++) {
             String p = "peers[" + i + "]";
             Map<String, Object> m = Yaml.map(ps.get(i), p);
-            Yaml.onlyKeys(m, p, Set.of("name", "address", "port", "asn", "password", "gracefulRestart"));
+            Yaml.onlyKeys(m, p, Set.of("name", "address", "port", "asn", "password", "gracefulRestart", "connect"));
             String address = Yaml.string(m, "address", p, null);
             if (!address.startsWith("127.") && !address.equals("::1")) {
                 throw Yaml.error(p + ".address", "peers run on loopback: use 127.0.0.0/8 or ::1");
             }
+            Optional<Integer> connect = Optional.empty();
+            if (m.get("connect") != null) {
+                long port = Yaml.number(m, "connect", p, null);
+                if (port < 1 || port > 65535) {
+                    throw Yaml.error(p + ".connect", "the agents' BGP port (the BGPPolicy's listenPort), 1..65535");
+                }
+                if (address.contains(":")) {
+                    throw Yaml.error(p + ".connect", "a peer on ::1 cannot connect to the agents: they listen on "
+                            + "their nodes' 127.0.0.x addresses only");
+                }
+                connect = Optional.of((int) port);
+            }
             peers.add(new PeerSpec(Yaml.string(m, "name", p, "r" + (i + 1)), address,
                     (int) Yaml.number(m, "port", p, 1179L), Yaml.number(m, "asn", p, null),
                     Optional.ofNullable(m.get("password")).map(String::valueOf),
-                    Yaml.bool(m, "gracefulRestart", p, false)));
+                    Yaml.bool(m, "gracefulRestart", p, false), connect));
         }
 
         String objects = root.get("objects") == null ? "" : Yaml.string(root, "objects", "", "");

@@ -123,6 +123,13 @@ public final class ScenarioRunner implements AutoCloseable {
             if (p.gracefulRestart()) {
                 c = c.withGracefulRestart(true, EmulatedPeerConfig.DEFAULT_RESTART_TIME);
             }
+            if (p.connect().isPresent()) {
+                List<java.net.InetSocketAddress> agentsAt = new ArrayList<>();
+                for (NodeSpec n : scenario.nodes()) {
+                    agentsAt.add(new java.net.InetSocketAddress(address(n.address()), p.connect().get()));
+                }
+                c = c.connectingTo(agentsAt);
+            }
             peerByName.put(p.name(), peers.add(c));
         }
         long t0 = System.nanoTime();
@@ -194,7 +201,8 @@ public final class ScenarioRunner implements AutoCloseable {
                 cluster.kubeconfig());
     }
 
-    /** A new history starts: what each peer saw so far is forgotten, its sessions are noted. */
+    /** A new history starts (at the start, a swap or a fault): what each peer saw so far is forgotten, its sessions
+     *  are noted. */
     private void markHistory() {
         peerByName.forEach((name, p) -> {
             p.clearEvents();
@@ -346,6 +354,7 @@ public final class ScenarioRunner implements AutoCloseable {
      * next step sees the consequence and not the state before it.
      */
     private String fault(Fault f) {
+        markHistory(); // expectHistory after a fault: what happened since, and whether the sessions came back
         EmulatedPeer p = peerByName.get(f.peer());
         Map<RemoteId, Optional<java.time.Instant>> before = new HashMap<>();
         p.sessions().stream().filter(s -> s.state() == dev.herald.api.SessionState.ESTABLISHED)

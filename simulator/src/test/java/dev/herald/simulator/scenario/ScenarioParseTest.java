@@ -7,7 +7,7 @@ import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-/** The swap steps of scenario files: what they mean, and the errors a typo gets. */
+/** Scenario files: what swap steps and peer options mean, and the errors a typo gets. */
 class ScenarioParseTest {
     private static String scenario(String agents, String steps) {
         return """
@@ -59,5 +59,21 @@ class ScenarioParseTest {
                 .hasMessageContaining("expected kept, renewed or any, got 'flapped'");
         assertThatThrownBy(() -> Scenario.parse(scenario("agents: containers", ""), "t.yaml"))
                 .hasMessageContaining("agents: expected in-process or framework");
+    }
+
+    @Test
+    void aPeerThatConnectsNamesTheAgentsPortAndIsOnIpv4() {
+        String peers = "peers: [{name: r1, address: 127.0.9.1, asn: 65000}]";
+        Scenario s = Scenario.parse(scenario("", "").replace(peers,
+                "peers: [{name: r1, address: 127.0.9.1, asn: 65000, connect: 1790}, {address: '::1', asn: 65001}]"),
+                "t.yaml");
+        assertThat(s.peers()).extracting(Scenario.PeerSpec::connect).containsExactly(Optional.of(1790),
+                Optional.empty());
+        assertThatThrownBy(() -> Scenario.parse(scenario("", "").replace(peers,
+                "peers: [{address: '::1', asn: 65001, connect: 1790}]"), "t.yaml"))
+                .hasMessageContaining("peers[0].connect").hasMessageContaining("127.0.0.x");
+        assertThatThrownBy(() -> Scenario.parse(scenario("", "").replace(peers,
+                "peers: [{address: 127.0.9.1, asn: 65001, connect: 0}]"), "t.yaml"))
+                .hasMessageContaining("peers[0].connect").hasMessageContaining("1..65535");
     }
 }
