@@ -24,7 +24,8 @@ import picocli.CommandLine.Parameters;
 @Command(name = "herald sim", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Runs an emulated cluster (a Kubernetes API with watches), emulated BGP peers and one Herald "
                 + "agent per emulated node, then walks the scenario's timeline and checks its expectations.",
-                "Without a file it runs the built-in scenario: 3 nodes, 2 peers, Services of each kind, an Egress."})
+                "Without a file it runs the built-in scenario: 3 dual-stack nodes, 2 peers (one over IPv4, one over "
+                        + "IPv6), Services of each kind, an Egress."})
 public final class SimMain implements Callable<Integer> {
     static final String BUILT_IN = "quickstart";
 

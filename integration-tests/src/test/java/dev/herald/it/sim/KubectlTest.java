@@ -119,6 +119,45 @@ class KubectlTest {
 
     @Test
     @Order(5)
+    void kubectlApplyUpdatesAsOnARealCluster() throws Exception {
+        Path svc = tmp.resolve("applied.yaml");
+        String v1 = """
+                apiVersion: v1
+                kind: Service
+                metadata: {name: applied, namespace: default}
+                spec: {clusterIP: 10.96.0.98, selector: {app: web}, ports: [{name: a, port: 81}, {name: b, port: 82}]}
+                """;
+        Files.writeString(svc, v1);
+        assertThat(kubectl("apply", "-f", svc.toString())).contains("created");
+        // a strategic merge patch for a built-in kind: ports merge by port
+        Files.writeString(svc, v1.replace("port: 82}", "port: 82, targetPort: 8082}"));
+        assertThat(kubectl("apply", "-f", svc.toString())).contains("configured");
+        assertThat(kubectl("get", "service", "applied", "-n", "default", "-o",
+                "jsonpath={.spec.ports[*].port} {.spec.ports[1].targetPort}")).isEqualTo("81 82 8082");
+        assertThat(kubectl("delete", "-f", svc.toString())).contains("deleted");
+
+        Path policy = tmp.resolve("policy.yaml");
+        String two = """
+                apiVersion: crd.antrea.io/v1alpha1
+                kind: BGPPolicy
+                metadata: {name: applied}
+                spec:
+                  nodeSelector: {matchLabels: {nobody: here}}
+                  localASN: 64999
+                  bgpPeers: [{address: 127.0.9.1, asn: 65000}, {address: 127.0.9.2, asn: 65000}]
+                """;
+        Files.writeString(policy, two);
+        assertThat(kubectl("apply", "-f", policy.toString())).contains("created");
+        // a JSON merge patch for a custom resource: the list is replaced, not appended to
+        Files.writeString(policy, two.replace(", {address: 127.0.9.2, asn: 65000}", ""));
+        assertThat(kubectl("apply", "-f", policy.toString())).contains("configured");
+        assertThat(kubectl("get", "bgppolicy", "applied", "-o", "jsonpath={.spec.bgpPeers[*].address}"))
+                .isEqualTo("127.0.9.1");
+        assertThat(kubectl("delete", "-f", policy.toString())).contains("deleted");
+    }
+
+    @Test
+    @Order(6)
     void unlabellingANodeWithKubectlTakesItsRoutesAway() throws Exception {
         assertThat(kubectl("label", "node", "node3", "bgp-")).contains("labeled"); // "unlabeled" since 1.21
         // no policy selects node3 any more: its agent stops its server with a Cease, on both families

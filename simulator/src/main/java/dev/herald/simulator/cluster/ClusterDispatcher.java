@@ -149,50 +149,28 @@ final class ClusterDispatcher extends KubernetesCrudDispatcher {
     }
 
     /**
-     * A merge patch that removes something ({@code kubectl label node n key-} sends {@code {"labels": {"key": null}}}):
-     * the mock would store the null, so the patch is applied here (RFC 7386; a strategic merge patch likewise, so its
-     * lists replace rather than merge by key) and stored as an update of the whole object. Other patches go to the
-     * mock as they came.
+     * A JSON or strategic merge patch, applied here ({@link MergePatches}) to the stored object and stored as an
+     * update of the whole object: the mock would keep a null, append to lists, and refuse a strategic merge patch.
+     * The read and the write are not atomic, but every request runs on the mock server's one event loop; a patch
+     * naming a stale resourceVersion still gets its 409 from the update. An object that is not there goes to the
+     * mock as it came, for its 404.
      */
     @SuppressWarnings("unchecked")
     private RecordedRequest applyMergePatch(RecordedRequest request, String full, String path) {
         String body = request.getUtf8Body(); // reading consumes the body: always pass on a copy
         Object patch = Serialization.unmarshal(body, Map.class);
         String objectPath = path.endsWith("/status") ? path.substring(0, path.length() - "/status".length()) : path;
-        MockResponse stored = patch instanceof Map<?, ?> && hasNull(patch) ? super.handleGet(objectPath) : null;
+        MockResponse stored = patch instanceof Map<?, ?> ? super.handleGet(objectPath) : null;
         if (stored == null || stored.code() != 200) {
             return copy(request, full, body);
         }
         Map<String, Object> target = Serialization.unmarshal(new String(stored.getBody().getBytes(),
                 StandardCharsets.UTF_8), Map.class);
-        Object merged = merge(target, patch);
+        boolean strategic = String.valueOf(request.getHeader("Content-Type"))
+                .startsWith("application/strategic-merge-patch+json");
+        Object merged = strategic ? MergePatches.strategic(target, patch) : MergePatches.json(target, patch);
         return new RecordedRequest("PUT " + full + " HTTP/1.1", io.fabric8.mockwebserver.dsl.HttpMethod.PUT, full,
                 request.getHeaders(), new Buffer(Serialization.asJson(merged).getBytes(StandardCharsets.UTF_8)));
-    }
-
-    private static boolean hasNull(Object o) {
-        if (o instanceof Map<?, ?> m) {
-            return m.values().stream().anyMatch(v -> v == null || hasNull(v));
-        }
-        return false;
-    }
-
-    /** RFC 7386: objects merge key by key, null removes a key, anything else replaces. */
-    @SuppressWarnings("unchecked")
-    static Object merge(Object target, Object patch) {
-        if (!(patch instanceof Map<?, ?> p)) {
-            return patch;
-        }
-        Map<String, Object> out = target instanceof Map<?, ?> t ? new LinkedHashMap<>((Map<String, Object>) t)
-                : new LinkedHashMap<>();
-        p.forEach((k, v) -> {
-            if (v == null) {
-                out.remove(String.valueOf(k));
-            } else {
-                out.put(String.valueOf(k), merge(out.get(String.valueOf(k)), v));
-            }
-        });
-        return out;
     }
 
     private static RecordedRequest copy(RecordedRequest r, String path, String body) {

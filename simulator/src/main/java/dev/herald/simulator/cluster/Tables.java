@@ -42,8 +42,16 @@ final class Tables {
     @SuppressWarnings("unchecked")
     static String of(String path, String json, Instant now) {
         Matcher m = RESOURCE.matcher(path);
-        Map<String, Object> body = Serialization.unmarshal(json, Map.class);
-        if (!m.matches() || body == null || "Status".equals(body.get("kind"))) {
+        if (!m.matches()) {
+            return null;
+        }
+        Map<String, Object> body;
+        try {
+            body = Serialization.unmarshal(json, Map.class);
+        } catch (RuntimeException e) {
+            return null; // not a JSON object: passed on as it is
+        }
+        if (body == null || "Status".equals(body.get("kind"))) {
             return null;
         }
         List<Column> columns = columns(m.group(1), now);

@@ -204,12 +204,15 @@ public final class ScenarioRunner implements AutoCloseable {
     /** A new history starts (at the start, a swap or a fault): what each peer saw so far is forgotten, its sessions
      *  are noted. */
     private void markHistory() {
-        peerByName.forEach((name, p) -> {
-            p.clearEvents();
-            Map<RemoteId, Optional<java.time.Instant>> sessions = new HashMap<>();
-            p.sessions().forEach(si -> sessions.put(si.id(), si.establishedSince()));
-            historyMark.put(name, sessions);
-        });
+        peerByName.keySet().forEach(this::markHistory);
+    }
+
+    private void markHistory(String peer) {
+        EmulatedPeer p = peerByName.get(peer);
+        p.clearEvents();
+        Map<RemoteId, Optional<java.time.Instant>> sessions = new HashMap<>();
+        p.sessions().forEach(si -> sessions.put(si.id(), si.establishedSince()));
+        historyMark.put(peer, sessions);
     }
 
     private String swap(Scenario.Swap w) {
@@ -354,7 +357,10 @@ public final class ScenarioRunner implements AutoCloseable {
      * next step sees the consequence and not the state before it.
      */
     private String fault(Fault f) {
-        markHistory(); // expectHistory after a fault: what happened since, and whether the sessions came back
+        if (!f.action().equals("resume-reading")) {
+            // expectHistory after a fault: what the peer saw since, and whether its sessions came back
+            markHistory(f.peer());
+        }
         EmulatedPeer p = peerByName.get(f.peer());
         Map<RemoteId, Optional<java.time.Instant>> before = new HashMap<>();
         p.sessions().stream().filter(s -> s.state() == dev.herald.api.SessionState.ESTABLISHED)

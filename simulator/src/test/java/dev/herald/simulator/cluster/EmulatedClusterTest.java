@@ -187,7 +187,7 @@ class EmulatedClusterTest {
         cluster.client().nodes().withName("node1").patch(merge, "{\"metadata\":{\"labels\":{\"bgp\":null}}}");
         assertThat(cluster.client().nodes().withName("node1").get().getMetadata().getLabels())
                 .containsExactly(Map.entry("zone", "a"));
-        assertThat(ClusterDispatcher.merge(Map.of("a", Map.of("b", 1, "c", 2), "d", List.of(1)),
+        assertThat(MergePatches.json(Map.of("a", Map.of("b", 1, "c", 2), "d", List.of(1)),
                 new java.util.HashMap<>(Map.of("a", new java.util.HashMap<>(java.util.Collections.singletonMap("b",
                         null)), "d", List.of(2))))).isEqualTo(Map.of("a", Map.of("c", 2), "d", List.of(2)));
     }
