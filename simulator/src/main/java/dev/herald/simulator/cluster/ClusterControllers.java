@@ -49,6 +49,8 @@ final class ClusterControllers implements AutoCloseable {
         return t;
     });
     private final Set<String> pendingServices = new LinkedHashSet<>();
+    /** A Service taken off the queue is being synced (guarded by pendingServices). */
+    private boolean syncing;
     /** Services whose EndpointSlices this controller wrote (only the worker thread touches it). */
     private final Set<String> managed = new HashSet<>();
     private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
@@ -145,10 +147,12 @@ final class ClusterControllers implements AutoCloseable {
             String next;
             synchronized (pendingServices) {
                 if (pendingServices.isEmpty()) {
+                    syncing = false;
                     return;
                 }
                 next = pendingServices.iterator().next();
                 pendingServices.remove(next);
+                syncing = true;
             }
             try {
                 syncSlices(next);
@@ -288,7 +292,7 @@ final class ClusterControllers implements AutoCloseable {
     /** True when no change is waiting to be applied. */
     boolean idle() {
         synchronized (pendingServices) {
-            return pendingServices.isEmpty();
+            return pendingServices.isEmpty() && !syncing;
         }
     }
 

@@ -200,6 +200,24 @@ public final class EmulatedCluster implements AutoCloseable {
         return controllers.idle();
     }
 
+    /**
+     * Waits until the cluster's controllers have had nothing to do for a moment (their watches deliver what was
+     * written shortly after), as a cluster an agent is deployed to has its EndpointSlices written already. False when
+     * {@code max} passed first.
+     */
+    public boolean awaitSettled(java.time.Duration max) throws InterruptedException {
+        long deadline = System.nanoTime() + max.toNanos();
+        int quiet = 0;
+        while (quiet < 3) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            Thread.sleep(100);
+            quiet = controllers.idle() ? quiet + 1 : 0;
+        }
+        return true;
+    }
+
     private static ResourceDefinitionContext crd(String apiVersion, String kind) {
         if ("BGPPolicy".equals(kind)) {
             return BGP_POLICIES;

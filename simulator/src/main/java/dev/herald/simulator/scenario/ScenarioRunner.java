@@ -134,6 +134,15 @@ public final class ScenarioRunner implements AutoCloseable {
         }
         long t0 = System.nanoTime();
         int applied = scenario.objects().isBlank() ? 0 : cluster.apply(scenario.objects()).size();
+        // the agents start on a cluster whose controllers are done (EndpointSlices written), as on a real one
+        try {
+            if (!cluster.awaitSettled(Duration.ofSeconds(60))) {
+                LOG.warn("The emulated cluster's controllers were still busy 60 s after the objects were applied");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while the emulated cluster settled", e);
+        }
         long t1 = System.nanoTime();
         if (scenario.frameworkAgents()) {
             startFrameworkAgents(t0, t1, applied);
@@ -151,8 +160,8 @@ public final class ScenarioRunner implements AutoCloseable {
                     : new SimulatedAgent(n.name(), shared, sharedClient, n.address(), backend);
             agents.put(n.name(), a.start());
         }
-        out.printf("Scenario %s: %d node(s) with an agent each, %d peer(s), %d object(s) applied in %.1f s, "
-                        + "agents started in %.1f s; kubeconfig %s%n", scenario.name(), agents.size(),
+        out.printf("Scenario %s: %d node(s) with an agent each, %d peer(s), %d object(s) applied (and the cluster "
+                        + "settled) in %.1f s, agents started in %.1f s; kubeconfig %s%n", scenario.name(), agents.size(),
                 peerByName.size(), applied, (t1 - t0) / 1e9, (System.nanoTime() - t1) / 1e9, cluster.kubeconfig());
     }
 
@@ -196,7 +205,7 @@ public final class ScenarioRunner implements AutoCloseable {
         }
         markHistory();
         out.printf("Scenario %s: %d node(s) with an agent each in its own OSGi framework, %d peer(s), %d object(s) "
-                        + "applied in %.1f s, agents started in %.1f s; kubeconfig %s%n", scenario.name(),
+                        + "applied (and the cluster settled) in %.1f s, agents started in %.1f s; kubeconfig %s%n", scenario.name(),
                 frameworkAgents.size(), peerByName.size(), applied, (t1 - t0) / 1e9, (System.nanoTime() - t1) / 1e9,
                 cluster.kubeconfig());
     }
