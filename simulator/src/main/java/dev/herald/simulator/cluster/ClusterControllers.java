@@ -51,6 +51,8 @@ final class ClusterControllers implements AutoCloseable {
     private final Set<String> pendingServices = new LinkedHashSet<>();
     /** A Service taken off the queue is being synced (guarded by pendingServices). */
     private boolean syncing;
+    /** Work outside the queue: retries waiting to be queued again, Egress moves (guarded by pendingServices). */
+    private int outstanding;
     /** Services whose EndpointSlices this controller wrote (only the worker thread touches it). */
     private final Set<String> managed = new HashSet<>();
     private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
@@ -76,7 +78,14 @@ final class ClusterControllers implements AutoCloseable {
 
             @Override
             public void onDelete(Node n, boolean unknown) {
-                worker.execute(() -> moveEgressesOff(n.getMetadata().getName()));
+                outside(1);
+                worker.execute(() -> {
+                    try {
+                        moveEgressesOff(n.getMetadata().getName());
+                    } finally {
+                        outside(-1);
+                    }
+                });
             }
         }, 0);
         informers.addAll(List.of(services, pods, nodes));
@@ -129,13 +138,22 @@ final class ClusterControllers implements AutoCloseable {
         worker.execute(this::drain);
     }
 
+    private void outside(int delta) {
+        synchronized (pendingServices) {
+            outstanding += delta;
+        }
+    }
+
     private void retryLater(String service) {
+        outside(1);
         Thread t = new Thread(() -> {
             try {
                 Thread.sleep(500);
                 schedule(service);
             } catch (InterruptedException | java.util.concurrent.RejectedExecutionException e) {
                 // closing
+            } finally {
+                outside(-1);
             }
         }, "sim-cluster-controllers-retry");
         t.setDaemon(true);
@@ -290,10 +308,17 @@ final class ClusterControllers implements AutoCloseable {
     }
 
     /** True when no change is waiting to be applied. */
-    boolean idle() {
+    /**
+     * Nothing queued, running or waiting to be retried, and the Service watch has caught up with the Services the
+     * API holds ({@code services}: a count the API server keeps).
+     */
+    boolean idle(int services) {
         synchronized (pendingServices) {
-            return pendingServices.isEmpty() && !syncing;
+            if (!pendingServices.isEmpty() || syncing || outstanding > 0) {
+                return false;
+            }
         }
+        return this.services == null || this.services.getStore().list().size() >= services;
     }
 
     @Override

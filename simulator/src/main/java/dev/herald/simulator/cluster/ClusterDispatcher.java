@@ -41,6 +41,11 @@ final class ClusterDispatcher extends KubernetesCrudDispatcher {
     private record Allocated(List<String> clusterIps, List<String> ingress) {
     }
 
+    /** How many Services the store holds (each is admitted here on its way in and released on its way out). */
+    int serviceCount() {
+        return services.size();
+    }
+
     ClusterDispatcher(ClusterConfig config) {
         config.serviceCidrs().forEach(c -> serviceCidrs.add(new IpPool(c)));
         config.loadBalancerPools().forEach(c -> lbPools.add(new IpPool(c)));

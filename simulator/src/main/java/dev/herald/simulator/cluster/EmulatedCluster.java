@@ -197,7 +197,7 @@ public final class EmulatedCluster implements AutoCloseable {
 
     /** True when the cluster's controllers have nothing queued. */
     public boolean settled() {
-        return controllers.idle();
+        return controllers.idle(dispatcher.serviceCount());
     }
 
     /**
@@ -213,7 +213,7 @@ public final class EmulatedCluster implements AutoCloseable {
                 return false;
             }
             Thread.sleep(100);
-            quiet = controllers.idle() ? quiet + 1 : 0;
+            quiet = settled() ? quiet + 1 : 0;
         }
         return true;
     }
