@@ -556,7 +556,7 @@ public final class EmulatedPeer implements AutoCloseable {
             return null;
         });
         LOG.info("Emulated peer {} (AS {}, router ID {}) listening on {}{} ({} transport){}", name, config.asn(),
-                EmulatedPeerConfig.routerIdText(config.routerId()), hostPort(localAddress), md5, transport.name(),
+                EmulatedPeerConfig.routerIdText(config.routerId()), AddressText.of(localAddress), md5, transport.name(),
                 config.gracefulRestart() ? ", graceful restart " + config.restartTimeSeconds() + " s" : "");
     }
 
@@ -590,7 +590,8 @@ public final class EmulatedPeer implements AutoCloseable {
             OpenSniffer s = ch.pipeline().get(OpenSniffer.class);
             if (s != null && !s.decided() && ch.isActive()) {
                 LOG.warn("Emulated peer {}: {} connected but sent no OPEN within {} s; closing (this peer sends "
-                        + "its own OPEN after the remote's)", name, hostPort(ch.remoteAddress()), OPEN_WAIT_SECONDS);
+                        + "its own OPEN after the remote's)", name, AddressText.of(ch.remoteAddress()),
+                        OPEN_WAIT_SECONDS);
                 ch.close();
             }
         }, OPEN_WAIT_SECONDS, TimeUnit.SECONDS);
@@ -683,7 +684,7 @@ public final class EmulatedPeer implements AutoCloseable {
         ChannelFuture reg = b.register();
         Channel ch = reg.channel();
         if (reg.cause() != null) {
-            LOG.warn("Emulated peer {}: cannot create a socket to {}: {}", name, hostPort(target),
+            LOG.warn("Emulated peer {}: cannot create a socket to {}: {}", name, AddressText.of(target),
                     reg.cause().getMessage());
             return;
         }
@@ -692,7 +693,7 @@ public final class EmulatedPeer implements AutoCloseable {
                 transport.setMd5Keys(ch, Map.of(target.getAddress(),
                         config.md5Password().get().getBytes(StandardCharsets.US_ASCII)));
             } catch (ChannelException e) {
-                LOG.warn("Emulated peer {}: cannot set the TCP-MD5 key toward {}: {}", name, hostPort(target),
+                LOG.warn("Emulated peer {}: cannot set the TCP-MD5 key toward {}: {}", name, AddressText.of(target),
                         e.getMessage());
                 ch.close();
                 return;
@@ -706,7 +707,7 @@ public final class EmulatedPeer implements AutoCloseable {
             } else {
                 ch.close();
                 if (f.cause() != null) {
-                    LOG.debug("Emulated peer {}: connecting to {} failed: {}", name, hostPort(target),
+                    LOG.debug("Emulated peer {}: connecting to {} failed: {}", name, AddressText.of(target),
                             f.cause().getMessage());
                 }
             }
@@ -728,7 +729,7 @@ public final class EmulatedPeer implements AutoCloseable {
         if (message instanceof NotificationMessage n) {
             lastReceivedFrom.put(from, n);
             LOG.warn("Emulated peer {}: {} sent {} before its OPEN; connection closed", name,
-                    hostPort(ch.remoteAddress()), n);
+                    AddressText.of(ch.remoteAddress()), n);
             ch.close();
             return;
         }
@@ -742,7 +743,7 @@ public final class EmulatedPeer implements AutoCloseable {
             why = "first message is of type " + ((BgpMessage) message).type() + ", not OPEN";
         }
         LOG.warn("Emulated peer {}: closing the connection from {}: {}; sending {}", name,
-                hostPort(ch.remoteAddress()), why, reply);
+                AddressText.of(ch.remoteAddress()), why, reply);
         lastSentTo.put(from, reply);
         writeRawAndClose(ch, reply);
     }
@@ -796,7 +797,7 @@ public final class EmulatedPeer implements AutoCloseable {
             c.close(cease, "connection collision resolved by BGP identifier");
         } else {
             LOG.info("Emulated peer {}: closing the connection with {}: collision resolved by BGP identifier", name,
-                    hostPort(ch.remoteAddress()));
+                    AddressText.of(ch.remoteAddress()));
             r.notificationSent(cease);
             writeRawAndClose(ch, cease);
         }
@@ -903,14 +904,10 @@ public final class EmulatedPeer implements AutoCloseable {
         return b;
     }
 
-    private static String hostPort(java.net.SocketAddress a) {
-        return AddressText.of(a);
-    }
-
     @Override
     public String toString() {
         return "EmulatedPeer[" + name + " AS " + config.asn() + " " + (localAddress == null ? "-"
-                : hostPort(localAddress)) + "]";
+                : AddressText.of(localAddress)) + "]";
     }
 
     /** One remote speaker (see {@link RemoteId}): its session, and the graceful-restart state of its routes. */
@@ -1081,13 +1078,14 @@ public final class EmulatedPeer implements AutoCloseable {
                 LOG.warn("Emulated peer {}: malformed UPDATE from {}; its prefixes are treated as withdrawn "
                         + "(RFC 7606): {}", name, who(), u.treatAsWithdraw().get());
             }
-            rib.withdraw(key, address, routerId, u.withdrawnAll(), now, u.treatAsWithdraw().map(w -> "treat-as-withdraw: " + w)
+            rib.withdraw(key, routerId, u.withdrawnAll(), now, u.treatAsWithdraw()
+                    .map(w -> "treat-as-withdraw: " + w)
                     .orElse(RouteEvent.UPDATE));
             if (u.treatAsWithdraw().isEmpty()) {
                 List<Long> path = asPath(u);
                 InetAddress hop = u.attribute(PathAttribute.NextHop.class).map(h -> ipv4(h.address())).orElse(null);
-                rib.announce(key, address, routerId, asn, u.nlri(), hop, path, now);
-                u.attribute(PathAttribute.MpReach.class).ifPresent(m -> rib.announce(key, address, routerId, asn,
+                rib.announce(key, routerId, asn, u.nlri(), hop, path, now);
+                u.attribute(PathAttribute.MpReach.class).ifPresent(m -> rib.announce(key, routerId, asn,
                         m.nlri(), nextHopAddress(m.nextHop()), path, now));
             }
         }

@@ -24,8 +24,9 @@ final class PeerRib {
     private final Map<RemoteId, Map<Prefix, LearnedRoute>> routes = new LinkedHashMap<>();
     private final List<RouteEvent> events = new ArrayList<>();
 
-    void announce(RemoteId from, InetAddress address, String routerId, long asn, Collection<Prefix> prefixes,
-                  InetAddress nextHop, List<Long> asPath, Instant at) {
+    void announce(RemoteId from, String routerId, long asn, Collection<Prefix> prefixes, InetAddress nextHop,
+                  List<Long> asPath, Instant at) {
+        InetAddress address = from.address();
         if (prefixes.isEmpty()) {
             return;
         }
@@ -41,8 +42,8 @@ final class PeerRib {
     }
 
     /** Removes the prefixes and logs a withdrawal for each, known or not: it is what the wire carried. */
-    void withdraw(RemoteId from, InetAddress address, String routerId, Collection<Prefix> prefixes, Instant at,
-                  String cause) {
+    void withdraw(RemoteId from, String routerId, Collection<Prefix> prefixes, Instant at, String cause) {
+        InetAddress address = from.address();
         if (prefixes.isEmpty()) {
             return;
         }

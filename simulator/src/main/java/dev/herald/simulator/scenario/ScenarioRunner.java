@@ -33,6 +33,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -161,8 +162,9 @@ public final class ScenarioRunner implements AutoCloseable {
             agents.put(n.name(), a.start());
         }
         out.printf("Scenario %s: %d node(s) with an agent each, %d peer(s), %d object(s) applied (and the cluster "
-                        + "settled) in %.1f s, agents started in %.1f s; kubeconfig %s%n", scenario.name(), agents.size(),
-                peerByName.size(), applied, (t1 - t0) / 1e9, (System.nanoTime() - t1) / 1e9, cluster.kubeconfig());
+                        + "settled) in %.1f s, agents started in %.1f s; kubeconfig %s%n", scenario.name(),
+                agents.size(), peerByName.size(), applied, (t1 - t0) / 1e9, (System.nanoTime() - t1) / 1e9,
+                cluster.kubeconfig());
     }
 
     /** The agents' backend: Herald's own speaker, or one supervised gobgpd per agent. */
@@ -205,9 +207,9 @@ public final class ScenarioRunner implements AutoCloseable {
         }
         markHistory();
         out.printf("Scenario %s: %d node(s) with an agent each in its own OSGi framework, %d peer(s), %d object(s) "
-                        + "applied (and the cluster settled) in %.1f s, agents started in %.1f s; kubeconfig %s%n", scenario.name(),
-                frameworkAgents.size(), peerByName.size(), applied, (t1 - t0) / 1e9, (System.nanoTime() - t1) / 1e9,
-                cluster.kubeconfig());
+                        + "applied (and the cluster settled) in %.1f s, agents started in %.1f s; kubeconfig %s%n",
+                scenario.name(), frameworkAgents.size(), peerByName.size(), applied, (t1 - t0) / 1e9,
+                (System.nanoTime() - t1) / 1e9, cluster.kubeconfig());
     }
 
     /** A new history starts (at the start, a swap or a fault): what each peer saw so far is forgotten, its sessions
@@ -375,18 +377,20 @@ public final class ScenarioRunner implements AutoCloseable {
         p.sessions().stream().filter(s -> s.state() == dev.herald.api.SessionState.ESTABLISHED)
                 .filter(s -> f.node().isEmpty() || f.node().get().equals(nodeOf(s.remoteRouterId(), s.remote())))
                 .forEach(s -> before.put(s.id(), s.establishedSince()));
-        String failure;
+        boolean reading = Set.of("stop-reading", "resume-reading").contains(f.action());
+        String failure = null;
         if (f.node().isPresent() && !Set.of("restart", "graceful-restart").contains(f.action())) {
             // a node's session, told apart by router ID where agents share ::1
-            boolean reading = Set.of("stop-reading", "resume-reading").contains(f.action());
-            failure = before.isEmpty() && !reading ? "no Established session with " + f.node().get() : null;
-            for (RemoteId r : before.keySet()) {
-                failure = failure != null ? failure : inject(p, f, Optional.of(r));
+            if (before.isEmpty() && !reading) {
+                failure = "no Established session with " + f.node().get();
+            }
+            for (Iterator<RemoteId> it = before.keySet().iterator(); failure == null && it.hasNext(); ) {
+                failure = inject(p, f, Optional.of(it.next()));
             }
         } else {
             failure = inject(p, f, Optional.empty());
         }
-        if (failure != null || Set.of("stop-reading", "resume-reading").contains(f.action())) {
+        if (failure != null || reading) {
             return failure;
         }
         return await(Duration.ofSeconds(5), () -> {
