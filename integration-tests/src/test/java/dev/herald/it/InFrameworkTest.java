@@ -65,7 +65,7 @@ class InFrameworkTest {
     void heraldBundlesExportOnlyVersionedApi() {
         Bundle api = bundle("dev.herald.api");
         assertThat(api.getHeaders().get("Export-Package")).contains("dev.herald.api;version=\"1.0.0\"")
-                .contains("dev.herald.api.spi;version=\"1.3.0\"");
+                .contains("dev.herald.api.spi;version=\"1.4.0\"");
         assertThat(bundle("dev.herald.ops").getHeaders().get("Export-Package")).isNull();
     }
 

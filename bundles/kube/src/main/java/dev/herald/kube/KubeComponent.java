@@ -2,6 +2,7 @@ package dev.herald.kube;
 
 import dev.herald.api.spi.ClusterState;
 import dev.herald.api.spi.ClusterWriter;
+import dev.herald.api.spi.ShutdownAdvisor;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -41,6 +42,9 @@ public final class KubeComponent {
         String kube_nodeName() default "";
 
         String kube_namespace() default "";
+
+        /** How BGP sessions end when the agent stops: auto, cease or graceful-restart (docs/deploy.md). */
+        String shutdown_mode() default "auto";
     }
 
     private final BundleContext context;
@@ -51,6 +55,8 @@ public final class KubeComponent {
     private InformerClusterState state;
     private ServiceRegistration<?> stateRegistration;
     private ServiceRegistration<?> writerRegistration;
+    private KubeShutdownAdvisor advisor;
+    private ServiceRegistration<?> advisorRegistration;
 
     @Activate
     public KubeComponent(BundleContext context, Config config) {
@@ -64,6 +70,9 @@ public final class KubeComponent {
      */
     @Modified
     synchronized void modified(Config config) {
+        if (advisor != null) {
+            advisor.mode(KubeShutdownAdvisor.Mode.parse(config.shutdown_mode()));
+        }
         if (settingsOf(config).equals(settings)) {
             return;
         }
@@ -84,12 +93,15 @@ public final class KubeComponent {
             namespace = "kube-system";
         }
         String kubeconfig = first(config.kube_kubeconfig(), System.getenv("KUBECONFIG"));
+        KubeShutdownAdvisor.Mode shutdownMode = KubeShutdownAdvisor.Mode.parse(config.shutdown_mode());
         if (node == null) {
+            registerAdvisor(new KubeShutdownAdvisor(shutdownMode, null, null, namespace, null));
             LOG.warn("NODE_NAME is not set (nor kube.nodeName in etc/herald.cfg): Herald does not know which Node "
                     + "it runs on and will not advertise anything");
             return;
         }
         if (kubeconfig == null && !Files.exists(IN_CLUSTER_TOKEN)) {
+            registerAdvisor(new KubeShutdownAdvisor(shutdownMode, null, null, namespace, null));
             LOG.warn("No Kubernetes API to talk to: set KUBECONFIG (or kube.kubeconfig in etc/herald.cfg), or run "
                     + "in a Pod with a service account");
             return;
@@ -106,6 +118,8 @@ public final class KubeComponent {
             stateRegistration = context.registerService(ClusterState.class, state, new Hashtable<>());
             writerRegistration = context.registerService(ClusterWriter.class, new KubeClusterWriter(client, executor),
                     new Hashtable<>());
+            registerAdvisor(new KubeShutdownAdvisor(shutdownMode, client, executor, namespace,
+                    first(null, System.getenv("POD_NAME"))));
             LOG.info("Watching Kubernetes at {} as Node {} (password Secret in {})", client.getMasterUrl(), node,
                     namespace);
         } catch (IOException | RuntimeException | ServiceConfigurationError e) {
@@ -117,8 +131,18 @@ public final class KubeComponent {
         }
     }
 
+    private void registerAdvisor(KubeShutdownAdvisor next) {
+        advisor = next;
+        advisorRegistration = context.registerService(ShutdownAdvisor.class, next, new Hashtable<>());
+    }
+
     @Deactivate
     synchronized void deactivate() {
+        if (advisorRegistration != null) {
+            advisorRegistration.unregister();
+            advisorRegistration = null;
+            advisor = null;
+        }
         if (writerRegistration != null) {
             writerRegistration.unregister();
             writerRegistration = null;

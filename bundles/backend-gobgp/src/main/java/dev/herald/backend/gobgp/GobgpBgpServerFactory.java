@@ -13,14 +13,17 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.WeakHashMap;
-import org.osgi.framework.Bundle;
+import dev.herald.api.spi.ShutdownAdvisor;
+import dev.herald.support.ServerStopPolicy;
 import org.osgi.framework.BundleContext;
-import org.osgi.framework.Constants;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,6 +49,10 @@ public final class GobgpBgpServerFactory implements BgpServerFactory {
         String gobgpd_apiAddress() default "";
     }
 
+    /** Asked how the sessions end when the whole agent stops: replaced (rolling update) or removed. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile ShutdownAdvisor shutdownAdvisor;
+    private ServerStopPolicy stopPolicy;
     private volatile GobgpdSettings settings;
     private volatile boolean closed;
     /** Servers handed out and maybe still running; weak, so a forgotten stopped server is not kept. */
@@ -61,6 +68,11 @@ public final class GobgpBgpServerFactory implements BgpServerFactory {
     }
 
     @Activate
+    void activate(BundleContext context, Config config) {
+        stopPolicy = new ServerStopPolicy(context, () -> shutdownAdvisor);
+        configure(config);
+    }
+
     @Modified
     void configure(Config config) {
         GobgpdSettings next = settings(config);
@@ -143,15 +155,13 @@ public final class GobgpBgpServerFactory implements BgpServerFactory {
     }
 
     /**
-     * The bundle goes away: no gobgpd of ours may outlive it. When the agent shuts down the sessions end with a
-     * Cease; when only this bundle goes (update, swap) they end for a graceful restart, so peers keep the routes
-     * while the next backend takes over.
+     * The bundle goes away: no gobgpd of ours may outlive it. When only this bundle goes (update, swap) the sessions
+     * end for a graceful restart, so peers keep the routes while the next backend takes over; when the agent shuts
+     * down, as the {@link ShutdownAdvisor} says (a Cease without one).
      */
     @Deactivate
-    void deactivate(BundleContext context) {
-        boolean shutdown = context != null
-                && context.getBundle(Constants.SYSTEM_BUNDLE_LOCATION).getState() == Bundle.STOPPING;
-        stopAll(shutdown ? StopMode.CEASE : StopMode.GRACEFUL_RESTART);
+    void deactivate() {
+        stopAll(stopPolicy.onDeactivate());
     }
 
     void stopAll(StopMode mode) {

@@ -10,11 +10,15 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Set;
 import java.util.WeakHashMap;
-import org.osgi.framework.Bundle;
+import dev.herald.api.spi.ShutdownAdvisor;
+import dev.herald.support.ServerStopPolicy;
 import org.osgi.framework.BundleContext;
-import org.osgi.framework.Constants;
+import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,6 +35,10 @@ public final class NativeBgpServerFactory implements BgpServerFactory {
 
     /** Servers handed out and maybe still running; weak, so a forgotten stopped server is not kept. */
     private volatile boolean closed;
+    /** Asked how the sessions end when the whole agent stops: replaced (rolling update) or removed. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile ShutdownAdvisor shutdownAdvisor;
+    private ServerStopPolicy stopPolicy;
     private final Set<NativeBgpServer> created = Collections.synchronizedSet(
             Collections.newSetFromMap(new WeakHashMap<>()));
 
@@ -63,16 +71,19 @@ public final class NativeBgpServerFactory implements BgpServerFactory {
         }
     }
 
+    @Activate
+    void activate(BundleContext context) {
+        stopPolicy = new ServerStopPolicy(context, () -> shutdownAdvisor);
+    }
+
     /**
-     * The bundle goes away, and its event loops with it. When the agent shuts down the sessions end with a Cease;
-     * when only this bundle goes (an update, a swap) they end for a graceful restart, so peers keep the routes while
-     * the next backend takes over.
+     * The bundle goes away, and its event loops with it. When only this bundle goes (an update, a swap) the sessions
+     * end for a graceful restart, so peers keep the routes while the next backend takes over; when the agent shuts
+     * down, as the {@link ShutdownAdvisor} says (a Cease without one).
      */
     @Deactivate
-    void deactivate(BundleContext context) {
-        boolean shutdown = context != null
-                && context.getBundle(Constants.SYSTEM_BUNDLE_LOCATION).getState() == Bundle.STOPPING;
-        stopAll(shutdown ? StopMode.CEASE : StopMode.GRACEFUL_RESTART);
+    void deactivate() {
+        stopAll(stopPolicy.onDeactivate());
     }
 
     void stopAll(StopMode mode) {

@@ -1,0 +1,110 @@
+package dev.herald.kube;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.herald.api.spi.StopMode;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.apps.DaemonSet;
+import io.fabric8.kubernetes.api.model.apps.DaemonSetBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import java.util.HashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Replaced or removed, as the agent asks at SIGTERM, against a real Kubernetes API over HTTP (fabric8's mock server
+ * in CRUD mode): a rolling update bumps the DaemonSet's generation past the Pod's template generation.
+ */
+class KubeShutdownAdvisorTest {
+    private KubernetesMockServer server;
+    private KubernetesClient client;
+    private ExecutorService executor;
+
+    @BeforeEach
+    void setUp() {
+        server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
+                new StallFreeDispatcher(), false);
+        server.init();
+        client = server.createClient();
+        executor = Executors.newSingleThreadExecutor();
+    }
+
+    @AfterEach
+    void tearDown() {
+        executor.shutdownNow();
+        client.close();
+        server.destroy();
+    }
+
+    private DaemonSet daemonSet(String image) {
+        return new DaemonSetBuilder().withNewMetadata().withName("herald-agent").withNamespace("herald").endMetadata()
+                .withNewSpec().withNewSelector().addToMatchLabels("app", "herald").endSelector().withNewTemplate()
+                .withNewMetadata().addToLabels("app", "herald").endMetadata().withNewSpec().addNewContainer()
+                .withName("agent").withImage(image).endContainer().endSpec().endTemplate().endSpec().build();
+    }
+
+    private Pod podOf(DaemonSet ds, long generation) {
+        return new PodBuilder().withNewMetadata().withName("herald-agent-x1").withNamespace("herald")
+                .addToLabels(PodReplacement.TEMPLATE_GENERATION, Long.toString(generation))
+                .addNewOwnerReference().withApiVersion("apps/v1").withKind("DaemonSet").withName("herald-agent")
+                .withUid(ds.getMetadata().getUid()).withController(true).endOwnerReference().endMetadata().build();
+    }
+
+    private KubeShutdownAdvisor advisor(KubeShutdownAdvisor.Mode mode) {
+        return new KubeShutdownAdvisor(mode, client, executor, "herald", "herald-agent-x1");
+    }
+
+    @Test
+    void aRollingUpdateOfTheDaemonSetIsAGracefulRestart() {
+        DaemonSet ds = client.apps().daemonSets().resource(daemonSet("herald:1")).create();
+        client.pods().resource(podOf(ds, ds.getMetadata().getGeneration())).create();
+        assertThat(advisor(KubeShutdownAdvisor.Mode.AUTO).onAgentStop()).isEqualTo(StopMode.CEASE);
+
+        DaemonSet updated = client.apps().daemonSets().inNamespace("herald").withName("herald-agent")
+                .edit(d -> daemonSet("herald:2"));
+        assertThat(updated.getMetadata().getGeneration()).isGreaterThan(ds.getMetadata().getGeneration());
+        assertThat(advisor(KubeShutdownAdvisor.Mode.AUTO).onAgentStop()).isEqualTo(StopMode.GRACEFUL_RESTART);
+    }
+
+    @Test
+    void aDeletedDaemonSetOrAPodWithoutOneIsACease() {
+        DaemonSet ds = client.apps().daemonSets().resource(daemonSet("herald:1")).create();
+        client.pods().resource(podOf(ds, 0)).create();
+        client.apps().daemonSets().inNamespace("herald").withName("herald-agent").delete();
+        assertThat(advisor(KubeShutdownAdvisor.Mode.AUTO).onAgentStop()).isEqualTo(StopMode.CEASE);
+
+        client.pods().inNamespace("herald").withName("herald-agent-x1").delete();
+        assertThat(advisor(KubeShutdownAdvisor.Mode.AUTO).onAgentStop()).isEqualTo(StopMode.CEASE);
+    }
+
+    @Test
+    void anUnreachableApiServerIsAGracefulRestartNeverAWithdrawal() {
+        server.destroy();
+        assertThat(advisor(KubeShutdownAdvisor.Mode.AUTO).onAgentStop()).isEqualTo(StopMode.GRACEFUL_RESTART);
+    }
+
+    @Test
+    void theSettingOverridesTheCluster() {
+        assertThat(advisor(KubeShutdownAdvisor.Mode.parse("graceful-restart")).onAgentStop())
+                .isEqualTo(StopMode.GRACEFUL_RESTART);
+        assertThat(advisor(KubeShutdownAdvisor.Mode.parse(" Cease ")).onAgentStop()).isEqualTo(StopMode.CEASE);
+        assertThat(KubeShutdownAdvisor.Mode.parse("sometimes")).isEqualTo(KubeShutdownAdvisor.Mode.AUTO);
+        assertThat(new KubeShutdownAdvisor(KubeShutdownAdvisor.Mode.AUTO, null, null, "herald", null).onAgentStop())
+                .as("outside a Pod").isEqualTo(StopMode.CEASE);
+    }
+
+    @Test
+    void aDaemonSetOfTheSameNameButAnotherUidIsNotThePodsOwner() {
+        DaemonSet ds = client.apps().daemonSets().resource(daemonSet("herald:1")).create();
+        Pod pod = podOf(ds, 1);
+        pod.getMetadata().getOwnerReferences().get(0).setUid("an-earlier-daemonset");
+        assertThat(PodReplacement.decide(pod, n -> ds).mode()).isEqualTo(StopMode.CEASE);
+    }
+}
