@@ -12,8 +12,11 @@ import org.junit.jupiter.api.Test;
 
 /** The shipped CRD says what the parser does: same defaults, same ranges, a status subresource. */
 class CrdManifestTest {
+    /** The manifests live with the others in deploy/kubernetes; the tests run in bundles/kube. */
+    private static final Path CRDS = Path.of("../../deploy/kubernetes/crds");
+
     private static JSONSchemaProps spec() throws IOException {
-        CustomResourceDefinition crd = Serialization.unmarshal(Files.readString(Path.of("crds/bgppolicy-crd.yaml")),
+        CustomResourceDefinition crd = Serialization.unmarshal(Files.readString(CRDS.resolve("bgppolicy-crd.yaml")),
                 CustomResourceDefinition.class);
         assertThat(crd.getMetadata().getName()).isEqualTo("bgppolicies.crd.antrea.io");
         var version = crd.getSpec().getVersions().get(0);
@@ -38,10 +41,10 @@ class CrdManifestTest {
 
     @Test
     void theEgressCrdAndRbacParse() throws IOException {
-        CustomResourceDefinition egress = Serialization.unmarshal(Files.readString(Path.of("crds/egress-crd.yaml")),
+        CustomResourceDefinition egress = Serialization.unmarshal(Files.readString(CRDS.resolve("egress-crd.yaml")),
                 CustomResourceDefinition.class);
         assertThat(egress.getSpec().getVersions().get(0).getName()).isEqualTo("v1beta1");
-        String rbac = Files.readString(Path.of("crds/rbac.yaml"));
+        String rbac = Files.readString(CRDS.resolve("../agent/rbac.yaml"));
         var kinds = java.util.Arrays.stream(rbac.split("\n---\n"))
                 .map(doc -> String.valueOf(Serialization.unmarshal(doc, java.util.Map.class).get("kind"))).toList();
         assertThat(kinds).containsExactly("ServiceAccount", "ClusterRole", "ClusterRoleBinding", "Role",

@@ -55,7 +55,7 @@ class K3sEndToEndTest {
         Files.writeString(kubeconfig, K3S.getKubeConfigYaml());
         try (KubernetesClient client = new KubernetesClientBuilder()
                 .withConfig(Config.fromKubeconfig(K3S.getKubeConfigYaml())).build()) {
-            Path crds = Path.of(System.getProperty("user.dir")).resolve("../bundles/kube/crds");
+            Path crds = Path.of(System.getProperty("user.dir")).resolve("../deploy/kubernetes/crds");
             for (String f : List.of("bgppolicy-crd.yaml", "egress-crd.yaml")) {
                 CustomResourceDefinition crd = client.apiextensions().v1().customResourceDefinitions()
                         .load(crds.resolve(f).toFile()).item();

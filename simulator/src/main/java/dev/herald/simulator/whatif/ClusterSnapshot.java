@@ -98,7 +98,7 @@ public record ClusterSnapshot(String apiServer, List<NodeInfo> nodes, List<BgpPo
             } catch (KubernetesClientException e) {
                 if (e.getCode() == 404) {
                     throw new WhatIfException("the cluster at " + api + " has no BGPPolicy resource (CRD "
-                            + "bgppolicies.crd.antrea.io, v1alpha1): install Antrea's CRDs or bundles/kube/crds/");
+                            + "bgppolicies.crd.antrea.io, v1alpha1): install Antrea's CRDs or deploy/kubernetes/crds/");
                 }
                 throw failure(api, "BGPPolicies", e);
             }
