@@ -12,7 +12,7 @@ import java.util.jar.JarFile;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
-/** The folder and the tar.gz that {@code ./mvnw install} leaves, as DESIGN.md's runtime contract describes them. */
+/** The folder and the tar.gz that {@code ./mvnw install} leaves, as README.md's "Running the distribution" shows. */
 class DistributionLayoutTest {
     private final Path home = Distribution.built();
 

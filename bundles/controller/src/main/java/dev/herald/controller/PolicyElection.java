@@ -6,8 +6,9 @@ import java.util.Collection;
 import java.util.Optional;
 
 /**
- * Which BGPPolicy is effective on a node (SPEC §2): the oldest of those whose node selector matches the Node's
- * labels; equal creation times are broken by name, so the choice never depends on listing order.
+ * Which BGPPolicy is effective on a node (docs/bgp-policy.md, Behaviour §2): the oldest of those whose node
+ * selector matches the Node's labels; equal creation times are broken by name, so the choice never depends on
+ * listing order.
  */
 public final class PolicyElection {
     private PolicyElection() {

@@ -11,7 +11,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs a reconcile pass on one thread whenever something changed: bursts of {@link #trigger()} collapse into one
  * pass, a failed pass is retried with exponential back-off (5 s doubling to 300 s by default), and a change that
- * arrives while a retry waits runs at once instead of after the back-off (SPEC §6).
+ * arrives while a retry waits runs at once instead of after the back-off (docs/bgp-policy.md, Behaviour §6).
  */
 public final class ReconcileLoop implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ReconcileLoop.class);

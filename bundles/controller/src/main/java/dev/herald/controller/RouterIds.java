@@ -7,9 +7,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 
 /**
- * How a node's BGP router ID is chosen (SPEC §3): the {@code node.antrea.io/bgp-router-id} annotation when present
- * (it must be an IPv4 address); else the Node's first IPv4 InternalIP; else, on IPv6-only nodes, a 32-bit FNV-1a
- * hash of the Node name written as a dotted IPv4 address.
+ * How a node's BGP router ID is chosen (docs/bgp-policy.md, Behaviour §3): the
+ * {@code node.antrea.io/bgp-router-id} annotation when present (it must be an IPv4 address); else the Node's first
+ * IPv4 InternalIP; else, on IPv6-only nodes, a 32-bit FNV-1a hash of the Node name written as a dotted IPv4
+ * address.
  */
 public final class RouterIds {
     private RouterIds() {

@@ -60,7 +60,7 @@ class BgpPolicyReconcilerTest {
         return List.copyOf(backend.log.subList(before, backend.log.size()));
     }
 
-    // ---- election (SPEC §2) ----
+    // ---- election (docs/bgp-policy.md, Behaviour §2) ----
 
     @Test
     void theOldestMatchingPolicyIsEffectiveAndTheNextTakesOverWhenItGoes() {
@@ -121,7 +121,7 @@ class BgpPolicyReconcilerTest {
         assertThat(pass()).containsExactly("start AS 65001 id 192.168.0.11 port 179");
     }
 
-    // ---- router ID (SPEC §3) ----
+    // ---- router ID (docs/bgp-policy.md, Behaviour §3) ----
 
     @Test
     void routerIdComesFromTheAnnotationElseTheNodeIpv4AndIsWrittenBack() {
@@ -155,7 +155,7 @@ class BgpPolicyReconcilerTest {
         assertThat(pass()).containsExactly("start AS 65001 id 15.78.40.116 port 179");
     }
 
-    // ---- restarts (SPEC §3) ----
+    // ---- restarts (docs/bgp-policy.md, Behaviour §3) ----
 
     @Test
     void asnPortRouterIdAndConfederationRestartTheServer() {
@@ -194,7 +194,7 @@ class BgpPolicyReconcilerTest {
         assertThat(reconciler.status().policy()).contains("second");
     }
 
-    // ---- peers (SPEC §4) ----
+    // ---- peers (docs/bgp-policy.md, Behaviour §4) ----
 
     @Test
     void peersAreAddedUpdatedAndRemovedRemovalsFirst() {
@@ -234,7 +234,7 @@ class BgpPolicyReconcilerTest {
         assertThat(pass()).containsExactly("updatePeer PeerConfig[10.0.0.2-65000 port=179 ttl=1 grTime=120s]");
     }
 
-    // ---- routes (SPEC §5) ----
+    // ---- routes (docs/bgp-policy.md, Behaviour §5) ----
 
     @Test
     void routesAreDiffedAndANewServerGetsThemAll() {
@@ -303,7 +303,7 @@ class BgpPolicyReconcilerTest {
         assertThat(pass()).containsExactly("advertise [172.18.0.5/32]");
     }
 
-    // ---- failures (SPEC §3, §6) ----
+    // ---- failures (docs/bgp-policy.md, Behaviour §3, §6) ----
 
     @Test
     void aFailedStopKeepsTheStateAndIsRetried() {
@@ -361,7 +361,7 @@ class BgpPolicyReconcilerTest {
         assertThatThrownBy(reconciler::reconcile).hasMessageContaining("no BGP backend is available");
     }
 
-    // ---- per-node condition in the BGPPolicy status (SPEC §7) ----
+    // ---- per-node condition in the BGPPolicy status (docs/bgp-policy.md, Behaviour §7) ----
 
     @Test
     void theEffectivePolicyShowsThisNodeAppliedAndTheLoserShowsWhoWon() {

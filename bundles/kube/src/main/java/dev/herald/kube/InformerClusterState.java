@@ -91,7 +91,7 @@ public final class InformerClusterState implements ClusterState, AutoCloseable {
         this.watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "herald-kube-watchdog");
             t.setDaemon(true);
-            t.setContextClassLoader(fabric8); // TOOLCHAIN pitfall 4
+            t.setContextClassLoader(fabric8); // docs/development.md, pitfall 15
             return t;
         });
     }
@@ -416,7 +416,8 @@ public final class InformerClusterState implements ClusterState, AutoCloseable {
     private void onPolicy(GenericKubernetesResource r) {
         String name = r.getMetadata().getName();
         BgpPolicy old = policies.get(name);
-        // only a spec change matters (SPEC §6): status writes and label edits do not bump the generation
+        // only a spec change matters (docs/bgp-policy.md, Behaviour §6): status writes and label edits do not bump
+        // the generation
         if (old != null && r.getMetadata().getGeneration() != null && old.generation() == r.getMetadata().getGeneration()
                 && !invalidPolicies.containsKey(name)) {
             return;

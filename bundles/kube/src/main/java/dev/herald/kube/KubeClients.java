@@ -12,9 +12,10 @@ import java.nio.file.Path;
 import java.util.concurrent.ExecutorService;
 
 /**
- * Builds a fabric8 client that works inside OSGi (TOOLCHAIN pitfalls 2–4): the JDK HTTP client factory passed
- * explicitly, the bundle's class loader as context class loader while building and on every worker thread, and a
- * short watch-reconnect back-off so changes made while the API server was away are seen within seconds.
+ * Builds a fabric8 client that works inside OSGi (docs/development.md, pitfalls 13–16): the JDK HTTP client
+ * factory passed explicitly, the bundle's class loader as context class loader while building and on every worker
+ * thread, and a short watch-reconnect back-off so changes made while the API server was away are seen within
+ * seconds.
  */
 public final class KubeClients {
     /** First watch-reconnect delay; fabric8 doubles it up to 32 times this (8 s). */

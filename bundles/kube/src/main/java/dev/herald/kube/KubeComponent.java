@@ -106,8 +106,9 @@ public final class KubeComponent {
                     + "in a Pod with a service account");
             return;
         }
-        // fabric8 finds its model classes through the context class loader (TOOLCHAIN pitfall 4): on this thread
-        // too, or it may pick up another copy of fabric8 (a test's class path) and fail with "not a subtype"
+        // fabric8 finds its model classes through the context class loader (docs/development.md, pitfall 15): on
+        // this thread too, or it may pick up another copy of fabric8 (a test's class path) and fail with "not a
+        // subtype"
         Thread thread = Thread.currentThread();
         ClassLoader previous = thread.getContextClassLoader();
         thread.setContextClassLoader(io.fabric8.kubernetes.client.KubernetesClientBuilder.class.getClassLoader());

@@ -15,7 +15,8 @@ import java.util.Optional;
 
 /**
  * The BGP views of the status API, shaped like Antrea's agent API so {@code antctl} users feel at home:
- * {@code /bgppolicy}, {@code /bgppeers} and {@code /bgproutes}, with their filters, orders and errors (SPEC §7).
+ * {@code /bgppolicy}, {@code /bgppeers} and {@code /bgproutes}, with their filters, orders and errors
+ * (docs/bgp-policy.md, Behaviour §7).
  */
 final class BgpViews {
     static final String NO_POLICY = "there is no effective bgp policy applied to the Node";

@@ -109,8 +109,9 @@ public record NodeOutcome(NodeInfo node, Optional<BgpPolicy> now, Optional<BgpPo
     }
 
     /**
-     * What happens to the Node's BGP server (SPEC §3), if anything: it starts, stops, or restarts because the
-     * local ASN, listen port or confederation differ. A restart or stop ends every session of the Node.
+     * What happens to the Node's BGP server (docs/bgp-policy.md, Behaviour §3), if anything: it starts, stops, or
+     * restarts because the local ASN, listen port or confederation differ. A restart or stop ends every session of
+     * the Node.
      */
     public Optional<String> serverChange() {
         if (now.isEmpty() && whatIf.isEmpty()) {

@@ -18,8 +18,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Egress IPs as host routes (SPEC §5): a Node advertises {@code status.egressIP} of every Egress whose
- * {@code status.egressNode} is that Node. Owners are Egress names.
+ * Egress IPs as host routes (docs/bgp-policy.md, Behaviour §5): a Node advertises {@code status.egressIP} of
+ * every Egress whose {@code status.egressNode} is that Node. Owners are Egress names.
  *
  * <p>The source keeps an index by Egress name of {@link EgressRoute} entries (only Egresses with both an IP and a
  * Node), filled when constructed and kept current from EGRESS events. Listeners are told exactly the names whose

@@ -18,7 +18,10 @@ import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The Egress route source over a fake cluster: SPEC §5 "Egress", moves between Nodes, the incremental contract. */
+/**
+ * The Egress route source over a fake cluster: the Egress rule of docs/bgp-policy.md, Behaviour §5, moves between
+ * Nodes, the incremental contract.
+ */
 class EgressRouteSourceTest {
     static final NodeInfo NODE = node("node1");
     static final NodeInfo OTHER = node("node2");

@@ -16,8 +16,8 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Pod CIDRs (SPEC §5): a Node advertises its {@code spec.podCIDRs}, of both families (the controller drops those
- * the Node does not run), with no owner.
+ * Pod CIDRs (docs/bgp-policy.md, Behaviour §5): a Node advertises its {@code spec.podCIDRs}, of both families
+ * (the controller drops those the Node does not run), with no owner.
  *
  * <p>The CIDRs are part of the {@link NodeInfo} every query passes, so routes are built from it: a handful of
  * prefixes, and never a stale copy. The source follows the local Node only to know when to speak: when its Pod

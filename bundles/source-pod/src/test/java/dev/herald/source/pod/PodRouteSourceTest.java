@@ -18,7 +18,10 @@ import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The Pod CIDR route source over a fake cluster: SPEC §5 "Pod" and when a Node change is reported. */
+/**
+ * The Pod CIDR route source over a fake cluster: the Pod rule of docs/bgp-policy.md, Behaviour §5, and when a Node
+ * change is reported.
+ */
 class PodRouteSourceTest {
     static final Advertisements POD = new Advertisements(Set.of(), true, false);
 

@@ -18,9 +18,10 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Service IPs as host routes (SPEC §5): every ClusterIP, ExternalIP and, for type LoadBalancer, every ingress IP of
- * every Service, of both families (the controller drops those the Node does not run). A Local traffic policy
- * limits the IPs it governs to Nodes with a usable endpoint of the Service. Owners are {@code namespace/name}.
+ * Service IPs as host routes (docs/bgp-policy.md, Behaviour §5): every ClusterIP, ExternalIP and, for type
+ * LoadBalancer, every ingress IP of every Service, of both families (the controller drops those the Node does not
+ * run). A Local traffic policy limits the IPs it governs to Nodes with a usable endpoint of the Service. Owners are
+ * {@code namespace/name}.
  *
  * <p>The source keeps an index by Service key of {@link ServiceRoutes} entries, filled once when constructed and
  * then kept current from {@link ClusterState} events: a Service event rebuilds that Service's entry, an EndpointSlice

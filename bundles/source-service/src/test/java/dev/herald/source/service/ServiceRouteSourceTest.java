@@ -23,7 +23,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
-/** The Service route source over a fake cluster: one test or more per rule of SPEC §5, and the incremental contract. */
+/**
+ * The Service route source over a fake cluster: one test or more per rule of docs/bgp-policy.md, Behaviour §5, and
+ * the incremental contract.
+ */
 class ServiceRouteSourceTest {
     static final NodeInfo NODE = node("node1");
     static final NodeInfo OTHER = node("node2");
@@ -173,7 +176,8 @@ class ServiceRouteSourceTest {
 
         @Test
         void clusterIpServiceWithExternalIpsFollowsItsEndpointSlices() {
-            // SPEC §8: upstream missed EndpointSlice changes for a ClusterIP Service with externalIPs
+            // docs/bgp-policy.md, Behaviour §8: upstream missed EndpointSlice changes for a ClusterIP Service with
+            // externalIPs
             cluster.put(svc("ns", "ext").external("192.0.2.3").etpLocal().build());
             assertThat(source.routes(NODE, ALL)).isEmpty();
 
