@@ -4,6 +4,7 @@ import dev.herald.api.spi.ShutdownAdvisor;
 import dev.herald.api.spi.StopMode;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -95,7 +96,13 @@ final class KubeShutdownAdvisor implements ShutdownAdvisor {
             Thread.currentThread().interrupt();
             return unknown(e.toString());
         } catch (Exception e) {
-            return unknown(e.getCause() != null ? e.getCause().toString() : e.toString());
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            if (cause instanceof KubernetesClientException k && (k.getCode() == 401 || k.getCode() == 403)) {
+                // the agent's service account or its roles are gone: Herald is being uninstalled
+                return new PodReplacement.Decision(StopMode.CEASE, "the API server no longer lets the agent read "
+                        + "its Pod (HTTP " + k.getCode() + "): Herald is being uninstalled");
+            }
+            return unknown(cause.toString());
         }
     }
 

@@ -7,10 +7,17 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.DaemonSetBuilder;
+import com.sun.net.httpserver.HttpServer;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -88,6 +95,29 @@ class KubeShutdownAdvisorTest {
     void anUnreachableApiServerIsAGracefulRestartNeverAWithdrawal() {
         server.destroy();
         assertThat(advisor(KubeShutdownAdvisor.Mode.AUTO).onAgentStop()).isEqualTo(StopMode.GRACEFUL_RESTART);
+    }
+
+    @Test
+    void anApiServerThatNoLongerAuthorizesTheAgentMeansAnUninstallSoACease() throws Exception {
+        // kubectl delete -k may remove the roles before the Pods: every request is then refused
+        HttpServer forbidding = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        forbidding.createContext("/", exchange -> {
+            byte[] body = """
+                    {"kind": "Status", "apiVersion": "v1", "status": "Failure", "reason": "Forbidden", "code": 403}
+                    """.getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("Content-Type", "application/json");
+            exchange.sendResponseHeaders(403, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        forbidding.start();
+        try (KubernetesClient refused = new KubernetesClientBuilder().withConfig(new ConfigBuilder(Config.empty())
+                .withMasterUrl("http://127.0.0.1:" + forbidding.getAddress().getPort()).build()).build()) {
+            assertThat(new KubeShutdownAdvisor(KubeShutdownAdvisor.Mode.AUTO, refused, executor, "herald",
+                    "herald-agent-x1").onAgentStop()).isEqualTo(StopMode.CEASE);
+        } finally {
+            forbidding.stop(0);
+        }
     }
 
     @Test
