@@ -33,7 +33,8 @@ public final class SimMain implements Callable<Integer> {
     Path file;
 
     @Option(names = "--keep-running", description = "after the timeline, keep the cluster, peers and agents up "
-            + "(for kubectl --kubeconfig ...) until Ctrl-C")
+            + "(for kubectl --kubeconfig ...) until Ctrl-C, and write every request the API server serves to "
+            + "api-requests.jsonl beside the kubeconfig")
     boolean keepRunning;
 
     @Option(names = "--no-tables", description = "do not print the peers' route tables")
@@ -135,8 +136,12 @@ public final class SimMain implements Callable<Integer> {
                 out.printf("Scenario %s FAILED at %s%n", scenario.name(), result.failedStep());
             }
             if (keepRunning) {
+                Path requests = runner.cluster().kubeconfig().resolveSibling("api-requests.jsonl");
+                runner.cluster().writeRequests(requests);
                 out.println("Running on; kubectl --kubeconfig " + runner.cluster().kubeconfig()
                         + " get bgppolicies,nodes,services. Ctrl-C stops.");
+                out.println("Requests the API server serves (JSON lines: verb, group, resource, namespace, name, "
+                        + "userAgent, user, ...): " + requests);
                 CountDownLatch forever = new CountDownLatch(1);
                 Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                     runner.close();

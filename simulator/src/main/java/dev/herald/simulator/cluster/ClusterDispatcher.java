@@ -22,7 +22,7 @@ import java.util.regex.Pattern;
  * ingress IPs given at once, as a load-balancer controller would; the BGPPolicy CRD's defaults applied; a Node's
  * metadata written through {@code nodes/NAME/status} kept, as a real API server does; Pod IPs from their Node's
  * podCIDRs; Egresses given an IP and a Node when created without them; server-side tables for kubectl
- * ({@link Tables}).
+ * ({@link Tables}); every request recorded ({@link ApiRequest}).
  */
 final class ClusterDispatcher extends KubernetesCrudDispatcher {
     private static final Pattern SERVICE = Pattern.compile("/api/v1/namespaces/([^/]+)/services(?:/([^/]+))?");
@@ -37,6 +37,8 @@ final class ClusterDispatcher extends KubernetesCrudDispatcher {
     /** Addresses given to each Service ("namespace/name"), kept when an update leaves them out and freed on delete. */
     private final Map<String, Allocated> services = new ConcurrentHashMap<>();
     private final Map<String, List<IpPool>> podPools = new ConcurrentHashMap<>();
+    /** Every request served, as it came (before any rewriting here). */
+    final ApiRequestLog requests = new ApiRequestLog();
 
     private record Allocated(List<String> clusterIps, List<String> ingress) {
     }
@@ -57,6 +59,8 @@ final class ClusterDispatcher extends KubernetesCrudDispatcher {
         String full = request.getPath();
         String path = full.split("\\?", 2)[0];
         String method = request.getMethod();
+        requests.add(ApiRequest.of(java.time.Instant.now(), method, full, request.getHeader("User-Agent"),
+                request.getHeader("Authorization")));
         try {
             if ("GET".equals(method)) {
                 String doc = Discovery.answer(path);

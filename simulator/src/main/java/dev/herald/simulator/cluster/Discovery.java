@@ -29,13 +29,20 @@ final class Discovery {
                 new Kind("namespaces", "Namespace", false, "ns"), new Kind("services", "Service", true, "svc"),
                 new Kind("pods", "Pod", true, "po"), new Kind("secrets", "Secret", true, null),
                 new Kind("configmaps", "ConfigMap", true, "cm"), new Kind("events", "Event", true, "ev"),
-                new Kind("endpoints", "Endpoints", true, "ep")));
+                new Kind("endpoints", "Endpoints", true, "ep"),
+                new Kind("serviceaccounts", "ServiceAccount", true, "sa")));
+        RESOURCES.put("apps/v1", List.of(new Kind("daemonsets", "DaemonSet", true, "ds")));
         RESOURCES.put("discovery.k8s.io/v1", List.of(new Kind("endpointslices", "EndpointSlice", true, null)));
         RESOURCES.put("events.k8s.io/v1", List.of(new Kind("events", "Event", true, "ev")));
         RESOURCES.put("crd.antrea.io/v1alpha1", List.of(new Kind("bgppolicies", "BGPPolicy", false, "bp")));
         RESOURCES.put("crd.antrea.io/v1beta1", List.of(new Kind("egresses", "Egress", false, "eg")));
         RESOURCES.put("apiextensions.k8s.io/v1",
                 List.of(new Kind("customresourcedefinitions", "CustomResourceDefinition", false, "crd")));
+        // what deploy/kubernetes installs besides the kinds above
+        RESOURCES.put("rbac.authorization.k8s.io/v1", List.of(new Kind("clusterroles", "ClusterRole", false, null),
+                new Kind("clusterrolebindings", "ClusterRoleBinding", false, null),
+                new Kind("roles", "Role", true, null), new Kind("rolebindings", "RoleBinding", true, null)));
+        RESOURCES.put("scheduling.k8s.io/v1", List.of(new Kind("priorityclasses", "PriorityClass", false, "pc")));
     }
 
     private Discovery() {
@@ -152,7 +159,7 @@ final class Discovery {
                 r.put("shortNames", List.of(k.shortName()));
             }
             list.add(r);
-            if (List.of("nodes", "services", "bgppolicies", "egresses").contains(k.plural())) {
+            if (List.of("nodes", "services", "pods", "daemonsets", "bgppolicies", "egresses").contains(k.plural())) {
                 list.add(Map.of("name", k.plural() + "/status", "singularName", "", "namespaced", k.namespaced(),
                         "kind", k.kind(), "verbs", List.of("get", "patch", "update")));
             }

@@ -34,6 +34,12 @@ public final class EmulatedCluster implements AutoCloseable {
             .withGroup("crd.antrea.io").withVersion("v1beta1").withPlural("egresses").withKind("Egress")
             .withNamespaced(false).build();
 
+    /**
+     * The User-Agent of the cluster's own client ({@link #client()}: the emulated controllers, the scenario's
+     * objects), so that {@link #requests()} tells it apart from the agents' and kubectl's.
+     */
+    public static final String USER_AGENT = "herald-simulator";
+
     private final KubernetesMockServer server;
     private final ClusterDispatcher dispatcher;
     private final KubernetesClient client;
@@ -48,7 +54,7 @@ public final class EmulatedCluster implements AutoCloseable {
         URI api = URI.create(server.url("/"));
         io.fabric8.kubernetes.client.Config cfg = new io.fabric8.kubernetes.client.ConfigBuilder(
                 io.fabric8.kubernetes.client.Config.empty()).withMasterUrl(api.toString()).withRequestTimeout(10_000)
-                .build();
+                .withUserAgent(USER_AGENT).build();
         client = new io.fabric8.kubernetes.client.KubernetesClientBuilder().withConfig(cfg)
                 .withHttpClientFactory(dev.herald.kube.KubeClients.httpClientFactory(cfg)).build();
         proxy = new TcpProxy(new InetSocketAddress(InetAddress.getLoopbackAddress(), api.getPort()));
@@ -80,6 +86,22 @@ public final class EmulatedCluster implements AutoCloseable {
     /** The simulator's own client, straight to the API server (never cut off). */
     public KubernetesClient client() {
         return client;
+    }
+
+    /**
+     * Every request the API server served so far, oldest first (the newest 100,000): who asked (User-Agent, bearer
+     * token's identity) for what (verb, group, resource, subresource, namespace, name).
+     */
+    public List<ApiRequest> requests() {
+        return dispatcher.requests.all();
+    }
+
+    /**
+     * Writes {@link #requests()} to {@code file} as JSON lines, one object per request with the fields of
+     * {@link ApiRequest}, and from then on each request as it is served, until the cluster closes.
+     */
+    public void writeRequests(Path file) throws IOException {
+        dispatcher.requests.writeTo(file);
     }
 
     /** The API server becomes unreachable for clients of the kubeconfig: connections drop, new ones are refused. */
@@ -248,5 +270,6 @@ public final class EmulatedCluster implements AutoCloseable {
             org.slf4j.LoggerFactory.getLogger(EmulatedCluster.class).debug("Stopping the API server: {}",
                     e.getMessage());
         }
+        dispatcher.requests.close();
     }
 }

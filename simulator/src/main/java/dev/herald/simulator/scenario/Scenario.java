@@ -14,10 +14,12 @@ import java.util.Set;
 /**
  * A scenario file: an emulated cluster (nodes, address plan), emulated BGP peers, the objects to start with, and a
  * timeline of steps with expectations. The schema is in docs/simulator.md; examples in simulator/scenarios/.
+ * With {@code noAgents} ({@code agents: none}) the simulator runs the cluster and the peers only: the agents run
+ * elsewhere (a container, a bin/herald process) against the cluster's kubeconfig.
  */
 public record Scenario(String name, String description, String backend, boolean sharedInformers,
-                       boolean frameworkAgents, ClusterConfig cluster, List<NodeSpec> nodes, List<PeerSpec> peers,
-                       String objects, List<Step> steps) {
+                       boolean frameworkAgents, boolean noAgents, ClusterConfig cluster, List<NodeSpec> nodes,
+                       List<PeerSpec> peers, String objects, List<Step> steps) {
 
     /** An emulated node: the agent's BGP address is also the Node's IPv4 InternalIP (and its router ID). */
     public record NodeSpec(String name, String address, Optional<String> ipv6Address, Map<String, String> labels,
@@ -143,8 +145,8 @@ public record Scenario(String name, String description, String backend, boolean 
         Yaml.onlyKeys(root, "", Set.of("name", "description", "backend", "informers", "agents", "cluster", "nodes",
                 "peers", "objects", "steps"));
         String agents = Yaml.string(root, "agents", "", "in-process");
-        if (!Set.of("in-process", "framework").contains(agents)) {
-            throw Yaml.error("agents", "expected in-process or framework, got '" + agents + "'");
+        if (!Set.of("in-process", "framework", "none").contains(agents)) {
+            throw Yaml.error("agents", "expected in-process, framework or none, got '" + agents + "'");
         }
         String informers = Yaml.string(root, "informers", "", "per-agent");
         if (!Set.of("per-agent", "shared").contains(informers)) {
@@ -236,6 +238,10 @@ public record Scenario(String name, String description, String backend, boolean 
             throw Yaml.error("informers", "shared informers are for in-process agents; framework agents each run "
                     + "their own");
         }
+        if (agents.equals("none") && informers.equals("shared")) {
+            throw Yaml.error("informers", "shared informers are for in-process agents; with agents: none the "
+                    + "simulator runs none");
+        }
         for (Step st : steps) {
             if (st instanceof Swap && !framework) {
                 throw Yaml.error(st.where() + ".swap", "bundle swaps need agents: framework (each agent in its own "
@@ -243,7 +249,7 @@ public record Scenario(String name, String description, String backend, boolean 
             }
         }
         return new Scenario(name, Yaml.string(root, "description", "", ""), backend, informers.equals("shared"),
-                framework, cluster, List.copyOf(nodes),
+                framework, agents.equals("none"), cluster, List.copyOf(nodes),
                 List.copyOf(peers), objects, List.copyOf(steps));
     }
 

@@ -100,7 +100,7 @@ public final class ScenarioRunner implements AutoCloseable {
         return Map.copyOf(agents);
     }
 
-    /** Starts everything: cluster, peers, objects, agents. */
+    /** Starts everything: cluster, peers, objects, agents (none with {@code agents: none}). */
     public void start() throws IOException {
         cluster = new EmulatedCluster(workDir.resolve("cluster"), scenario.cluster());
         for (NodeSpec n : scenario.nodes()) {
@@ -145,6 +145,13 @@ public final class ScenarioRunner implements AutoCloseable {
             throw new IOException("interrupted while the emulated cluster settled", e);
         }
         long t1 = System.nanoTime();
+        if (scenario.noAgents()) {
+            out.printf("Scenario %s: %d node(s) without agents (agents: none: run them against the kubeconfig), "
+                            + "%d peer(s), %d object(s) applied (and the cluster settled) in %.1f s; kubeconfig %s%n",
+                    scenario.name(), scenario.nodes().size(), peerByName.size(), applied, (t1 - t0) / 1e9,
+                    cluster.kubeconfig());
+            return;
+        }
         if (scenario.frameworkAgents()) {
             startFrameworkAgents(t0, t1, applied);
             return;

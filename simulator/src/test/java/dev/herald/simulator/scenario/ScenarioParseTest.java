@@ -58,7 +58,20 @@ class ScenarioParseTest {
                 "  - expectHistory: {peer: r1, sessions: flapped}"), "t.yaml"))
                 .hasMessageContaining("expected kept, renewed or any, got 'flapped'");
         assertThatThrownBy(() -> Scenario.parse(scenario("agents: containers", ""), "t.yaml"))
-                .hasMessageContaining("agents: expected in-process or framework");
+                .hasMessageContaining("agents: expected in-process, framework or none");
+    }
+
+    @Test
+    void agentsNoneRunsTheClusterAndPeersOnly() {
+        Scenario s = Scenario.parse(scenario("agents: none", "  - expectEstablished: {peer: r1, nodes: [node1]}"),
+                "t.yaml");
+        assertThat(s.noAgents()).isTrue();
+        assertThat(s.frameworkAgents()).isFalse();
+        assertThat(Scenario.parse(scenario("", ""), "t.yaml").noAgents()).isFalse();
+        assertThatThrownBy(() -> Scenario.parse(scenario("agents: none\ninformers: shared", ""), "t.yaml"))
+                .hasMessageContaining("informers: shared informers are for in-process agents");
+        assertThatThrownBy(() -> Scenario.parse(scenario("agents: none", "  - swap: {update: a}"), "t.yaml"))
+                .hasMessageContaining("bundle swaps need agents: framework");
     }
 
     @Test
