@@ -183,8 +183,18 @@ class KubectlTest {
     }
 
     private static String kubectl(String... args) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of("kubectl", "--kubeconfig", kubeconfig.toString(),
-                "--request-timeout=10s"));
+        return kubectl(kubeconfig, args);
+    }
+
+    /**
+     * Runs kubectl against the cluster of {@code kubeconfig} (none: for commands that need no cluster, such as
+     * {@code kustomize}) and returns its output; the test fails unless it exits 0 within 30 s.
+     */
+    static String kubectl(Path kubeconfig, String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of("kubectl"));
+        if (kubeconfig != null) {
+            cmd.addAll(List.of("--kubeconfig", kubeconfig.toString(), "--request-timeout=10s"));
+        }
         cmd.addAll(List.of(args));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         // --request-timeout bounds each call, so the output ends; the wait is a second bound
@@ -198,7 +208,7 @@ class KubectlTest {
         return out;
     }
 
-    private static boolean onPath(String program) {
+    static boolean onPath(String program) {
         for (String dir : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
             if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, program))) {
                 return true;

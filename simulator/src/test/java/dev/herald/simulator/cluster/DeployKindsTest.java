@@ -59,7 +59,8 @@ class DeployKindsTest {
         assertThat(discovery("/apis/scheduling.k8s.io/v1")).contains("\"priorityclasses\"");
         assertThat(discovery("/apis")).contains("\"apps\"", "\"rbac.authorization.k8s.io\"", "\"scheduling.k8s.io\"");
         assertThat(discovery("/openapi/v3")).contains("apis/apps/v1", "apis/rbac.authorization.k8s.io/v1");
-        assertThat(discovery("/openapi/v3/apis/apps/v1")).contains("/apis/apps/v1/namespaces/{namespace}/daemonsets/{name}");
+        assertThat(discovery("/openapi/v3/apis/apps/v1"))
+                .contains("/apis/apps/v1/namespaces/{namespace}/daemonsets/{name}");
     }
 
     private DaemonSet daemonSet() {
