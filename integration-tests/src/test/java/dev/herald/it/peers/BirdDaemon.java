@@ -15,8 +15,8 @@ import java.util.regex.Pattern;
 
 /**
  * A real BIRD 2 ({@code apt-get install bird2}) started on loopback as a receive-only BGP peer: it imports
- * everything and exports nothing. Each instance has its own folder, config, control socket and process; {@link
- * #close()} stops it. Only 127.0.0.0/8 and ::1 addresses are accepted.
+ * everything and exports nothing. Each instance has its own folder, config, control socket (in a {@link SocketDir})
+ * and process; {@link #close()} stops it. Only 127.0.0.0/8 and ::1 addresses are accepted.
  */
 public final class BirdDaemon implements AutoCloseable {
     /** One neighbour of BIRD's: Herald, usually. */
@@ -65,13 +65,15 @@ public final class BirdDaemon implements AutoCloseable {
 
     private final Path dir;
     private final Process process;
+    private final SocketDir socketDir;
     private final Path socket;
     private final String routerId;
 
-    private BirdDaemon(Path dir, Process process, Path socket, String routerId) {
+    private BirdDaemon(Path dir, Process process, SocketDir socketDir, String routerId) {
         this.dir = dir;
         this.process = process;
-        this.socket = socket;
+        this.socketDir = socketDir;
+        this.socket = socketDir.resolve("bird.ctl");
         this.routerId = routerId;
     }
 
@@ -180,10 +182,17 @@ public final class BirdDaemon implements AutoCloseable {
     private static BirdDaemon launch(Path dir, String conf, String routerId) throws IOException, InterruptedException {
         Path config = dir.resolve("bird.conf");
         Files.writeString(config, conf);
-        Path socket = dir.resolve("bird.ctl");
-        Process p = new ProcessBuilder("/usr/sbin/bird", "-f", "-c", config.toString(), "-s", socket.toString())
-                .redirectErrorStream(true).redirectOutput(dir.resolve("daemon.out").toFile()).start();
-        BirdDaemon bird = new BirdDaemon(dir, p, socket, routerId);
+        SocketDir socketDir = SocketDir.create();
+        Process p;
+        try {
+            p = new ProcessBuilder("/usr/sbin/bird", "-f", "-c", config.toString(), "-s",
+                    socketDir.resolve("bird.ctl").toString())
+                    .redirectErrorStream(true).redirectOutput(dir.resolve("daemon.out").toFile()).start();
+        } catch (IOException | RuntimeException e) {
+            socketDir.close();
+            throw e;
+        }
+        BirdDaemon bird = new BirdDaemon(dir, p, socketDir, routerId);
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (!bird.birdc("show status").contains("Daemon is up")) {
             if (!p.isAlive() || System.nanoTime() > deadline) {
@@ -363,11 +372,13 @@ public final class BirdDaemon implements AutoCloseable {
         return Files.exists(log) ? Files.readString(log) : "";
     }
 
+    /** Stops BIRD, then removes its socket folder. */
     @Override
     public void close() throws InterruptedException {
-        process.destroy();
-        if (!process.waitFor(5, TimeUnit.SECONDS)) {
-            process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+        try {
+            Commands.stop(process);
+        } finally {
+            socketDir.close();
         }
     }
 }

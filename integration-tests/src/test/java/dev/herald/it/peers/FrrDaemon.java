@@ -5,11 +5,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -17,8 +15,8 @@ import tools.jackson.databind.json.JsonMapper;
  * FRR's {@code bgpd} ({@code apt-get install frr}) alone, without zebra, as a receive-only BGP peer in a {@link
  * NetNamespace} of its own: FRR takes a next hop in 127.0.0.0/8 for martian (it answers NOTIFICATION 3/8 and resets
  * the session) and silently drops ::1, so Herald has to send from the documentation addresses of the veth pair.
- * Each instance has its own folder, config, vty socket, namespace and process; {@link #close()} stops bgpd and
- * removes the namespace. Needs root.
+ * Each instance has its own folder, config, vty socket (in a {@link SocketDir}), namespace and process; {@link
+ * #close()} stops bgpd and removes the namespace. Needs root.
  */
 public final class FrrDaemon implements AutoCloseable {
     private static final Path BGPD = Path.of("/usr/lib/frr/bgpd");
@@ -39,11 +37,13 @@ public final class FrrDaemon implements AutoCloseable {
     }
 
     private final Path dir;
+    private final SocketDir socketDir;
     private final Process process;
     private final NetNamespace namespace;
 
-    private FrrDaemon(Path dir, Process process, NetNamespace namespace) {
+    private FrrDaemon(Path dir, SocketDir socketDir, Process process, NetNamespace namespace) {
         this.dir = dir;
+        this.socketDir = socketDir;
         this.process = process;
         this.namespace = namespace;
     }
@@ -61,19 +61,21 @@ public final class FrrDaemon implements AutoCloseable {
             throws IOException, InterruptedException {
         Files.createDirectories(dir);
         NetNamespace ns = NetNamespace.create();
+        SocketDir socketDir = null;
         FrrDaemon frr = null;
         try {
+            socketDir = SocketDir.create();
             Path config = dir.resolve("bgpd.conf");
             Files.writeString(config, config(ns, asn, routerId, peers));
             // -Z: no zebra; -S: stay root, no frr user or capabilities needed; -P 0: no TCP vty; --vty_socket: a
-            // private folder for vtysh's unix socket; -l: listen on these addresses only (also means -n, leave the
-            // kernel's routes alone)
+            // private short folder for vtysh's unix socket; -l: listen on these addresses only (also means -n,
+            // leave the kernel's routes alone)
             List<String> cmd = List.of(BGPD.toString(), "-Z", "-S", "-f", config.toString(), "-i",
-                    dir.resolve("bgpd.pid").toString(), "--vty_socket", dir.toString(), "-p", Integer.toString(port),
-                    "-l", ns.peerAddress(), "-l", ns.peerAddress6(), "-P", "0");
+                    dir.resolve("bgpd.pid").toString(), "--vty_socket", socketDir.toString(), "-p",
+                    Integer.toString(port), "-l", ns.peerAddress(), "-l", ns.peerAddress6(), "-P", "0");
             Process p = new ProcessBuilder(ns.exec(cmd)).redirectErrorStream(true)
                     .redirectOutput(dir.resolve("bgpd.log").toFile()).start();
-            frr = new FrrDaemon(dir, p, ns);
+            frr = new FrrDaemon(dir, socketDir, p, ns);
             FrrDaemon f = frr;
             boolean up = Commands.waitUntil(Duration.ofSeconds(15), p,
                     () -> f.vtyshAnswers() && Commands.listening(p.pid(), ns.peerAddress(), port));
@@ -85,6 +87,9 @@ public final class FrrDaemon implements AutoCloseable {
             if (frr != null) {
                 frr.close();
             } else {
+                if (socketDir != null) {
+                    socketDir.close();
+                }
                 ns.close();
             }
             throw e;
@@ -135,11 +140,11 @@ public final class FrrDaemon implements AutoCloseable {
     }
 
     /**
-     * vtysh reaches bgpd through the unix socket in our folder: a file, the same in every network namespace, so
-     * vtysh runs here.
+     * vtysh reaches bgpd through the unix socket in our socket folder: a file, the same in every network namespace,
+     * so vtysh runs here.
      */
     private List<String> vtyshCommand(String command) {
-        return List.of(VTYSH.toString(), "--vty_socket", dir.toString(), "-c", command);
+        return List.of(VTYSH.toString(), "--vty_socket", socketDir.toString(), "-c", command);
     }
 
     /** Runs a vtysh command against this bgpd; returns its output, throws if it fails. */
@@ -220,25 +225,15 @@ public final class FrrDaemon implements AutoCloseable {
         return Files.exists(log) ? Files.readString(log) : "";
     }
 
-    /** Stops bgpd, removes the folder it leaves in /var/tmp/frr, then the namespace. */
+    /** Stops bgpd, removes the folder it leaves in /var/tmp/frr and its socket folder, then the namespace. */
     @Override
     public void close() throws IOException, InterruptedException {
         try {
             Commands.stop(process);
-            deleteTree(BGPD_RUN_DIR.resolve("bgpd." + process.pid()));
+            SocketDir.deleteTree(BGPD_RUN_DIR.resolve("bgpd." + process.pid()));
+            socketDir.close();
         } finally {
             namespace.close();
-        }
-    }
-
-    private static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(root)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
         }
     }
 }
