@@ -3,6 +3,7 @@ package dev.herald.api;
 import inet.ipaddr.AddressStringException;
 import inet.ipaddr.IPAddress;
 import inet.ipaddr.IPAddressString;
+import inet.ipaddr.ipv6.IPv6Address;
 import inet.ipaddr.ipv4.IPv4Address;
 
 /**
@@ -19,7 +20,7 @@ public final class Addresses {
         if (a.isPrefixed() || a.isMultiple()) {
             throw new IllegalArgumentException(what + " '" + text + "' must be a single IP address, not a prefix");
         }
-        return a;
+        return detached(a);
     }
 
     /** Parses a dotted IPv4 address, as router IDs are written. */
@@ -37,7 +38,7 @@ public final class Addresses {
      */
     public static IPAddress prefix(String text, String what) {
         IPAddress a = parse(text, what);
-        return prefix(a, what);
+        return detached(prefix(a, what));
     }
 
     /** Normalises an address or prefix block to a prefix: an address without a length becomes a host route. */
@@ -53,6 +54,20 @@ public final class Addresses {
                     + a.toPrefixBlock() + "?");
         }
         return a;
+    }
+
+    /**
+     * The same address, prefix length and all, without what the library keeps with an address it parsed: the
+     * string, its parse data and caches, about 500 bytes per address. Herald holds one address per Service IP and
+     * per route, and at 110,000 routes those bytes alone would fill a quarter of a 256 MiB container
+     * (docs/performance.md). IPv6 addresses with a zone keep it and stay as parsed.
+     */
+    private static IPAddress detached(IPAddress a) {
+        if (a.isIPv4()) {
+            return new IPv4Address(a.getBytes(), a.getNetworkPrefixLength());
+        }
+        IPv6Address v6 = a.toIPv6();
+        return v6.hasZone() ? a : new IPv6Address(a.getBytes(), a.getNetworkPrefixLength());
     }
 
     private static IPAddress parse(String text, String what) {

@@ -10,7 +10,8 @@ import java.util.Objects;
  * @param namespace the Service's namespace
  * @param name its name
  * @param type {@code ClusterIP}, {@code NodePort}, {@code LoadBalancer} or {@code ExternalName}
- * @param clusterIps {@code spec.clusterIPs} without {@code None}
+ * @param clusterIps {@code spec.clusterIPs} without {@code None}; these and the other IPs of a Service are host
+ *     routes (/32, /128), the very prefixes the Service's routes carry
  * @param externalIps {@code spec.externalIPs}
  * @param loadBalancerIps the non-empty {@code status.loadBalancer.ingress[].ip} values
  * @param externalTrafficLocal {@code externalTrafficPolicy: Local}

@@ -558,7 +558,7 @@ public final class BgpPolicyReconciler {
         for (RouteSource s : current) {
             for (Route r : s.routes(n, ads)) {
                 if (n.hasFamilyOf(r.prefix())) {
-                    next.computeIfAbsent(r.prefix(), k -> new HashSet<>()).add(r);
+                    next.compute(r.prefix(), (k, set) -> RouteSets.plus(set, r));
                     nextByOwner.computeIfAbsent(ownerKey(r), k -> new HashSet<>()).add(r);
                 }
             }
@@ -630,7 +630,7 @@ public final class BgpPolicyReconciler {
                     continue;
                 }
                 for (Route r : e.getValue()) {
-                    next.computeIfAbsent(r.prefix(), k -> new HashSet<>()).add(r);
+                    next.compute(r.prefix(), (k, set) -> RouteSets.plus(set, r));
                 }
             }
         }
@@ -668,17 +668,14 @@ public final class BgpPolicyReconciler {
                 }
                 for (Route r : old) {
                     touched.add(r.prefix());
-                    Set<Route> w = wanted.get(r.prefix());
-                    if (w != null && w.remove(r) && w.isEmpty()) {
-                        wanted.remove(r.prefix());
-                    }
+                    wanted.computeIfPresent(r.prefix(), (k, set) -> RouteSets.minus(set, r));
                 }
             }
         }
         for (Route r : source.routes(n, ads, owners)) {
             if (n.hasFamilyOf(r.prefix())) {
                 touched.add(r.prefix());
-                wanted.computeIfAbsent(r.prefix(), k -> new HashSet<>()).add(r);
+                wanted.compute(r.prefix(), (k, set) -> RouteSets.plus(set, r));
                 byOwner.computeIfAbsent(ownerKey(r), k -> new HashSet<>()).add(r);
             }
         }

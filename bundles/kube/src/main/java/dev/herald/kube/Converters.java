@@ -77,14 +77,14 @@ final class Converters {
         if (raw != null) {
             for (String ip : raw) {
                 if (ip != null && !ip.isEmpty() && !"None".equals(ip)) {
-                    address(ip, where + " clusterIP").ifPresent(clusterIps::add);
+                    hostRoute(ip, where + " clusterIP").ifPresent(clusterIps::add);
                 }
             }
         }
         List<IPAddress> externalIps = new ArrayList<>();
         if (spec.getExternalIPs() != null) {
             for (String ip : spec.getExternalIPs()) {
-                address(ip, where + " externalIP").ifPresent(externalIps::add);
+                hostRoute(ip, where + " externalIP").ifPresent(externalIps::add);
             }
         }
         List<IPAddress> lbIps = new ArrayList<>();
@@ -92,7 +92,7 @@ final class Converters {
                 && s.getStatus().getLoadBalancer().getIngress() != null) {
             for (LoadBalancerIngress in : s.getStatus().getLoadBalancer().getIngress()) {
                 if (in.getIp() != null && !in.getIp().isEmpty()) { // hostname-only ingress has no IP
-                    address(in.getIp(), where + " load balancer ingress").ifPresent(lbIps::add);
+                    hostRoute(in.getIp(), where + " load balancer ingress").ifPresent(lbIps::add);
                 }
             }
         }
@@ -160,6 +160,14 @@ final class Converters {
             LOG.warn("Ignoring {}", e.getMessage());
             return Optional.empty();
         }
+    }
+
+    /**
+     * A Service IP as the host route it is advertised as (/32, /128): the route sources then use this very object
+     * as the route's prefix instead of a second one, which at 110,000 routes saves some 20 MB (docs/performance.md).
+     */
+    private static Optional<IPAddress> hostRoute(String text, String what) {
+        return address(text, what).map(a -> Addresses.prefix(a, what));
     }
 
     private static Map<String, String> orEmpty(Map<String, String> m) {

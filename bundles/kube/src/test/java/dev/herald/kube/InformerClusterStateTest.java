@@ -90,7 +90,7 @@ class InformerClusterStateTest {
         var svc = state.service("default/web").orElseThrow();
         assertThat(svc.isLoadBalancer()).isTrue();
         assertThat(svc.clusterIps()).hasSize(2);
-        assertThat(svc.loadBalancerIps()).extracting(Object::toString).containsExactly("198.51.100.7");
+        assertThat(svc.loadBalancerIps()).extracting(Object::toString).containsExactly("198.51.100.7/32");
         assertThat(svc.externalTrafficLocal()).isTrue();
         var eps = state.endpoints("default/web");
         assertThat(eps).anySatisfy(e -> {

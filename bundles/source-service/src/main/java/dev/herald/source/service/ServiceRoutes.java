@@ -79,11 +79,14 @@ record ServiceRoutes(List<Route> clusterIp, List<Route> externalIp, List<Route> 
 
     private static List<Route> hostRoutes(List<IPAddress> ips, RouteType type, String owner) {
         List<Route> routes = new ArrayList<>(ips.size());
+        Optional<String> by = Optional.of(owner);
         for (IPAddress ip : ips) {
+            // a host route (as the cluster state gives Service IPs) is the route's prefix as it is, with no copy;
             // a stray prefix length must not turn a Service IP into a wider route, nor fail the whole index update
-            IPAddress address = ip.withoutPrefixLength();
+            boolean host = ip.isPrefixed() && ip.getNetworkPrefixLength() == ip.getBitCount();
+            IPAddress address = host ? ip : ip.withoutPrefixLength();
             if (!address.isMultiple()) {
-                routes.add(new Route(address, type, Optional.of(owner)));
+                routes.add(new Route(address, type, by));
             }
         }
         return List.copyOf(routes);
