@@ -27,6 +27,7 @@ import java.util.regex.Pattern;
 final class ClusterDispatcher extends KubernetesCrudDispatcher {
     private static final Pattern SERVICE = Pattern.compile("/api/v1/namespaces/([^/]+)/services(?:/([^/]+))?");
     private static final Pattern POD = Pattern.compile("/api/v1/namespaces/([^/]+)/pods(?:/([^/]+))?");
+    private static final Pattern SECRET = Pattern.compile("/api/v1/namespaces/[^/]+/secrets(?:/[^/]+)?");
     private static final Pattern NODE_STATUS = Pattern.compile("/api/v1/nodes/([^/]+)/status");
     private static final Pattern POLICY = Pattern.compile("/apis/crd\\.antrea\\.io/v1alpha1/bgppolicies(?:/([^/]+))?");
     private static final Pattern EGRESS = Pattern.compile("/apis/crd\\.antrea\\.io/v1beta1/egresses(?:/([^/]+))?");
@@ -201,6 +202,10 @@ final class ClusterDispatcher extends KubernetesCrudDispatcher {
                 return Serialization.asJson(r);
             }
             return admitPod(r) ? Serialization.asJson(r) : null;
+        }
+        if (SECRET.matcher(path).matches()) {
+            GenericKubernetesResource r = Serialization.unmarshal(body, GenericKubernetesResource.class);
+            return SecretData.admit(r) ? Serialization.asJson(r) : null;
         }
         if (POLICY.matcher(path).matches()) {
             GenericKubernetesResource r = Serialization.unmarshal(body, GenericKubernetesResource.class);

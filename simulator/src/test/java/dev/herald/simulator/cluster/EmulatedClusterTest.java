@@ -69,6 +69,21 @@ class EmulatedClusterTest {
     }
 
     @Test
+    void aSecretsStringDataIsStoredAsData() {
+        cluster.apply("""
+                apiVersion: v1
+                kind: Secret
+                metadata: {name: antrea-bgp-passwords, namespace: kube-system}
+                data: {"10.0.0.1-65000": b2xk}
+                stringData: {"10.0.0.2-65000": s3cret}
+                """);
+        var secret = cluster.client().secrets().inNamespace("kube-system").withName("antrea-bgp-passwords").get();
+        assertThat(secret.getStringData()).isNullOrEmpty();
+        assertThat(secret.getData()).containsEntry("10.0.0.1-65000", "b2xk")
+                .containsEntry("10.0.0.2-65000", "czNjcmV0");
+    }
+
+    @Test
     void loadBalancersGetIngressIpsFromThePool() {
         cluster.apply("""
                 apiVersion: v1
