@@ -67,9 +67,16 @@ final class KubeShutdownAdvisor implements ShutdownAdvisor {
         mode = next;
     }
 
+    /** The answer given, kept: every backend asks when the agent stops, and the answer must not change. */
+    private PodReplacement.Decision decided;
+
     @Override
-    public StopMode onAgentStop() {
+    public synchronized StopMode onAgentStop() {
+        if (decided != null) {
+            return decided.mode();
+        }
         PodReplacement.Decision d = decide();
+        decided = d;
         LOG.info("Agent stopping: BGP sessions end {} ({})", d.mode() == StopMode.CEASE
                 ? "with a Cease, peers drop this node's routes now" : "for a graceful restart, peers keep this "
                         + "node's routes until the next agent has sent its table", d.reason());

@@ -81,6 +81,16 @@ class KubeShutdownAdvisorTest {
     }
 
     @Test
+    void everyBackendThatAsksGetsTheFirstAnswer() {
+        DaemonSet ds = client.apps().daemonSets().resource(daemonSet("herald:1")).create();
+        client.pods().resource(podOf(ds, ds.getMetadata().getGeneration())).create();
+        KubeShutdownAdvisor advisor = advisor(KubeShutdownAdvisor.Mode.AUTO);
+        assertThat(advisor.onAgentStop()).isEqualTo(StopMode.CEASE);
+        client.apps().daemonSets().inNamespace("herald").withName("herald-agent").edit(d -> daemonSet("herald:2"));
+        assertThat(advisor.onAgentStop()).as("asked again by the second backend").isEqualTo(StopMode.CEASE);
+    }
+
+    @Test
     void aDeletedDaemonSetOrAPodWithoutOneIsACease() {
         DaemonSet ds = client.apps().daemonSets().resource(daemonSet("herald:1")).create();
         client.pods().resource(podOf(ds, 0)).create();

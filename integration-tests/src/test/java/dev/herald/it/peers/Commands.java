@@ -12,10 +12,10 @@ import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
 /** Running short commands (CLIs of the daemons, {@code ip}) and stopping daemons, always with a time limit. */
-final class Commands {
+public final class Commands {
     /** What a finished command printed (stdout and stderr together) and its exit code. */
-    record Result(int exitCode, String output) {
-        boolean ok() {
+    public record Result(int exitCode, String output) {
+        public boolean ok() {
             return exitCode == 0;
         }
     }
@@ -27,7 +27,7 @@ final class Commands {
      * Runs a command and waits at most {@code timeout} for it. The output goes to a file rather than a pipe: a
      * pipe read would block for as long as any child of the command keeps it open, which no timeout could bound.
      */
-    static Result exec(Duration timeout, List<String> command) throws IOException, InterruptedException {
+    public static Result exec(Duration timeout, List<String> command) throws IOException, InterruptedException {
         Path out = Files.createTempFile("herald-cmd", ".out");
         try {
             Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile()).start();
@@ -42,7 +42,7 @@ final class Commands {
     }
 
     /** {@link #exec} that throws, with the command's output, unless the command succeeds. */
-    static String run(Duration timeout, List<String> command) throws IOException, InterruptedException {
+    public static String run(Duration timeout, List<String> command) throws IOException, InterruptedException {
         Result r = exec(timeout, command);
         if (!r.ok()) {
             throw new IOException(String.join(" ", command) + " failed (exit " + r.exitCode() + "): "
