@@ -17,9 +17,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * fabric8's CRUD mock server made to behave like a cluster's API server (see TOOLCHAIN.md for where they differ):
- * discovery documents; ClusterIPs allocated when a Service is created (and kept across updates) and LoadBalancer
- * ingress IPs given at once, as a load-balancer controller would; the BGPPolicy CRD's defaults applied; a Node's
+ * fabric8's CRUD mock server made to behave like a cluster's API server (docs/development.md, pitfall 20, says
+ * where they differ): discovery documents; ClusterIPs allocated when a Service is created (and kept across
+ * updates) and LoadBalancer ingress IPs given at once, as a load-balancer controller would; the BGPPolicy CRD's defaults applied; a Node's
  * metadata written through {@code nodes/NAME/status} kept, as a real API server does; Pod IPs from their Node's
  * podCIDRs; Egresses given an IP and a Node when created without them; server-side tables for kubectl
  * ({@link Tables}); every request recorded ({@link ApiRequest}).
