@@ -7,10 +7,7 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.kubernetes.client.utils.Serialization;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -27,9 +24,7 @@ class KubeClusterWriterTest {
 
     @BeforeEach
     void setUp() {
-        server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-                new StallFreeDispatcher(), false);
-        server.init();
+        server = StallFreeDispatcher.startServer();
         client = server.createClient();
         executor = Executors.newSingleThreadExecutor();
         client.genericKubernetesResources(InformerClusterState.BGP_POLICIES).resource(Serialization.unmarshal("""

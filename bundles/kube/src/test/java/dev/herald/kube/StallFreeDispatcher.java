@@ -1,11 +1,15 @@
 package dev.herald.kube;
 
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
 import io.fabric8.mockwebserver.http.ByteString;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.Response;
 import io.fabric8.mockwebserver.http.WebSocket;
 import io.fabric8.mockwebserver.http.WebSocketListener;
+import java.util.HashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -59,5 +63,13 @@ final class StallFreeDispatcher extends KubernetesCrudDispatcher {
             });
         }
         return r;
+    }
+
+    /** fabric8's mock API server in CRUD mode, over plain HTTP, with this dispatcher, started. */
+    static KubernetesMockServer startServer() {
+        KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
+                new StallFreeDispatcher(), false);
+        server.init();
+        return server;
     }
 }
