@@ -19,8 +19,11 @@ import org.slf4j.LoggerFactory;
  */
 final class KubeShutdownAdvisor implements ShutdownAdvisor {
     private static final Logger LOG = LoggerFactory.getLogger(KubeShutdownAdvisor.class);
-    /** How long the agent's stop may wait for the API server before it decides without it. */
-    static final long ASK_TIMEOUT_MS = 3000;
+    /**
+     * How long the agent's stop may wait for the API server before it decides without it: well within the agent's
+     * 10 s to stop, and long enough for an agent busy sending a large table on a CPU-limited node.
+     */
+    static final long ASK_TIMEOUT_MS = 5000;
 
     /** The values of {@code shutdown.mode}. */
     enum Mode {

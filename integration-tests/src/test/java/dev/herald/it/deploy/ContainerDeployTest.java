@@ -118,6 +118,16 @@ class ContainerDeployTest {
                                 old.exitCode(), watch.polls(), watch.min());
                         assertThat(watch.min()).as("BIRD's route count during the rolling update").isEqualTo(ROUTES);
                         peakRss = Math.max(peakRss, peakRssKiB(second));
+                        // BIRD's own reconnection attempts from the restart may still replace the session once (the
+                        // agent then sends its table again); a removal comes later than that on a real node
+                        String[] seen = {""};
+                        await("the session settles").atMost(CONVERGE).pollInterval(Duration.ofSeconds(3)).until(() -> {
+                            String now = bird.protocolSince("peer1");
+                            boolean settled = now.equals(seen[0]) && bird.protocolState("peer1").equals("Established")
+                                    && bird.routeCount() == ROUTES;
+                            seen[0] = now;
+                            return settled;
+                        });
 
                         // a removal (the DaemonSet unchanged): a Cease, BIRD drops the routes at once
                         PodmanKubelet.Stopped removed = kubelet.stop(second);
