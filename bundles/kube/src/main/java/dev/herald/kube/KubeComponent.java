@@ -87,21 +87,27 @@ public final class KubeComponent {
 
     private synchronized void connect(Config config) {
         settings = settingsOf(config);
-        String node = first(config.kube_nodeName(), System.getenv("NODE_NAME"));
         String namespace = first(config.kube_namespace(), System.getenv("POD_NAMESPACE"));
         if (namespace == null) {
             namespace = "kube-system";
         }
+        connect(config, namespace);
+        // with or without a cluster: shutdown.mode = cease or graceful-restart needs none, auto then means a Cease
+        advisor = new KubeShutdownAdvisor(KubeShutdownAdvisor.Mode.parse(config.shutdown_mode()), client, executor,
+                namespace, client == null ? null : first(null, System.getenv("POD_NAME")));
+        advisorRegistration = context.registerService(ShutdownAdvisor.class, advisor, new Hashtable<>());
+    }
+
+    /** Connects to the cluster, or says why not and leaves {@link #client} null. */
+    private void connect(Config config, String namespace) {
+        String node = first(config.kube_nodeName(), System.getenv("NODE_NAME"));
         String kubeconfig = first(config.kube_kubeconfig(), System.getenv("KUBECONFIG"));
-        KubeShutdownAdvisor.Mode shutdownMode = KubeShutdownAdvisor.Mode.parse(config.shutdown_mode());
         if (node == null) {
-            registerAdvisor(new KubeShutdownAdvisor(shutdownMode, null, null, namespace, null));
             LOG.warn("NODE_NAME is not set (nor kube.nodeName in etc/herald.cfg): Herald does not know which Node "
                     + "it runs on and will not advertise anything");
             return;
         }
         if (kubeconfig == null && !Files.exists(IN_CLUSTER_TOKEN)) {
-            registerAdvisor(new KubeShutdownAdvisor(shutdownMode, null, null, namespace, null));
             LOG.warn("No Kubernetes API to talk to: set KUBECONFIG (or kube.kubeconfig in etc/herald.cfg), or run "
                     + "in a Pod with a service account");
             return;
@@ -119,8 +125,6 @@ public final class KubeComponent {
             stateRegistration = context.registerService(ClusterState.class, state, new Hashtable<>());
             writerRegistration = context.registerService(ClusterWriter.class, new KubeClusterWriter(client, executor),
                     new Hashtable<>());
-            registerAdvisor(new KubeShutdownAdvisor(shutdownMode, client, executor, namespace,
-                    first(null, System.getenv("POD_NAME"))));
             LOG.info("Watching Kubernetes at {} as Node {} (password Secret in {})", client.getMasterUrl(), node,
                     namespace);
         } catch (IOException | RuntimeException | ServiceConfigurationError e) {
@@ -130,11 +134,6 @@ public final class KubeComponent {
         } finally {
             thread.setContextClassLoader(previous);
         }
-    }
-
-    private void registerAdvisor(KubeShutdownAdvisor next) {
-        advisor = next;
-        advisorRegistration = context.registerService(ShutdownAdvisor.class, next, new Hashtable<>());
     }
 
     @Deactivate
