@@ -30,7 +30,10 @@ public final class Distribution {
         return p;
     }
 
-    /** A fresh copy of the built folder (without data/ and log/ contents) under {@code parent}. */
+    /**
+     * A fresh copy of the built folder (without data/ and log/ contents) under {@code parent}, its metrics endpoint
+     * on a free loopback port.
+     */
     public static Path copy(Path parent, String name) throws IOException {
         Path source = built();
         Path target = parent.resolve(name);
@@ -52,6 +55,8 @@ public final class Distribution {
         });
         Files.createDirectories(target.resolve("data"));
         Files.createDirectories(target.resolve("log"));
+        // tests run several agents on one machine: each gets a port of its own (docs/metrics.md)
+        setting(target, "metrics.address", "127.0.0.1:0");
         return target;
     }
 

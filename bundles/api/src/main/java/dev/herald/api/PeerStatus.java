@@ -15,13 +15,23 @@ import java.util.Optional;
  * @param messagesReceived BGP messages received since it was added
  * @param prefixesSent prefixes currently advertised to the peer (its Adj-RIB-Out size)
  * @param prefixesReceived prefixes the peer currently advertises to us (counted, not installed)
+ * @param counters messages by type, NOTIFICATIONs by code, Established transitions (since 1.1)
  */
 public record PeerStatus(PeerConfig config, SessionState state, Optional<Instant> establishedSince,
-                         long messagesSent, long messagesReceived, long prefixesSent, long prefixesReceived) {
+                         long messagesSent, long messagesReceived, long prefixesSent, long prefixesReceived,
+                         PeerCounters counters) {
     public PeerStatus {
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(state, "state");
         Objects.requireNonNull(establishedSince, "establishedSince");
+        Objects.requireNonNull(counters, "counters");
+    }
+
+    /** A status without {@link PeerCounters}, as before 1.1. */
+    public PeerStatus(PeerConfig config, SessionState state, Optional<Instant> establishedSince, long messagesSent,
+                      long messagesReceived, long prefixesSent, long prefixesReceived) {
+        this(config, state, establishedSince, messagesSent, messagesReceived, prefixesSent, prefixesReceived,
+                PeerCounters.NONE);
     }
 
     public PeerKey key() {

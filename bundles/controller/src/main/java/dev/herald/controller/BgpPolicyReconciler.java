@@ -123,6 +123,10 @@ public final class BgpPolicyReconciler {
     private final java.util.concurrent.ConcurrentSkipListSet<Route> published =
             new java.util.concurrent.ConcurrentSkipListSet<>(Route.ORDER);
     private final Map<IPAddress, Set<Route>> publishedByPrefix = new HashMap<>();
+    /** {@link #wanted}'s routes and {@link #published}'s, by type, for metrics. */
+    private final RouteCounts desiredCounts = new RouteCounts();
+    private final RouteCounts advertisedCounts = new RouteCounts();
+    private volatile int selectingPolicies;
     private Set<RouteSource> sourcesSeen = Set.of();
     private Advertisements advertisementsSeen;
     private NodeInfo nodeSeen;
@@ -197,6 +201,26 @@ public final class BgpPolicyReconciler {
     /** Ends the quiet wait for a missing backend now (tests; in the agent it lasts {@link #BACKEND_WAIT}). */
     void endBackendWait() {
         backendWaitUntil = System.nanoTime() - 1;
+    }
+
+    /** Routes some owner wants, by type (docs/metrics.md); every type, zeros included. */
+    public Map<RouteType, Integer> desiredRoutes() {
+        return desiredCounts.snapshot();
+    }
+
+    /** Routes the status lists as advertised, by type; every type, zeros included. */
+    public Map<RouteType, Integer> advertisedRoutes() {
+        return advertisedCounts.snapshot();
+    }
+
+    /** Valid policies that select the local Node, as the last pass that could tell found. */
+    public int selectingPolicies() {
+        return selectingPolicies;
+    }
+
+    /** The step the last failed pass failed at, as its policy's status condition names it. */
+    public String failedStep() {
+        return stage;
     }
 
     /** The last backend swap that was applied, if any. */
@@ -505,10 +529,12 @@ public final class BgpPolicyReconciler {
         appliedBackend = null;
         peers.clear();
         wanted.clear();
+        desiredCounts.clear();
         advertised.clear();
         byOwner.clear();
         published.clear();
         publishedByPrefix.clear();
+        advertisedCounts.clear();
         sourcesSeen = Set.of();
     }
 
@@ -566,6 +592,8 @@ public final class BgpPolicyReconciler {
         holdRoutesOfMissingSources(ads, current, next);
         wanted.clear();
         wanted.putAll(next);
+        desiredCounts.clear();
+        next.values().forEach(desiredCounts::addAll);
         byOwner.clear();
         byOwner.putAll(nextByOwner);
         List<Route> withdraw = new ArrayList<>();
@@ -668,14 +696,24 @@ public final class BgpPolicyReconciler {
                 }
                 for (Route r : old) {
                     touched.add(r.prefix());
-                    wanted.computeIfPresent(r.prefix(), (k, set) -> RouteSets.minus(set, r));
+                    wanted.computeIfPresent(r.prefix(), (k, set) -> {
+                        if (set.contains(r)) {
+                            desiredCounts.remove(r);
+                        }
+                        return RouteSets.minus(set, r);
+                    });
                 }
             }
         }
         for (Route r : source.routes(n, ads, owners)) {
             if (n.hasFamilyOf(r.prefix())) {
                 touched.add(r.prefix());
-                wanted.compute(r.prefix(), (k, set) -> RouteSets.plus(set, r));
+                wanted.compute(r.prefix(), (k, set) -> {
+                    if (set == null || !set.contains(r)) {
+                        desiredCounts.add(r);
+                    }
+                    return RouteSets.plus(set, r);
+                });
                 byOwner.computeIfAbsent(ownerKey(r), k -> new HashSet<>()).add(r);
             }
         }
@@ -703,12 +741,14 @@ public final class BgpPolicyReconciler {
             Set<Route> old = publishedByPrefix.remove(prefix);
             if (old != null) {
                 published.removeAll(old);
+                advertisedCounts.removeAll(old);
             }
             Route sent = advertised.get(prefix);
             if (sent != null) {
                 Set<Route> now = Set.copyOf(wanted.getOrDefault(prefix, Set.of(sent)));
                 publishedByPrefix.put(prefix, now);
                 published.addAll(now);
+                advertisedCounts.addAll(now);
             }
         }
     }
@@ -751,10 +791,12 @@ public final class BgpPolicyReconciler {
         NodeInfo n = node.get();
         Map<String, Condition> next = new HashMap<>();
         Optional<BgpPolicy> winner = PolicyElection.effective(cluster.bgpPolicies(), n);
+        int selecting = 0;
         for (BgpPolicy p : cluster.bgpPolicies()) {
             if (!p.spec().nodeSelector().matches(n.labels())) {
                 continue;
             }
+            selecting++;
             if (winner.isPresent() && p.name().equals(winner.get().name())) {
                 if (failure != null) {
                     next.put(p.name(), new Condition(false, stage, String.valueOf(failure.getMessage())));
@@ -769,6 +811,7 @@ public final class BgpPolicyReconciler {
                         + " is effective on this Node (the oldest policy that selects a Node wins)"));
             }
         }
+        selectingPolicies = selecting;
         cluster.invalidPolicies().forEach((name, why) ->
                 next.put(name, new Condition(false, "InvalidSpec", "BGPPolicy is invalid and ignored: " + why)));
         for (Map.Entry<String, Condition> e : next.entrySet()) {

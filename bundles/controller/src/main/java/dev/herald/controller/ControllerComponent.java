@@ -4,6 +4,7 @@ import dev.herald.api.Addresses;
 import dev.herald.api.EffectivePolicy;
 import dev.herald.api.PeerStatus;
 import dev.herald.api.Route;
+import dev.herald.api.RouteType;
 import dev.herald.api.spi.AgentStatus;
 import dev.herald.api.spi.BgpException;
 import dev.herald.api.spi.BgpServerFactory;
@@ -11,6 +12,8 @@ import dev.herald.api.spi.ClusterState;
 import dev.herald.api.spi.ClusterWriter;
 import dev.herald.api.spi.Registration;
 import dev.herald.api.spi.RouteSource;
+import dev.herald.api.spi.Telemetry;
+import dev.herald.support.Telemetries;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -63,6 +66,8 @@ public final class ControllerComponent implements AgentStatus {
 
     private final Map<RouteSource, Registration> sources = new ConcurrentHashMap<>();
     private final Map<String, BgpServerFactory> factories = new ConcurrentHashMap<>();
+    /** The metrics bundle's recorders, when it runs (docs/metrics.md). */
+    private final Telemetries telemetry = new Telemetries();
     private final BgpPolicyReconciler reconciler;
     private final ReconcileLoop loop;
     private final Registration clusterListener;
@@ -113,9 +118,21 @@ public final class ControllerComponent implements AgentStatus {
             // ShutdownAdvisor says, holding what it advertises until then
             return;
         }
+        long started = System.nanoTime();
+        Optional<String> failure = Optional.empty();
+        boolean pending = false;
         try {
             reconciler.reconcile();
+        } catch (ReconcileLoop.Pending e) {
+            pending = true; // waiting for a service to come: neither a pass that did its work nor an error
+            throw e;
+        } catch (RuntimeException e) {
+            failure = Optional.of(reconciler.failedStep());
+            throw e;
         } finally {
+            if (!pending) {
+                telemetry.reconciled(Duration.ofNanos(System.nanoTime() - started), failure);
+            }
             if (!resync.isShutdown()) {
                 reconciler.nextHoldExpiry().ifPresent(this::recheckIn);
                 reconciler.lastSwap().filter(s -> s != watchedSwap).ifPresent(this::watch);
@@ -162,9 +179,11 @@ public final class ControllerComponent implements AgentStatus {
                 long ms = (System.nanoTime() - swap.startedNanos()) / 1_000_000;
                 if (c.converged()) {
                     LOG.info("Backend swap {} -> {} converged in {} ms: {}", swap.from(), swap.to(), ms, c);
+                    telemetry.backendSwapped(swap.from(), swap.to(), Duration.ofMillis(ms), true);
                 } else if (System.nanoTime() > deadline) {
                     LOG.warn("Backend swap {} -> {} has not converged after {} s: {}", swap.from(), swap.to(),
                             ms / 1000, c);
+                    telemetry.backendSwapped(swap.from(), swap.to(), Duration.ofMillis(ms), false);
                 } else if (!resync.isShutdown()) {
                     // each check copies the table: often enough to report within a fraction of a second, no more
                     resync.schedule(this, 250, TimeUnit.MILLISECONDS);
@@ -212,6 +231,16 @@ public final class ControllerComponent implements AgentStatus {
             r.close();
         }
         triggerIfActive();
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void addTelemetry(Telemetry t) {
+        telemetry.add(t);
+    }
+
+    void removeTelemetry(Telemetry t) {
+        telemetry.remove(t);
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
@@ -275,6 +304,21 @@ public final class ControllerComponent implements AgentStatus {
     @Override
     public Optional<String> backend() {
         return reconciler.backendName();
+    }
+
+    @Override
+    public Map<RouteType, Integer> desiredRoutes() {
+        return reconciler.desiredRoutes();
+    }
+
+    @Override
+    public Map<RouteType, Integer> advertisedRoutes() {
+        return reconciler.advertisedRoutes();
+    }
+
+    @Override
+    public int selectingPolicies() {
+        return reconciler.selectingPolicies();
     }
 
     /**

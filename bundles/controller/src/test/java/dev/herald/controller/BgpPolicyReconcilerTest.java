@@ -283,6 +283,48 @@ class BgpPolicyReconcilerTest {
         assertThat(pass()).containsExactly("withdraw [10.96.0.9/32]");
     }
 
+    // ---- counts for metrics (docs/metrics.md) ----
+
+    @Test
+    void routeCountsByTypeFollowFullAndIncrementalPassesAndFailedAnnouncements() {
+        cluster.policies.add(policy("p", 100, 65001, 179));
+        Fakes.Source egress = new Fakes.Source(RouteType.EGRESS_IP);
+        sources.add(egress);
+        services.set("ns/a", "10.96.0.9");
+        services.set("ns/b", "10.96.0.9", "10.96.0.10");
+        egress.set("eg1", "172.18.0.5");
+        pass();
+        assertThat(reconciler.desiredRoutes()).containsEntry(RouteType.SERVICE_CLUSTER_IP, 3)
+                .containsEntry(RouteType.EGRESS_IP, 1).containsEntry(RouteType.SERVICE_LOAD_BALANCER_IP, 0);
+        assertThat(reconciler.advertisedRoutes()).isEqualTo(reconciler.desiredRoutes());
+        assertThat(reconciler.selectingPolicies()).isEqualTo(1);
+
+        services.set("ns/a");
+        reconciler.routesChanged(services, Set.of("ns/a"));
+        pass();
+        assertThat(reconciler.desiredRoutes()).containsEntry(RouteType.SERVICE_CLUSTER_IP, 2);
+        assertThat(reconciler.advertisedRoutes()).containsEntry(RouteType.SERVICE_CLUSTER_IP, 2);
+
+        backend.fail("advertise");
+        services.set("ns/c", "10.96.0.11");
+        reconciler.routesChanged(services, Set.of("ns/c"));
+        assertThatThrownBy(reconciler::reconcile).hasMessageContaining("injected failure of advertise");
+        assertThat(reconciler.failedStep()).isEqualTo("RoutesFailed");
+        assertThat(reconciler.desiredRoutes()).containsEntry(RouteType.SERVICE_CLUSTER_IP, 3);
+        assertThat(reconciler.advertisedRoutes()).containsEntry(RouteType.SERVICE_CLUSTER_IP, 2);
+
+        pass(); // the retry is a full pass
+        assertThat(reconciler.advertisedRoutes()).isEqualTo(reconciler.desiredRoutes());
+
+        cluster.policies.clear();
+        reconciler.invalidate();
+        pass();
+        assertThat(reconciler.desiredRoutes()).containsEntry(RouteType.SERVICE_CLUSTER_IP, 0)
+                .containsEntry(RouteType.EGRESS_IP, 0);
+        assertThat(reconciler.advertisedRoutes()).containsEntry(RouteType.SERVICE_CLUSTER_IP, 0);
+        assertThat(reconciler.selectingPolicies()).isZero();
+    }
+
     @Test
     void routesOfAFamilyTheNodeDoesNotRunAreDropped() {
         cluster.policies.add(policy("p", 100, 65001, 179));

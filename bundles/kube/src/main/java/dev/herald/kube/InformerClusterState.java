@@ -7,35 +7,36 @@ import dev.herald.api.NodeInfo;
 import dev.herald.api.ServiceInfo;
 import dev.herald.api.spi.ClusterState;
 import dev.herald.api.spi.Registration;
+import dev.herald.api.spi.Telemetry;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
-import io.fabric8.kubernetes.client.Config;
-import io.fabric8.kubernetes.client.ConfigBuilder;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
-import java.util.function.Supplier;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -68,6 +69,7 @@ public final class InformerClusterState implements ClusterState, AutoCloseable {
     private volatile boolean syncAnnounced;
     private KubernetesClient probe;
     private volatile boolean secretSeen;
+    private volatile Telemetry telemetry = Telemetry.NONE;
     /** How often the API server is probed for the watch safety net. */
     static final Duration PROBE = Duration.ofSeconds(2);
 
@@ -102,6 +104,17 @@ public final class InformerClusterState implements ClusterState, AutoCloseable {
      */
     public static InformerClusterState allNodes(KubernetesClient client, String namespace) {
         return new InformerClusterState(client, null, namespace);
+    }
+
+    /** Where watch events are counted (docs/metrics.md); set before {@link #start()}. */
+    public InformerClusterState telemetry(Telemetry t) {
+        this.telemetry = t;
+        return this;
+    }
+
+    @Override
+    public boolean apiReachable() {
+        return !apiDown;
     }
 
     /** Starts every informer without waiting for it: {@link #synced()} says when the first lists are in. */
@@ -258,18 +271,21 @@ public final class InformerClusterState implements ClusterState, AutoCloseable {
             i.addEventHandler(new ResourceEventHandler<T>() {
                 @Override
                 public void onAdd(T obj) {
+                    telemetry.watchEvent(kind, "ADDED");
                     guarded(obj, upsert);
                     delivered(obj);
                 }
 
                 @Override
                 public void onUpdate(T oldObj, T newObj) {
+                    telemetry.watchEvent(kind, "MODIFIED");
                     guarded(newObj, upsert);
                     delivered(newObj);
                 }
 
                 @Override
                 public void onDelete(T obj, boolean deletedFinalStateUnknown) {
+                    telemetry.watchEvent(kind, "DELETED");
                     guarded(obj, delete);
                     changes.incrementAndGet(); // the store shrank: the comparison may come out differently
                 }

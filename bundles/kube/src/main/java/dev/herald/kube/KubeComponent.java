@@ -3,13 +3,15 @@ package dev.herald.kube;
 import dev.herald.api.spi.ClusterState;
 import dev.herald.api.spi.ClusterWriter;
 import dev.herald.api.spi.ShutdownAdvisor;
+import dev.herald.api.spi.Telemetry;
+import dev.herald.support.Telemetries;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Hashtable;
+import java.util.List;
 import java.util.ServiceConfigurationError;
 import java.util.concurrent.ExecutorService;
 import org.osgi.framework.BundleContext;
@@ -19,6 +21,10 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,6 +63,19 @@ public final class KubeComponent {
     private ServiceRegistration<?> writerRegistration;
     private KubeShutdownAdvisor advisor;
     private ServiceRegistration<?> advisorRegistration;
+
+    private final Telemetries telemetry = new Telemetries();
+
+    /** Watch events go to the metrics bundle's recorders, when it runs (docs/metrics.md). */
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void addTelemetry(Telemetry t) {
+        telemetry.add(t);
+    }
+
+    void removeTelemetry(Telemetry t) {
+        telemetry.remove(t);
+    }
 
     @Activate
     public KubeComponent(BundleContext context, Config config) {
@@ -121,7 +140,7 @@ public final class KubeComponent {
         try {
             executor = KubeClients.executor("herald-kube");
             client = KubeClients.create(kubeconfig == null ? null : Path.of(kubeconfig), executor);
-            state = new InformerClusterState(client, node, namespace).start();
+            state = new InformerClusterState(client, node, namespace).telemetry(telemetry).start();
             stateRegistration = context.registerService(ClusterState.class, state, new Hashtable<>());
             writerRegistration = context.registerService(ClusterWriter.class, new KubeClusterWriter(client, executor),
                     new Hashtable<>());

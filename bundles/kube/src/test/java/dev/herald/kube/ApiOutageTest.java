@@ -37,6 +37,7 @@ class ApiOutageTest {
             try {
                 admin.services().inNamespace("default").resource(service("a", "10.96.0.1")).create();
                 await().atMost(Duration.ofSeconds(10)).until(() -> state.synced() && state.service("default/a").isPresent());
+                assertThat(state.apiReachable()).isTrue();
 
                 proxy.cut();
                 admin.services().inNamespace("default").withName("a").delete();
@@ -44,12 +45,14 @@ class ApiOutageTest {
                 Thread.sleep(6000);
                 assertThat(state.service("default/a")).as("kept while the API server is away").isPresent();
                 assertThat(state.synced()).isTrue();
+                assertThat(state.apiReachable()).as("what herald_kubernetes_api_up reads").isFalse();
 
                 proxy.restore();
                 long t0 = System.nanoTime();
                 await().atMost(Duration.ofSeconds(10)).until(() -> state.service("default/a").isEmpty()
                         && state.service("default/b").isPresent());
                 System.out.printf("caught up in %.1f s%n", (System.nanoTime() - t0) / 1e9);
+                assertThat(state.apiReachable()).isTrue();
             } finally {
                 state.close();
                 agent.close();

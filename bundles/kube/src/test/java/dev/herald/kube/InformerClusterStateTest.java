@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.herald.api.spi.ClusterState;
+import dev.herald.api.spi.Telemetry;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
@@ -28,12 +29,18 @@ class InformerClusterStateTest {
     private KubernetesClient client;
     private InformerClusterState state;
     private final List<String> events = new CopyOnWriteArrayList<>();
+    private final List<String> watched = new CopyOnWriteArrayList<>();
 
     @BeforeEach
     void start() {
         server = StallFreeDispatcher.startServer();
         client = server.createClient();
-        state = new InformerClusterState(client, "node1", "kube-system");
+        state = new InformerClusterState(client, "node1", "kube-system").telemetry(new Telemetry() {
+            @Override
+            public void watchEvent(String kind, String type) {
+                watched.add(kind + " " + type);
+            }
+        });
         state.addListener((kind, keys) -> events.add(kind + " " + keys));
         state.start();
         await().atMost(Duration.ofSeconds(10)).until(state::synced);
@@ -49,6 +56,18 @@ class InformerClusterStateTest {
     private static GenericKubernetesResource policy(String name, Map<String, Object> spec) {
         return new GenericKubernetesResourceBuilder().withApiVersion("crd.antrea.io/v1alpha1").withKind("BGPPolicy")
                 .withNewMetadata().withName(name).endMetadata().addToAdditionalProperties("spec", spec).build();
+    }
+
+    @Test
+    void everyWatchEventIsCountedByKindAndTypeAndTheApiIsReachable() {
+        assertThat(state.apiReachable()).isTrue();
+        var svc = client.services().inNamespace("default").resource(new ServiceBuilder().withNewMetadata()
+                .withName("web").endMetadata().withNewSpec().withClusterIPs("10.96.0.10").endSpec().build()).create();
+        client.services().inNamespace("default").resource(new ServiceBuilder(svc).editSpec()
+                .withExternalIPs("203.0.113.10").endSpec().build()).update();
+        client.services().inNamespace("default").withName("web").delete();
+        await().atMost(Duration.ofSeconds(5)).until(() -> watched.contains("Service DELETED"));
+        assertThat(watched).containsSubsequence("Service ADDED", "Service MODIFIED", "Service DELETED");
     }
 
     @Test

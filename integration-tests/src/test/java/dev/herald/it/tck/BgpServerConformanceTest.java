@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import dev.herald.api.Addresses;
 import dev.herald.api.GlobalConfig;
 import dev.herald.api.PeerConfig;
+import dev.herald.api.PeerCounters;
 import dev.herald.api.PeerKey;
 import dev.herald.api.PeerStatus;
 import dev.herald.api.Route;
@@ -493,6 +494,14 @@ public abstract class BgpServerConformanceTest {
         assertThat(up.messagesReceived()).isPositive();
         assertThat(up.prefixesReceived()).isZero(); // BIRD exports nothing
         assertThat(bird.routes("main4").keySet()).isEqualTo(prefixes(batch));
+        // the counters metrics read (docs/metrics.md): by message type, and one way into Established
+        PeerCounters c = up.counters();
+        assertThat(c.establishedTransitions()).isEqualTo(1);
+        assertThat(c.sent(PeerCounters.MessageType.OPEN)).isPositive();
+        assertThat(c.received(PeerCounters.MessageType.OPEN)).isPositive();
+        assertThat(c.received(PeerCounters.MessageType.KEEPALIVE)).isPositive();
+        assertThat(c.sent(PeerCounters.MessageType.UPDATE)).isPositive();
+        assertThat(c.sent(PeerCounters.MessageType.NOTIFICATION)).isZero();
 
         // BIRD goes away: the session is down, nothing is counted as sent
         bird.close();

@@ -65,6 +65,7 @@ public final class FrameworkAgent implements AutoCloseable {
         Files.writeString(root.resolve("etc/herald.cfg"), String.join("\n",
                 "# written by the simulator for node " + node,
                 "status.address = 127.0.0.1:" + freePort(),
+                "metrics.address = 127.0.0.1:" + freePort(),
                 "backend = " + backend,
                 "bgp.listenAddress = " + listenAddress,
                 "kube.kubeconfig = " + kubeconfig.toAbsolutePath(),

@@ -3,7 +3,9 @@ package dev.herald.api.spi;
 import dev.herald.api.EffectivePolicy;
 import dev.herald.api.PeerStatus;
 import dev.herald.api.Route;
+import dev.herald.api.RouteType;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -27,5 +29,35 @@ public interface AgentStatus {
      */
     default Optional<String> backend() {
         return Optional.empty();
+    }
+
+    /**
+     * Routes some owner wants, by type, as the last pass left them; kept as passes change them, so reading costs
+     * nothing. A prefix wanted by two owners counts twice, as {@link #routes()} lists it twice.
+     *
+     * @since 1.5
+     */
+    default Map<RouteType, Integer> desiredRoutes() {
+        return Map.of();
+    }
+
+    /**
+     * Routes the BGP server was told to advertise, by type, counted as {@link #routes()} lists them; equal to
+     * {@link #desiredRoutes()} once a pass applied everything.
+     *
+     * @since 1.5
+     */
+    default Map<RouteType, Integer> advertisedRoutes() {
+        return Map.of();
+    }
+
+    /**
+     * How many valid BGPPolicies select the local Node, as the last pass found; when it is more than zero and
+     * {@link #effectivePolicy()} is empty, the node runs no BGP although a policy asks it to.
+     *
+     * @since 1.5
+     */
+    default int selectingPolicies() {
+        return 0;
     }
 }

@@ -51,6 +51,16 @@ public interface ClusterState {
     /** True once every informer has listed its kind at least once; before that, absence means nothing. */
     boolean synced();
 
+    /**
+     * Whether the API server answered the last probe. While it does not, every method keeps answering with the last
+     * known state. Implementations without an API server to lose answer true.
+     *
+     * @since 1.5
+     */
+    default boolean apiReachable() {
+        return true;
+    }
+
     /** Registers a listener for changes. */
     Registration addListener(Listener listener);
 

@@ -6,6 +6,7 @@ import com.google.protobuf.Timestamp;
 import dev.herald.api.Confederation;
 import dev.herald.api.GlobalConfig;
 import dev.herald.api.PeerConfig;
+import dev.herald.api.PeerCounters;
 import dev.herald.api.PeerStatus;
 import dev.herald.api.SessionState;
 import dev.herald.backend.gobgp.apipb.AfiSafi;
@@ -18,6 +19,7 @@ import dev.herald.backend.gobgp.apipb.GracefulRestart;
 import dev.herald.backend.gobgp.apipb.IPAddressPrefix;
 import dev.herald.backend.gobgp.apipb.MpGracefulRestart;
 import dev.herald.backend.gobgp.apipb.MpGracefulRestartConfig;
+import dev.herald.backend.gobgp.apipb.Message;
 import dev.herald.backend.gobgp.apipb.MpReachNLRIAttribute;
 import dev.herald.backend.gobgp.apipb.NextHopAttribute;
 import dev.herald.backend.gobgp.apipb.OriginAttribute;
@@ -31,6 +33,7 @@ import dev.herald.backend.gobgp.apipb.Transport;
 import inet.ipaddr.IPAddress;
 import inet.ipaddr.IPAddressString;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -231,7 +234,24 @@ final class GobgpMessages {
             sent = Math.max(0, sent - 1);
         }
         return new PeerStatus(config, session, since, state.getMessages().getSent().getTotal(),
-                state.getMessages().getReceived().getTotal(), sent, received);
+                state.getMessages().getReceived().getTotal(), sent, received, counters(state, session));
+    }
+
+    /**
+     * gobgpd's message counters in the api's terms. Its API has no NOTIFICATION codes, so those maps stay empty
+     * (docs/metrics.md); it counts "flops", the times an Established session went down, so the transitions to
+     * Established are those plus the one under way.
+     */
+    static PeerCounters counters(PeerState state, SessionState session) {
+        return new PeerCounters(byType(state.getMessages().getSent()), byType(state.getMessages().getReceived()),
+                Map.of(), Map.of(), state.getFlops() + (session == SessionState.ESTABLISHED ? 1 : 0));
+    }
+
+    private static Map<PeerCounters.MessageType, Long> byType(Message m) {
+        return Map.of(PeerCounters.MessageType.OPEN, m.getOpen(), PeerCounters.MessageType.UPDATE, m.getUpdate(),
+                PeerCounters.MessageType.NOTIFICATION, m.getNotification(),
+                PeerCounters.MessageType.KEEPALIVE, m.getKeepalive(),
+                PeerCounters.MessageType.ROUTE_REFRESH, m.getRefresh());
     }
 
     /**

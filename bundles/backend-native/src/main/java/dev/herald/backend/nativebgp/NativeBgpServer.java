@@ -316,7 +316,7 @@ public final class NativeBgpServer implements BgpServer {
                 Instant since = b.establishedSince();
                 out.add(new PeerStatus(e.config, b.state(), Optional.ofNullable(since), b.messagesSent(),
                         b.messagesReceived(), b.session() != null ? e.rib.advertised.size() : 0,
-                        e.rib.received.size()));
+                        e.rib.received.size(), NativePeerCounters.of(b.counters())));
             }
             out.sort((a, b) -> PeerKey.ORDER.compare(a.key(), b.key()));
             return out;

@@ -85,7 +85,7 @@ public final class BgpConnection extends SimpleChannelInboundHandler<Object> {
 
     /** Queues a message without flushing. Call on the event loop. */
     public ChannelFuture write(BgpMessage message) {
-        owner.countSent();
+        owner.countSent(message);
         return channel.write(message);
     }
 
@@ -124,10 +124,10 @@ public final class BgpConnection extends SimpleChannelInboundHandler<Object> {
             close(m.notification(), "received a malformed message: " + m.reason());
             return;
         }
-        owner.countReceived();
         if (!(msg instanceof BgpMessage message)) {
             return;
         }
+        owner.countReceived(message);
         if (message instanceof NotificationMessage n) {
             close(null, "peer sent " + n);
             return;
@@ -202,7 +202,7 @@ public final class BgpConnection extends SimpleChannelInboundHandler<Object> {
     }
 
     private void send(BgpMessage m) {
-        owner.countSent();
+        owner.countSent(m);
         channel.writeAndFlush(m).addListener(ChannelFutureListener.FIRE_EXCEPTION_ON_FAILURE);
     }
 
@@ -227,7 +227,7 @@ public final class BgpConnection extends SimpleChannelInboundHandler<Object> {
         cancel(keepaliveTimer);
         if (notification != null && channel.isActive()) {
             LOG.info("Closing session with {}: {}; sending {}", peerName, reason, notification);
-            owner.countSent();
+            owner.countSent(notification);
             channel.writeAndFlush(notification).addListener(ChannelFutureListener.CLOSE);
             // do not wait for a peer that does not read
             channel.eventLoop().schedule(() -> channel.close(), 2, TimeUnit.SECONDS);

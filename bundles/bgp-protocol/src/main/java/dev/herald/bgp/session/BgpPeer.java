@@ -25,7 +25,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -66,8 +65,7 @@ public final class BgpPeer implements ConnectionOwner {
     private final Listener listener;
     private final String name;
     private final List<BgpConnection> connections = new ArrayList<>();
-    private final AtomicLong sent = new AtomicLong();
-    private final AtomicLong received = new AtomicLong();
+    private final SessionCounters counters = new SessionCounters();
     private volatile SessionState state = SessionState.IDLE;
     private volatile Instant establishedSince;
     private volatile String lastError = "";
@@ -113,11 +111,16 @@ public final class BgpPeer implements ConnectionOwner {
     }
 
     public long messagesSent() {
-        return sent.get();
+        return counters.sentTotal();
     }
 
     public long messagesReceived() {
-        return received.get();
+        return counters.receivedTotal();
+    }
+
+    /** Messages by type, NOTIFICATIONs by code, Established transitions, since this peer was created. */
+    public SessionCounters counters() {
+        return counters;
     }
 
     /** Why the last connection or session ended, for status and logs. */
@@ -299,6 +302,7 @@ public final class BgpPeer implements ConnectionOwner {
             }
         }
         state = SessionState.ESTABLISHED;
+        counters.established();
         if (config.restarting()) {
             // RFC 4724: the restart-state bit announces this restart once; a later reconnection is no restart
             config = config.withRestarting(false);
@@ -337,13 +341,13 @@ public final class BgpPeer implements ConnectionOwner {
     }
 
     @Override
-    public void countSent() {
-        sent.incrementAndGet();
+    public void countSent(BgpMessage message) {
+        counters.sent(message);
     }
 
     @Override
-    public void countReceived() {
-        received.incrementAndGet();
+    public void countReceived(BgpMessage message) {
+        counters.received(message);
     }
 
     private void scheduleRetry() {

@@ -18,7 +18,9 @@ interface ConnectionOwner {
     /** The connection is gone; called exactly once. */
     void closed(BgpConnection c, String reason);
 
-    void countSent();
+    /** A message is about to be written. */
+    void countSent(BgpMessage message);
 
-    void countReceived();
+    /** A well-formed message was read. */
+    void countReceived(BgpMessage message);
 }

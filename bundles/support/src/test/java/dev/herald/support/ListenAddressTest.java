@@ -1,4 +1,4 @@
-package dev.herald.ops;
+package dev.herald.support;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -25,5 +25,23 @@ class ListenAddressTest {
                 .hasMessageContaining("must be an IP address and a port");
         assertThatThrownBy(() -> ListenAddress.parse("127.0.0.1:99999", "status.address"))
                 .hasMessageContaining("status.address '127.0.0.1:99999'");
+        assertThatThrownBy(() -> ListenAddress.parse("::1:8179", "status.address"))
+                .hasMessageContaining("must be an IP address and a port");
+        assertThatThrownBy(() -> ListenAddress.parse("[10.0.0.1]:8179", "status.address"))
+                .hasMessageContaining("must be an IP address and a port");
+        assertThatThrownBy(() -> ListenAddress.parse("10.0.0.0/8:8179", "status.address"))
+                .hasMessageContaining("must be an IP address and a port");
+    }
+
+    @Test
+    void aPortAloneMeansEveryAddress() {
+        InetSocketAddress any = ListenAddress.parse(":9179", "metrics.address");
+        assertThat(any.getAddress().isAnyLocalAddress()).isTrue();
+        assertThat(any.getPort()).isEqualTo(9179);
+        assertThatThrownBy(() -> ListenAddress.parse(":91790", "metrics.address"))
+                .hasMessageContaining("metrics.address ':91790'").hasMessageContaining("0 to 65535");
+        assertThatThrownBy(() -> ListenAddress.parse(":x", "metrics.address"))
+                .hasMessageContaining("metrics.address ':x'");
+        assertThat(ListenAddress.parse("127.0.0.1:0", "metrics.address").getPort()).isZero();
     }
 }
