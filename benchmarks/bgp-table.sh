@@ -6,9 +6,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS="${1:-3}"
-./mvnw -B -q install -DskipTests
-cp=$(mktemp)
-./mvnw -B -q -pl integration-tests dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$cp"
 # the benchmark's own heap figure needs a quiet, predictable collector
-exec java -XX:+UseSerialGC -Xmx2g -cp "integration-tests/target/test-classes:integration-tests/src/test/resources:$(cat "$cp")" \
-  dev.herald.bench.BgpTableBenchmark "$RUNS"
+exec benchmarks/run-java.sh "-XX:+UseSerialGC -Xmx2g" dev.herald.bench.BgpTableBenchmark "$RUNS"

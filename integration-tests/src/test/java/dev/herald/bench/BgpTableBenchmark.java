@@ -37,16 +37,8 @@ public final class BgpTableBenchmark {
     public static void main(String[] args) throws Exception {
         int runs = args.length > 0 ? Integer.parseInt(args[0]) : 3;
         Path work = Files.createTempDirectory("herald-bench");
-        List<Route> v4 = new ArrayList<>(V4);
-        for (int i = 0; i < V4; i++) {
-            int a = 0x0A80_0000 + i; // 10.128.0.0 upwards
-            v4.add(Route.of(ip4(a), RouteType.SERVICE_CLUSTER_IP, null));
-        }
-        List<Route> v6 = new ArrayList<>(V6);
-        for (int i = 0; i < V6; i++) {
-            v6.add(Route.of(String.format("fd00:96::%x:%x", i >> 16, i & 0xFFFF), RouteType.SERVICE_CLUSTER_IP,
-                    null));
-        }
+        List<Route> v4 = v4Table();
+        List<Route> v6 = v6Table();
         List<String> v4Text = v4.stream().map(r -> r.prefix().toCanonicalString()).toList();
         List<Route> all = new ArrayList<>(v4);
         all.addAll(v6);
@@ -92,6 +84,25 @@ public final class BgpTableBenchmark {
                 + "bytes; each further peer: median %.0f bytes per route%n",
                 median(results.stream().mapToDouble(Run::heapPerRoute).toArray()),
                 median(results.stream().mapToDouble(Run::heapPerExtraPeer).toArray()));
+    }
+
+    /** {@link #V4} IPv4 /32 Service routes, 10.128.0.0 upwards. */
+    static List<Route> v4Table() {
+        List<Route> v4 = new ArrayList<>(V4);
+        for (int i = 0; i < V4; i++) {
+            v4.add(Route.of(ip4(0x0A80_0000 + i), RouteType.SERVICE_CLUSTER_IP, null));
+        }
+        return v4;
+    }
+
+    /** {@link #V6} IPv6 /128 Service routes in fd00:96::/64. */
+    static List<Route> v6Table() {
+        List<Route> v6 = new ArrayList<>(V6);
+        for (int i = 0; i < V6; i++) {
+            v6.add(Route.of(String.format("fd00:96::%x:%x", i >> 16, i & 0xFFFF), RouteType.SERVICE_CLUSTER_IP,
+                    null));
+        }
+        return v6;
     }
 
     /**

@@ -5,14 +5,17 @@ import dev.herald.api.PeerConfig;
 import dev.herald.api.PeerKey;
 import dev.herald.api.PeerStatus;
 import dev.herald.api.Route;
+import dev.herald.api.spi.AgentStatus;
 import dev.herald.api.spi.BgpServer;
 import dev.herald.api.spi.BgpServerFactory;
 import dev.herald.api.spi.ClusterWriter;
 import dev.herald.api.spi.StopMode;
+import dev.herald.api.spi.Telemetry;
 import dev.herald.controller.BgpPolicyReconciler;
 import dev.herald.controller.ReconcileLoop;
 import dev.herald.it.kube.MockCluster;
 import dev.herald.kube.InformerClusterState;
+import dev.herald.metrics.HeraldMetrics;
 import dev.herald.source.service.ServiceRouteSource;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
@@ -20,6 +23,10 @@ import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.util.Arrays;
 import java.util.Collection;
@@ -109,6 +116,8 @@ public final class ControllerBenchmark {
         MOCK_LOG.setLevel(java.util.logging.Level.WARNING);
         int services = args.length > 0 ? Integer.parseInt(args[0]) : 10_000;
         int events = args.length > 1 ? Integer.parseInt(args[1]) : 1_000;
+        // "metrics": every event recorded as the agent records it, and a scrape over HTTP every second
+        boolean withMetrics = args.length > 2 && args[2].equals("metrics");
         try (MockCluster cluster = new MockCluster(Files.createTempDirectory("herald-controller-bench"))) {
             KubernetesClient k = cluster.client();
             cluster.node("node1", "192.168.0.11", Map.of("bgp", "on"), "10.244.1.0/24");
@@ -138,13 +147,18 @@ public final class ControllerBenchmark {
             System.out.printf(Locale.ROOT, "created %d Services and %d EndpointSlices in %.1f s%n", services, services,
                     (System.nanoTime() - t0) / 1e9);
 
-            InformerClusterState state = new InformerClusterState(k, "node1", "kube-system").start();
+            InformerClusterState state = new InformerClusterState(k, "node1", "kube-system");
             ServiceRouteSource source = new ServiceRouteSource(state);
             TimingBackend backend = new TimingBackend();
             BgpPolicyReconciler reconciler = new BgpPolicyReconciler(state, ClusterWriter.NONE,
                     () -> Optional.of(backend), () -> List.of(source), BgpPolicyReconciler.Settings.DEFAULT);
-            ReconcileLoop loop = new ReconcileLoop("bench-controller", reconciler::reconcile,
+            HeraldMetrics metrics = withMetrics ? new HeraldMetrics(() -> new ReconcilerStatus(reconciler),
+                    state::apiReachable, "bench") : null;
+            Telemetry telemetry = metrics != null ? metrics : Telemetry.NONE;
+            state.telemetry(telemetry).start();
+            ReconcileLoop loop = new ReconcileLoop("bench-controller", () -> timed(reconciler, telemetry),
                     java.time.Duration.ofSeconds(5), java.time.Duration.ofSeconds(300));
+            Thread scraper = metrics == null ? null : scrapeEverySecond(metrics);
             source.addListener((s, owners) -> {
                 reconciler.routesChanged(s, owners);
                 loop.trigger();
@@ -192,14 +206,90 @@ public final class ControllerBenchmark {
                 }
             }
             Arrays.sort(latencies);
-            System.out.printf(Locale.ROOT, "latency API write -> backend call, %d changes at 100/s: p50 %.2f ms, "
-                            + "p99 %.2f ms, max %.2f ms%n", events, latencies[events / 2] / 1e6,
-                    latencies[(int) (events * 0.99)] / 1e6, latencies[events - 1] / 1e6);
+            System.out.printf(Locale.ROOT, "latency API write -> backend call, %d changes at 100/s%s: p50 %.2f ms, "
+                            + "p99 %.2f ms, max %.2f ms%n", events, withMetrics ? " (metrics on, scraped every second)"
+                            : "", latencies[events / 2] / 1e6, latencies[(int) (events * 0.99)] / 1e6,
+                    latencies[events - 1] / 1e6);
+            if (metrics != null) {
+                scraper.interrupt();
+                scraper.join(5_000);
+                metrics.close();
+            }
             loop.close();
             source.close();
             state.close();
         }
         costRatio();
+    }
+
+    /** One pass, recorded as the agent's controller records it (docs/metrics.md). */
+    private static void timed(BgpPolicyReconciler reconciler, Telemetry telemetry) {
+        long t0 = System.nanoTime();
+        Optional<String> failure = Optional.empty();
+        try {
+            reconciler.reconcile();
+        } catch (RuntimeException e) {
+            failure = Optional.of(reconciler.failedStep());
+            throw e;
+        } finally {
+            telemetry.reconciled(java.time.Duration.ofNanos(System.nanoTime() - t0), failure);
+        }
+    }
+
+    /** Scrapes {@code /metrics} over HTTP once a second until interrupted, as a busy Prometheus would. */
+    private static Thread scrapeEverySecond(HeraldMetrics metrics) {
+        metrics.listen("127.0.0.1:0");
+        HttpClient http = HttpClient.newHttpClient();
+        HttpRequest get = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + metrics.port() + "/metrics"))
+                .timeout(java.time.Duration.ofSeconds(5)).build();
+        Thread t = new Thread(() -> {
+            try {
+                while (!Thread.currentThread().isInterrupted()) {
+                    http.send(get, HttpResponse.BodyHandlers.discarding());
+                    Thread.sleep(1000);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }, "bench-scraper");
+        t.setDaemon(true);
+        t.start();
+        return t;
+    }
+
+    /** What the controller tells the metrics, for a reconciler driven by hand. */
+    private record ReconcilerStatus(BgpPolicyReconciler reconciler) implements AgentStatus {
+        @Override
+        public Optional<dev.herald.api.EffectivePolicy> effectivePolicy() {
+            return Optional.empty();
+        }
+
+        @Override
+        public List<PeerStatus> peers() {
+            return List.of();
+        }
+
+        @Override
+        public List<Route> routes() {
+            return reconciler.status().routes();
+        }
+
+        @Override
+        public Map<dev.herald.api.RouteType, Integer> desiredRoutes() {
+            return reconciler.desiredRoutes();
+        }
+
+        @Override
+        public Map<dev.herald.api.RouteType, Integer> advertisedRoutes() {
+            return reconciler.advertisedRoutes();
+        }
+
+        @Override
+        public int selectingPolicies() {
+            return reconciler.selectingPolicies();
+        }
     }
 
     /**

@@ -105,6 +105,33 @@ class AgentProcessTest {
     }
 
     @Test
+    void editingHeraldCfgMovesTheMetricsEndpointLiveAndAnEmptyAddressTurnsItOff() throws Exception {
+        Path home = connected(Distribution.copy(tmp, "herald"), "node1");
+        int first = Distribution.freePort();
+        Distribution.setting(home, "metrics.address", "127.0.0.1:" + first);
+        try (AgentProcess agent = AgentProcess.start(home)) {
+            agent.awaitReady(START);
+            await("metrics").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100)).until(() ->
+                    AgentProcess.get(first, "/metrics").filter(r -> r.body().contains("herald_build_info"))
+                            .isPresent());
+
+            int second = Distribution.freePort();
+            Distribution.setting(home, "metrics.address", "127.0.0.1:" + second);
+            await("metrics on the new port").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> AgentProcess.get(second, "/metrics").map(r -> r.statusCode() == 200).orElse(false));
+            assertThat(AgentProcess.get(first, "/metrics")).as("old port closed").isEmpty();
+
+            Distribution.setting(home, "metrics.address", "");
+            await("metrics off").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> AgentProcess.get(second, "/metrics").isEmpty());
+            assertThat(agent.log()).contains("Metrics on http://127.0.0.1:" + second + "/metrics")
+                    .contains("Metrics endpoint off (metrics.address is empty)");
+            assertThat(agent.get("/readyz").orElseThrow().statusCode()).isEqualTo(200);
+            assertThat(agent.terminate(STOP)).isZero();
+        }
+    }
+
+    @Test
     void twoCopiesRunSideBySide() throws Exception {
         Path a = connected(Distribution.copy(tmp, "a"), "node-a");
         Path b = connected(Distribution.copy(tmp, "b"), "node-b");

@@ -3,11 +3,7 @@ package dev.herald.metrics;
 import dev.herald.api.spi.AgentStatus;
 import dev.herald.api.spi.ClusterState;
 import dev.herald.api.spi.Telemetry;
-import io.prometheus.metrics.core.metrics.Info;
-import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
-import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Optional;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
@@ -21,10 +17,10 @@ import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
 
 /**
- * Herald's Prometheus endpoint on {@code metrics.address} (PID {@code herald}, etc/herald.cfg; default
- * {@value #DEFAULT_ADDRESS}, every address, because a hostNetwork pod is scraped at its node's address; empty turns
- * it off). Registers the {@link Telemetry} the controller and the cluster adapter record events into, and reads the
- * agent's state from {@link AgentStatus} and {@link ClusterState} when scraped (docs/metrics.md).
+ * The OSGi shell of {@link HeraldMetrics}: serves it on {@code metrics.address} (PID {@code herald},
+ * etc/herald.cfg; default {@value #DEFAULT_ADDRESS}, every address, because a hostNetwork pod is scraped at its
+ * node's address; empty turns it off), registers it as the {@link Telemetry} the controller and the cluster adapter
+ * record events into, and lets it read {@link AgentStatus} and {@link ClusterState} when scraped (docs/metrics.md).
  */
 // REQUIRE: like the status API, no port is taken before etc/herald.cfg is read; immediate: Prometheus scrapes
 // whether or not a bundle uses the Telemetry service
@@ -45,47 +41,39 @@ public final class MetricsComponent implements Telemetry {
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     private volatile ClusterState cluster;
-    private final EventMetrics events;
-    private final MetricsEndpoint endpoint;
+    private final HeraldMetrics metrics;
 
     @Activate
     public MetricsComponent(BundleContext context, Config config) {
-        PrometheusRegistry registry = new PrometheusRegistry();
-        events = new EventMetrics(registry);
-        registry.register(new AgentMetrics(() -> agent, () -> {
+        metrics = new HeraldMetrics(() -> agent, () -> {
             ClusterState c = cluster;
             return c != null && c.apiReachable(); // no cluster adapter: no API server either
-        }, Instant::now));
-        Info build = Info.builder().name("herald_build_info").help("The running Herald's version")
-                .labelNames("version").register(registry);
-        build.setLabelValues(context.getBundle().getVersion().toString());
-        JvmMetrics.builder().register(registry);
-        endpoint = new MetricsEndpoint(registry);
-        endpoint.listen(config.metrics_address());
+        }, context.getBundle().getVersion().toString());
+        metrics.listen(config.metrics_address());
     }
 
     @Modified
     void modified(Config config) {
-        endpoint.listen(config.metrics_address());
+        metrics.listen(config.metrics_address());
     }
 
     @Deactivate
     void deactivate() {
-        endpoint.close();
+        metrics.close();
     }
 
     @Override
     public void reconciled(Duration took, Optional<String> failure) {
-        events.reconciled(took, failure);
+        metrics.reconciled(took, failure);
     }
 
     @Override
     public void backendSwapped(String from, String to, Duration took, boolean converged) {
-        events.backendSwapped(from, to, took, converged);
+        metrics.backendSwapped(from, to, took, converged);
     }
 
     @Override
     public void watchEvent(String kind, String type) {
-        events.watchEvent(kind, type);
+        metrics.watchEvent(kind, type);
     }
 }

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Shared by the benchmark scripts: builds the project, then runs one benchmark class of integration-tests with its
+# test class path.   benchmarks/run-java.sh "JVM OPTIONS" CLASS [ARGS...]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+jvm_opts="$1"
+main="$2"
+shift 2
+./mvnw -B -q install -DskipTests
+cp=$(mktemp)
+./mvnw -B -q -pl integration-tests dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$cp"
+# shellcheck disable=SC2086 # the options are several words on purpose
+exec java $jvm_opts -cp "integration-tests/target/test-classes:integration-tests/src/test/resources:$(cat "$cp")" \
+  "$main" "$@"
