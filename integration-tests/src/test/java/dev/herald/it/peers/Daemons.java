@@ -24,6 +24,26 @@ public final class Daemons {
     }
 
     /**
+     * The program {@code command} on the PATH, for tests that run a tool (promtool, kubectl); without it the test is
+     * skipped, or fails with {@code HERALD_REQUIRE_DAEMONS=1}, as {@link #assumeInstalled} says.
+     */
+    public static Path assumeOnPath(String debianPackage, String command) {
+        Path found = onPath(command);
+        assumeInstalled(debianPackage, found != null);
+        return found;
+    }
+
+    /** Where {@code command} is on the PATH, or null. */
+    public static Path onPath(String command) {
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
+            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, command))) {
+                return Path.of(dir, command);
+            }
+        }
+        return null;
+    }
+
+    /**
      * Skips the test unless it runs as root with the {@code ip} command (network namespaces need both). CI runs as
      * root, so there ({@code HERALD_REQUIRE_DAEMONS=1}) their absence fails the test instead of hiding it.
      */

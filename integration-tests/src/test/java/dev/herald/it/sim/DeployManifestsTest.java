@@ -9,6 +9,7 @@ import dev.herald.simulator.scenario.Scenario;
 import dev.herald.simulator.scenario.ScenarioRunner;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Probe;
@@ -143,6 +144,12 @@ class DeployManifestsTest {
         assertThat(c.getEnv()).extracting(e -> e.getName() + "=" + e.getValueFrom().getFieldRef().getFieldPath())
                 .containsExactlyInAnyOrder("NODE_NAME=spec.nodeName", "POD_NAMESPACE=metadata.namespace",
                         "POD_NAME=metadata.name");
+        // the one declared port, a host port on the host network: the metrics endpoint the PodMonitor scrapes
+        assertThat(c.getPorts()).singleElement().satisfies(p -> {
+            assertThat(p.getName()).isEqualTo("metrics");
+            assertThat(p.getContainerPort()).isEqualTo(9179);
+            assertThat(p.getProtocol()).isEqualTo("TCP");
+        });
         probe(c.getLivenessProbe(), "/healthz");
         probe(c.getReadinessProbe(), "/readyz");
         assertThat(c.getResources().getRequests()).isEqualTo(Map.of("memory", new Quantity("128Mi"), "cpu",
@@ -194,7 +201,8 @@ class DeployManifestsTest {
         assertThat(distribution).contains("backend", "status.address");
         assertThat(keys(config)).containsAll(distribution);
         assertThat(config).containsPattern("(?m)^shutdown\\.mode = auto$")
-                .containsPattern("(?m)^status\\.address = 127\\.0\\.0\\.1:8179$"); // where the probes ask
+                .containsPattern("(?m)^status\\.address = 127\\.0\\.0\\.1:8179$") // where the probes ask
+                .containsPattern("(?m)^metrics\\.address = :9179$");               // the port named metrics
     }
 
     /** The keys a .cfg file sets or shows commented out ({@code # key = example}). */
@@ -205,6 +213,39 @@ class DeployManifestsTest {
             keys.add(m.group(1));
         }
         return keys;
+    }
+
+    /**
+     * The PodMonitor of deploy/prometheus/operator finds every agent: its namespace, its selector matches the
+     * DaemonSet's Pods, its port is the container's port named metrics, and its job label is "herald", the job the
+     * alert HeraldAgentDown watches.
+     */
+    @Test
+    void thePodMonitorScrapesEveryAgentOnItsMetricsPort() throws Exception {
+        DaemonSet ds = one(render(BASE), DaemonSet.class);
+        List<GenericKubernetesResource> monitors = render(REPO.resolve("deploy/prometheus/operator")).stream()
+                .filter(o -> o.getKind().equals("PodMonitor")).map(GenericKubernetesResource.class::cast).toList();
+        assertThat(monitors).hasSize(1);
+        GenericKubernetesResource monitor = monitors.get(0);
+        assertThat(monitor.getApiVersion()).isEqualTo("monitoring.coreos.com/v1");
+        assertThat(monitor.getMetadata().getNamespace()).isEqualTo(ds.getMetadata().getNamespace());
+        assertThat(monitor.<List<String>>get("spec", "namespaceSelector", "matchNames")).containsExactly(NS);
+
+        Map<String, String> podLabels = ds.getSpec().getTemplate().getMetadata().getLabels();
+        Map<String, String> selector = monitor.get("spec", "selector", "matchLabels");
+        assertThat(selector).isNotEmpty().isEqualTo(ds.getSpec().getSelector().getMatchLabels());
+        assertThat(podLabels).containsAllEntriesOf(selector);
+        assertThat(monitor.<Object>get("spec", "selector", "matchExpressions")).isNull();
+        assertThat(podLabels.get(monitor.<String>get("spec", "jobLabel"))).isEqualTo("herald");
+        assertThat(Files.readString(REPO.resolve("deploy/prometheus/herald-rules.yaml")))
+                .contains("expr: up{job=\"herald\"} == 0");
+
+        List<Map<String, Object>> endpoints = monitor.get("spec", "podMetricsEndpoints");
+        assertThat(endpoints).singleElement().satisfies(e -> {
+            assertThat(e.get("path")).isEqualTo("/metrics");
+            assertThat(ds.getSpec().getTemplate().getSpec().getContainers().get(0).getPorts())
+                    .anyMatch(p -> p.getName().equals(e.get("port")) && p.getContainerPort() == 9179);
+        });
     }
 
     @Test
