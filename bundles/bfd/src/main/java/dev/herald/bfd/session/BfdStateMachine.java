@@ -61,6 +61,8 @@ public final class BfdStateMachine {
     /** When detection time runs out, by {@link BfdScheduler#nanoTime()}; meaningful while {@link #detecting}. */
     private long detectDeadline;
     private boolean detecting;
+    /** When the pending detection timer fires. */
+    private long detectTimerDue;
 
     /**
      * @param localDiscriminator bfd.LocalDiscr, non-zero and unique among the system's sessions
@@ -307,14 +309,19 @@ public final class BfdStateMachine {
         if (!running || state == BfdState.ADMIN_DOWN) {
             return;
         }
-        detectDeadline = scheduler.nanoTime() + detectionTimeNanos();
+        long now = scheduler.nanoTime();
+        detectDeadline = now + detectionTimeNanos();
         detecting = true;
-        if (detectTimer == null) {
-            detectTimer = scheduler.schedule(detectionTimeNanos(), this::detectionCheck);
+        // the timer is left alone while it fires no later than the deadline (it then sleeps again until it); a
+        // detection time that got shorter needs an earlier one
+        if (detectTimer == null || detectTimerDue > detectDeadline) {
+            cancel(detectTimer);
+            detectTimerDue = detectDeadline;
+            detectTimer = scheduler.schedule(detectDeadline - now, this::detectionCheck);
         }
     }
 
-    /** The timer is not moved on every packet: when it fires early it sleeps again until the deadline. */
+    /** The timer is not moved on every packet: when it fires before the deadline it sleeps again until it. */
     private void detectionCheck() {
         detectTimer = null;
         if (!detecting) {
@@ -322,6 +329,7 @@ public final class BfdStateMachine {
         }
         long left = detectDeadline - scheduler.nanoTime();
         if (left > 0) {
+            detectTimerDue = detectDeadline;
             detectTimer = scheduler.schedule(left, this::detectionCheck);
             return;
         }

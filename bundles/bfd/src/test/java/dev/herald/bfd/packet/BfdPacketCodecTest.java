@@ -51,8 +51,8 @@ class BfdPacketCodecTest {
     }
 
     @Test
-    void decodesAPacketCapturedFromBird() {
-        // a BIRD 2 packet in Init: diag 0, detect mult 5, desired TX 1 s (not Up yet), required RX 100 ms
+    void decodesAnInitPacketFieldByField() {
+        // Init, diag 0, detect mult 5, desired TX 1 s (not Up yet), required RX 100 ms, written out by hand
         ByteBuf buf = Unpooled.wrappedBuffer(HexFormat.of().parseHex(
                 "20800518" + "5a0b1c2d" + "00000007" + "000f4240" + "000186a0" + "00000000"));
         BfdControlPacket p = decodeOk(buf);

@@ -263,4 +263,21 @@ class BfdStateMachineTest {
         assertThat(b.machine.state()).isEqualTo(BfdState.UP);
         assertThat(a.machine.localDiagnostic()).isEqualTo(Diagnostic.NONE);
     }
+
+    @Test
+    void aShorterDetectionTimeAfterTheSlowStartTakesEffectAtOnce() {
+        // while not Up the peer sends every second (detection 3 s); once both run at 100 ms, a loss must be seen
+        // after 300 ms, not when the timer armed during the slow start would have fired
+        Peer a = new Peer(1, FAST, clock, 1);
+        Peer b = new Peer(2, FAST, clock, 2);
+        Peer.connect(a, b);
+        a.machine.start();
+        b.machine.start();
+        clock.advanceMillis(50);
+        assertThat(a.machine.state()).isEqualTo(BfdState.UP);
+        assertThat(a.machine.detectionTimeNanos()).isEqualTo(300_000_000);
+        b.cut = true;
+        clock.advanceMillis(301);
+        assertThat(a.machine.state()).isEqualTo(BfdState.DOWN);
+    }
 }
