@@ -178,12 +178,13 @@ public final class BfdStateMachine {
             return null;
         }
         if (state != before || p.poll()) {
-            // the new state, or the Final the peer asks for, goes at once
-            transmitNow(p.poll());
-            if (state != before) {
-                scheduleTransmit();
-            }
+            transmitNow(p.poll()); // the new state, or the Final the peer asks for, goes at once
+        }
+        if (state != before) {
+            scheduleTransmit();
         } else {
+            // the peer's Required Min RX may have dropped (a Poll of its own): the next packet must not wait for
+            // the timer set at the old rate
             transmitSoonerIfShorter(intervalBefore);
         }
         return null;

@@ -280,4 +280,22 @@ class BfdStateMachineTest {
         clock.advanceMillis(301);
         assertThat(a.machine.state()).isEqualTo(BfdState.DOWN);
     }
+
+    @Test
+    void aPollLoweringThePeersRxMovesTheNextPacketForward() {
+        // found against FRR: its Init asks for 1 s (not Up yet), its Poll after Up for 100 ms; our packet timer,
+        // set at 1 s when we went Up, must move, or the peer's 300 ms detection time runs out
+        Peer a = new Peer(1, FAST, clock, 1);
+        a.machine.start();
+        a.machine.receive(BfdControlPacket.of(Diagnostic.NONE, BfdState.INIT, false, false, 3, 9, 1, 1_000_000,
+                1_000_000));
+        assertThat(a.machine.state()).isEqualTo(BfdState.UP);
+        a.machine.receive(BfdControlPacket.of(Diagnostic.NONE, BfdState.UP, true, false, 3, 9, 1, 100_000,
+                100_000));
+        assertThat(a.last().fin()).isTrue();
+        int sent = a.sent.size();
+        clock.advanceMillis(100);
+        assertThat(a.sent.size()).isGreaterThan(sent);
+        assertThat(a.machine.transmitIntervalNanos()).isEqualTo(100_000_000);
+    }
 }
