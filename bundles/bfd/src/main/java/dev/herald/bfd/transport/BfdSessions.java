@@ -153,13 +153,10 @@ public final class BfdSessions implements AutoCloseable {
         }
         if (!f.isSuccess()) {
             Throwable cause = f.cause();
-            IOException e = cause instanceof BindException be ? be : new IOException("cannot bind " + address + ": "
-                    + cause.getMessage(), cause);
-            if (e instanceof BindException && e.getMessage() != null && !e.getMessage().contains(address.toString())) {
-                BindException named = new BindException("cannot bind " + address + ": " + e.getMessage());
-                named.initCause(cause);
-                throw named;
-            }
+            // a BindException stays one (the caller tries another source port), with the address in its message
+            IOException e = cause instanceof BindException ? new BindException("cannot bind " + address + ": "
+                    + cause.getMessage()) : new IOException("cannot bind " + address + ": " + cause.getMessage());
+            e.initCause(cause);
             throw e;
         }
         return f.channel();

@@ -179,4 +179,20 @@ class BfdEndpointTest {
         Await.until(HANDSHAKE, () -> sa.state() == BfdState.UP && sb.state() == BfdState.UP,
                 () -> sa + " / " + sb);
     }
+
+    @Test
+    void theDefaultWildcardSocketTakesIpv4AndIpv6() throws Exception {
+        // a: the wildcard address (one dual-stack [::] socket); b: 127.0.0.3 and ::1; other ports than 3784
+        a = BfdSessions.open(BfdEndpointConfig.defaults().withPorts(23784, 0).withPeerPorts(33784, 4784));
+        b = BfdSessions.open(BfdEndpointConfig.defaults().withListenAddresses(ip("127.0.0.3"), ip("::1"))
+                .withPorts(33784, 0).withPeerPorts(23784, 4784));
+        assertThat(a.listenAddresses()).hasSize(1);
+        assertThat(a.listenAddresses().get(0).getAddress().isAnyLocalAddress()).isTrue();
+        BfdSession a4 = a.add(ip("127.0.0.3"), Optional.of(ip("127.0.0.2")), FAST, new RecordingListener());
+        BfdSession a6 = a.add(ip("::1"), Optional.of(ip("::1")), FAST, new RecordingListener());
+        BfdSession b4 = b.add(ip("127.0.0.2"), Optional.of(ip("127.0.0.3")), FAST, new RecordingListener());
+        BfdSession b6 = b.add(ip("::1"), Optional.of(ip("::1")), FAST, new RecordingListener());
+        Await.until(HANDSHAKE, () -> a4.state() == BfdState.UP && a6.state() == BfdState.UP
+                && b4.state() == BfdState.UP && b6.state() == BfdState.UP, () -> a.sessions() + " / " + b.sessions());
+    }
 }
