@@ -59,6 +59,11 @@ public final class Commands {
         }
     }
 
+    /** Sends a signal ({@code STOP}, {@code CONT}, ...) to a process, with {@code kill}. */
+    public static void signal(long pid, String signal) throws IOException, InterruptedException {
+        run(Duration.ofSeconds(5), List.of("/bin/kill", "-" + signal, Long.toString(pid)));
+    }
+
     /** The last {@code lines} lines of a file, or a note that it does not exist. */
     static String tail(Path file, int lines) {
         try {

@@ -1,0 +1,20 @@
+package dev.herald.bfd.packet;
+
+import java.util.Objects;
+
+/** What {@link BfdPacketCodec#decode} made of a datagram: a packet, or why it is discarded. */
+public sealed interface DecodeResult {
+    /** A packet that passed every reception check the codec makes. */
+    record Accepted(BfdControlPacket packet) implements DecodeResult {
+        public Accepted {
+            Objects.requireNonNull(packet, "packet");
+        }
+    }
+
+    /** A datagram that failed a reception check. */
+    record Discarded(DiscardReason reason) implements DecodeResult {
+        public Discarded {
+            Objects.requireNonNull(reason, "reason");
+        }
+    }
+}

@@ -1,0 +1,145 @@
+package dev.herald.it.peers;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * BIRD 2 with only {@code protocol bfd} (no BGP), in a namespace of its own: one session toward each address of the
+ * root end of the veth pair, at the interval and multiplier given. {@link #close()} stops BIRD and removes the
+ * namespace.
+ */
+public final class BirdBfdDaemon implements BfdPeerDaemon {
+    private static final Duration BIRDC_TIMEOUT = Duration.ofSeconds(10);
+
+    private final Path dir;
+    private final NetNamespace namespace;
+    private final SocketDir socketDir;
+    private final Process process;
+
+    private BirdBfdDaemon(Path dir, NetNamespace namespace, SocketDir socketDir, Process process) {
+        this.dir = dir;
+        this.namespace = namespace;
+        this.socketDir = socketDir;
+        this.process = process;
+    }
+
+    /** Starts BIRD in a new namespace; returns once {@code birdc} shows both sessions of its config. */
+    public static BirdBfdDaemon start(Path dir, Duration interval, int multiplier)
+            throws IOException, InterruptedException {
+        Files.createDirectories(dir);
+        NetNamespace ns = NetNamespace.create();
+        SocketDir socketDir = null;
+        BirdBfdDaemon bird = null;
+        try {
+            socketDir = SocketDir.create();
+            Path conf = dir.resolve("bird.conf");
+            Files.writeString(conf, config(dir, ns, interval, multiplier));
+            Process p = new ProcessBuilder(ns.exec(List.of("/usr/sbin/bird", "-f", "-c", conf.toString(), "-s",
+                    socketDir.resolve("bird.ctl").toString()))).redirectErrorStream(true)
+                    .redirectOutput(dir.resolve("daemon.out").toFile()).start();
+            bird = new BirdBfdDaemon(dir, ns, socketDir, p);
+            BirdBfdDaemon b = bird;
+            if (!Commands.waitUntil(Duration.ofSeconds(15), p, () -> b.sessionStates().size() == 2)) {
+                throw new IOException("BIRD did not come up:\n" + b.diagnostics());
+            }
+            return bird;
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            if (bird != null) {
+                bird.close();
+            } else {
+                if (socketDir != null) {
+                    socketDir.close();
+                }
+                ns.close();
+            }
+            throw e;
+        }
+    }
+
+    private static String config(Path dir, NetNamespace ns, Duration interval, int multiplier) {
+        Loopback.checkNamespaceLink(ns.hostAddress());
+        Loopback.checkNamespaceLink(ns.hostAddress6());
+        StringBuilder c = new StringBuilder();
+        c.append("router id ").append(ns.peerAddress()).append(";\n");
+        c.append("log \"").append(dir.resolve("bird.log")).append("\" all;\n");
+        c.append("debug protocols { states };\n");
+        c.append("protocol device { }\n");
+        c.append("protocol bfd {\n");
+        c.append("  interface \"veth0\" { interval ").append(interval.toMillis()).append(" ms; multiplier ")
+                .append(multiplier).append("; };\n");
+        c.append("  neighbor ").append(ns.hostAddress()).append(" dev \"veth0\" local ").append(ns.peerAddress())
+                .append(";\n");
+        c.append("  neighbor ").append(ns.hostAddress6()).append(" dev \"veth0\" local ").append(ns.peerAddress6())
+                .append(";\n");
+        c.append("}\n");
+        return c.toString();
+    }
+
+    @Override
+    public NetNamespace namespace() {
+        return namespace;
+    }
+
+    @Override
+    public long pid() {
+        return process.pid();
+    }
+
+    /** Runs a {@code birdc} command; the control socket is a file, so birdc runs in the root namespace. */
+    public String birdc(String command) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of("/usr/sbin/birdc", "-s", socketDir.resolve("bird.ctl").toString()));
+        cmd.addAll(List.of(command.split(" ")));
+        return Commands.exec(BIRDC_TIMEOUT, cmd).output();
+    }
+
+    /** From {@code show bfd sessions}: lines "ADDRESS  INTERFACE  STATE  SINCE  INTERVAL  TIMEOUT". */
+    @Override
+    public Map<String, String> sessionStates() throws IOException, InterruptedException {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String line : birdc("show bfd sessions").split("\n")) {
+            String[] f = line.trim().split("\\s+");
+            if (f.length >= 3 && (f[0].contains(".") || f[0].contains(":")) && Character.isLetterOrDigit(f[0].charAt(0))
+                    && !f[0].equals("IP")) {
+                out.put(f[0], f[2].toLowerCase(Locale.ROOT));
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public String diagnostics() {
+        String sessions;
+        try {
+            sessions = birdc("show bfd sessions");
+        } catch (IOException e) {
+            sessions = "(birdc failed: " + e.getMessage() + ")";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            sessions = "(interrupted)";
+        }
+        return "BIRD in " + dir + ", " + namespace + ", alive=" + process.isAlive() + "\n" + sessions
+                + "\n--- bird.log (end) ---\n" + Commands.tail(dir.resolve("bird.log"), 30)
+                + "\n--- daemon.out (end) ---\n" + Commands.tail(dir.resolve("daemon.out"), 10);
+    }
+
+    /** Stops BIRD (thawing it first, a stopped process ignores SIGTERM until then), then the namespace. */
+    @Override
+    public void close() throws IOException, InterruptedException {
+        try {
+            if (process.isAlive()) {
+                Commands.exec(Duration.ofSeconds(5), List.of("/bin/kill", "-CONT", Long.toString(process.pid())));
+            }
+            Commands.stop(process);
+            socketDir.close();
+        } finally {
+            namespace.close();
+        }
+    }
+}
