@@ -18,12 +18,17 @@ final class BfdInteropChecks {
         assertThat(s.v6.state()).isEqualTo(BfdState.UP);
         assertThat(s.v4Events).hasSize(upEvents(s.v4Events));
         long[] ms = s.freezeDaemonAndMeasure();
-        System.out.printf("BFD %s frozen: Herald's sessions Down after %d ms (IPv4), %d ms (IPv6); bound %d ms%n",
+        report("BFD %s frozen: Herald's sessions Down after %d ms (IPv4), %d ms (IPv6); bound %d ms%n",
                 daemon, ms[0], ms[1], BfdInteropScenario.DETECTION_BOUND_MS);
         assertThat(ms[0]).isLessThanOrEqualTo(BfdInteropScenario.DETECTION_BOUND_MS);
         assertThat(ms[1]).isLessThanOrEqualTo(BfdInteropScenario.DETECTION_BOUND_MS);
         // the daemon wakes up and both sides come back
         s.awaitUpOnBothSides();
+    }
+
+    /** One line, written at once: printf writes in pieces, and the endpoint's log lines would land in between. */
+    private static void report(String format, Object... args) {
+        System.out.println(String.format(java.util.Locale.ROOT, format, args).trim());
     }
 
     /** The first events of a session until Up: Down -> Up or Down -> Init -> Up. */
@@ -36,12 +41,12 @@ final class BfdInteropChecks {
         s.awaitUpOnBothSides();
         Thread.sleep(1_000);
         long ms = s.freezeHeraldAndMeasure(Duration.ofSeconds(2));
-        System.out.printf("BFD Herald frozen: %s shows both sessions down after %d ms (polled); detection time %d ms%n",
+        report("BFD Herald frozen: %s shows both sessions down after %d ms (polled); detection time %d ms%n",
                 daemon, ms, BfdInteropScenario.MULTIPLIER * BfdInteropScenario.INTERVAL.toMillis());
         assertThat(ms).isLessThan(2_000);
         s.awaitUpOnBothSides(); // Herald's thread runs again
         Thread.sleep(500);
         long closed = s.closeAndMeasure();
-        System.out.printf("BFD Herald closed its sessions: %s shows them down after %d ms (polled)%n", daemon, closed);
+        report("BFD Herald closed its sessions: %s shows them down after %d ms (polled)%n", daemon, closed);
     }
 }
