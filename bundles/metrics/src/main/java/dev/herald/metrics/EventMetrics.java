@@ -6,6 +6,7 @@ import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.Unit;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -13,6 +14,15 @@ import java.util.Optional;
  * errors and durations, backend swaps and their convergence, Kubernetes watch events.
  */
 final class EventMetrics implements Telemetry {
+    /**
+     * The failed steps the controller names (docs/metrics.md), at 0 from the start: a series that first appears at
+     * 1 hides that first error from {@code increase()}, and the alert rules would miss it.
+     */
+    static final List<String> REASONS = List.of("ReconcileFailed", "InvalidRouterID", "BgpServerFailed",
+            "BgpPeerFailed", "RoutesFailed");
+    /** The backends Herald ships, so that their swap counters start at 0 too. */
+    static final List<String> BACKENDS = List.of("native", "gobgp");
+
     private final Counter passes;
     private final Counter errors;
     private final Histogram duration;
@@ -35,6 +45,15 @@ final class EventMetrics implements Telemetry {
         swapConvergence = Histogram.builder().name("herald_backend_swap_convergence_seconds").unit(Unit.SECONDS)
                 .help("Time from a backend swap's start until every peer had every route").classicOnly()
                 .classicUpperBounds(0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300).register(registry);
+        REASONS.forEach(r -> errors.labelValues(r));
+        for (String from : BACKENDS) {
+            for (String to : BACKENDS) {
+                if (!from.equals(to)) {
+                    swaps.labelValues(from, to, "converged");
+                    swaps.labelValues(from, to, "not_converged");
+                }
+            }
+        }
         watchEvents = Counter.builder().name("herald_kubernetes_watch_events_total")
                 .help("Objects the Kubernetes watches delivered, by kind and event type")
                 .labelNames("kind", "type").register(registry);

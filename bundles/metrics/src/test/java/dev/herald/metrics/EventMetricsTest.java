@@ -46,6 +46,15 @@ class EventMetricsTest {
     }
 
     @Test
+    void everyKnownReasonAndSwapStartsAtZeroSoThatTheFirstOneCounts() throws IOException {
+        assertThat(scrape())
+                .contains("herald_reconcile_errors_total{reason=\"RoutesFailed\"} 0.0")
+                .contains("herald_reconcile_errors_total{reason=\"BgpServerFailed\"} 0.0")
+                .contains("herald_backend_swaps_total{from=\"native\",result=\"not_converged\",to=\"gobgp\"} 0.0")
+                .contains("herald_backend_swaps_total{from=\"gobgp\",result=\"converged\",to=\"native\"} 0.0");
+    }
+
+    @Test
     void watchEventsByKindAndType() throws IOException {
         events.watchEvent("Service", "ADDED");
         events.watchEvent("Service", "ADDED");

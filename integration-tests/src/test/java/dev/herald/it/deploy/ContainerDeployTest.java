@@ -54,8 +54,8 @@ class ContainerDeployTest {
 
     @Test
     void theRenderedDaemonSetRunsUpgradesWithoutAFlapStopsWithACeaseAndNeedsExactlyItsRbac() throws Exception {
-        Daemons.assumeInstalled("kubernetes-client", onPath("kubectl"));
-        Daemons.assumeInstalled("podman", onPath("podman"));
+        Daemons.assumeOnPath("kubernetes-client", "kubectl");
+        Daemons.assumeOnPath("podman", "podman");
         Daemons.assumeInstalled("bird2", BirdDaemon.installed());
         Daemons.assumeRootWithIpCommand("running containers on the host network");
         Path repo = repositoryRoot();
@@ -261,14 +261,5 @@ class ContainerDeployTest {
         Path root = Path.of("").toAbsolutePath().getParent();
         assertThat(root.resolve("deploy/kubernetes/kustomization.yaml")).exists();
         return root;
-    }
-
-    static boolean onPath(String program) {
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
-            if (Files.isExecutable(Path.of(dir, program))) {
-                return true;
-            }
-        }
-        return false;
     }
 }

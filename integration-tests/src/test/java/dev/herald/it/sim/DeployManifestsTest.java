@@ -58,7 +58,7 @@ class DeployManifestsTest {
 
     @BeforeAll
     static void kubectlIsThere() {
-        Daemons.assumeInstalled("kubernetes-client", KubectlTest.onPath("kubectl"));
+        Daemons.assumeOnPath("kubernetes-client", "kubectl");
     }
 
     @AfterAll

@@ -44,7 +44,7 @@ class KubectlTest {
 
     @BeforeAll
     static void startTheBuiltInScenario() throws Exception {
-        Daemons.assumeInstalled("kubernetes-client", onPath("kubectl"));
+        Daemons.assumeOnPath("kubernetes-client", "kubectl");
         String yaml = Files.readString(ScenarioFilesTest.SCENARIOS.resolve("quickstart.yaml"));
         runner = new ScenarioRunner(Scenario.parse(yaml, "quickstart.yaml"), tmp.resolve("sim"),
                 new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), false);
@@ -206,14 +206,5 @@ class KubectlTest {
         assertThat(done && p.exitValue() == 0).as("%s exited %s:%n%s", cmd, done ? p.exitValue() : "late", out)
                 .isTrue();
         return out;
-    }
-
-    static boolean onPath(String program) {
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
-            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, program))) {
-                return true;
-            }
-        }
-        return false;
     }
 }
