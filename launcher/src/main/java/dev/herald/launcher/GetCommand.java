@@ -129,9 +129,10 @@ final class GetCommand implements Callable<Integer> {
                     text(body, "listenPort"), text(body, "confederationIdentifier"), String.join(",", members)});
             }
             case bgppeers -> {
-                rows.add(new String[] {"PEER", "ASN", "STATE", "UPTIME", "PREFIXES-SENT"});
+                rows.add(new String[] {"PEER", "ASN", "STATE", "UPTIME", "PREFIXES-SENT", "HOLD-TIME", "BFD"});
                 body.forEach(n -> rows.add(new String[] {text(n, "peer"), text(n, "asn"), text(n, "state"),
-                    text(n, "uptime"), text(n, "prefixesSent")}));
+                    text(n, "uptime"), text(n, "prefixesSent"), text(n, "holdTimeSeconds"),
+                    n.has("bfd") ? text(n, "bfd") : "<NONE>"}));
             }
             default -> {
                 rows.add(new String[] {"ROUTE", "TYPE", "K8S-OBJ-REF"});

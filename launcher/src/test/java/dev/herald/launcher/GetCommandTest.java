@@ -2,6 +2,7 @@ package dev.herald.launcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -32,9 +33,13 @@ class GetCommandTest {
     @Test
     void peersTableHasHeraldsExtraColumns() {
         String table = GetCommand.table(GetCommand.What.bgppeers, JSON.readTree("""
-                [{"peer":"[fec0::1]:179","asn":65002,"state":"Established","uptime":"5m","prefixesSent":3}]"""));
-        assertThat(table.lines().findFirst().orElseThrow()).startsWith("PEER").contains("UPTIME")
-                .endsWith("PREFIXES-SENT");
-        assertThat(table).contains("[fec0::1]:179").contains("Established");
+                [{"peer":"[fec0::1]:179","asn":65002,"state":"Established","uptime":"5m","prefixesSent":3,
+                  "holdTimeSeconds":9,"bfd":"Up"},
+                 {"peer":"10.0.0.1:179","asn":65001,"state":"Active","prefixesSent":0}]"""));
+        List<String> lines = table.lines().toList();
+        assertThat(lines.get(0)).startsWith("PEER").contains("UPTIME").contains("PREFIXES-SENT")
+                .contains("HOLD-TIME").endsWith("BFD");
+        assertThat(lines.get(1)).contains("[fec0::1]:179").contains("Established").contains(" 9 ").endsWith("Up");
+        assertThat(lines.get(2)).contains("Active").endsWith("<NONE>"); // no BFD, no hold time before Established
     }
 }

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * A snapshot of one peer's session, as a backend reports it.
@@ -16,15 +17,27 @@ import java.util.Optional;
  * @param prefixesSent prefixes currently advertised to the peer (its Adj-RIB-Out size)
  * @param prefixesReceived prefixes the peer currently advertises to us (counted, not installed)
  * @param counters messages by type, NOTIFICATIONs by code, Established transitions (since 1.1)
+ * @param negotiatedHoldTimeSeconds the hold time the Established session runs with (0: none); empty when it is not
+ *     Established (since 1.2)
+ * @param bfd the BFD session's state; empty when the peer runs no BFD (since 1.2)
  */
 public record PeerStatus(PeerConfig config, SessionState state, Optional<Instant> establishedSince,
                          long messagesSent, long messagesReceived, long prefixesSent, long prefixesReceived,
-                         PeerCounters counters) {
+                         PeerCounters counters, OptionalInt negotiatedHoldTimeSeconds, Optional<BfdState> bfd) {
     public PeerStatus {
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(state, "state");
         Objects.requireNonNull(establishedSince, "establishedSince");
         Objects.requireNonNull(counters, "counters");
+        Objects.requireNonNull(negotiatedHoldTimeSeconds, "negotiatedHoldTimeSeconds");
+        Objects.requireNonNull(bfd, "bfd");
+    }
+
+    /** A status without hold time or BFD state, as in 1.1. */
+    public PeerStatus(PeerConfig config, SessionState state, Optional<Instant> establishedSince, long messagesSent,
+                      long messagesReceived, long prefixesSent, long prefixesReceived, PeerCounters counters) {
+        this(config, state, establishedSince, messagesSent, messagesReceived, prefixesSent, prefixesReceived,
+                counters, OptionalInt.empty(), Optional.empty());
     }
 
     /** A status without {@link PeerCounters}, as before 1.1. */

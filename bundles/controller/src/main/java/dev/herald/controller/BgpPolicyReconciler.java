@@ -127,6 +127,8 @@ public final class BgpPolicyReconciler {
     private final RouteCounts desiredCounts = new RouteCounts();
     private final RouteCounts advertisedCounts = new RouteCounts();
     private volatile int selectingPolicies;
+    /** Peers that ask for BFD from a server that cannot run it (docs/bgp-policy.md, "Timers and BFD"). */
+    private List<PeerKey> withoutBfd = List.of();
     private Set<RouteSource> sourcesSeen = Set.of();
     private Advertisements advertisementsSeen;
     private NodeInfo nodeSeen;
@@ -535,6 +537,7 @@ public final class BgpPolicyReconciler {
         published.clear();
         publishedByPrefix.clear();
         advertisedCounts.clear();
+        withoutBfd = List.of();
         sourcesSeen = Set.of();
     }
 
@@ -567,6 +570,17 @@ public final class BgpPolicyReconciler {
                 peers.put(c.key(), c);
             }
         }
+        List<PeerKey> noBfd = server.supportsBfd() ? List.of() : desired.values().stream()
+                .filter(c -> c.bfd().enabled()).map(PeerConfig::key).toList();
+        if (!noBfd.isEmpty() && !noBfd.equals(withoutBfd)) {
+            writer.event(p.name(), n.name(), true, "BfdUnsupported", bfdUnsupported(noBfd));
+        }
+        withoutBfd = noBfd;
+    }
+
+    private String bfdUnsupported(List<PeerKey> keys) {
+        return "backend " + serverBackend + " cannot run BFD, asked for peer(s) " + keys
+                + ": their sessions detect a dead peer by the hold timer only; the native backend runs BFD";
     }
 
     private void peerCall(BgpPolicy p, NodeInfo n, PeerConfig c, Runnable call) {
@@ -802,9 +816,11 @@ public final class BgpPolicyReconciler {
                     next.put(p.name(), new Condition(false, stage, String.valueOf(failure.getMessage())));
                 } else {
                     GlobalConfig c = server == null ? null : server.config();
-                    next.put(p.name(), new Condition(true, "Applied", c == null ? "applied"
-                            : "BGP server running: AS " + c.localAsn() + ", router ID " + c.routerId()
-                            + ", listen port " + c.listenPort() + ", " + peers.size() + " peer(s)"));
+                    String running = c == null ? "applied" : "BGP server running: AS " + c.localAsn()
+                            + ", router ID " + c.routerId() + ", listen port " + c.listenPort() + ", "
+                            + peers.size() + " peer(s)";
+                    next.put(p.name(), withoutBfd.isEmpty() ? new Condition(true, "Applied", running)
+                            : new Condition(true, "BfdUnsupported", running + "; " + bfdUnsupported(withoutBfd)));
                 }
             } else if (winner.isPresent()) {
                 next.put(p.name(), new Condition(false, "Superseded", "BGPPolicy " + winner.get().name()

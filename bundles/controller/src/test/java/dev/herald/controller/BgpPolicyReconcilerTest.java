@@ -5,12 +5,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.herald.api.Addresses;
 import dev.herald.api.Advertisements;
+import dev.herald.api.BfdSettings;
 import dev.herald.api.BgpPeerSpec;
 import dev.herald.api.BgpPolicy;
 import dev.herald.api.BgpPolicySpec;
 import dev.herald.api.Confederation;
 import dev.herald.api.LabelSelector;
 import dev.herald.api.NodeInfo;
+import dev.herald.api.PeerTimers;
 import dev.herald.api.RouteType;
 import dev.herald.api.ServiceIPType;
 import dev.herald.api.spi.RouteSource;
@@ -281,6 +283,43 @@ class BgpPolicyReconcilerTest {
         services.set("ns/b");
         reconciler.routesChanged(services, Set.of("ns/b"));
         assertThat(pass()).containsExactly("withdraw [10.96.0.9/32]");
+    }
+
+    // ---- timers and BFD (docs/bgp-policy.md, "Timers and BFD") ----
+
+    @Test
+    void aBackendWithoutBfdRunsThePeerWithoutItAndSaysSoInTheConditionAndAnEvent() {
+        BgpPeerSpec bfdPeer = new BgpPeerSpec(Addresses.address("10.0.0.1", "a"), 65000, 179, 1, 120,
+                new PeerTimers(9, 3, 0), true, BfdSettings.enabled(100, 100, 3));
+        cluster.policies.add(policy("p", 100, 65001, 179, bfdPeer, peer("10.0.0.2", 65100)));
+        assertThat(pass()).anySatisfy(call -> assertThat(call).startsWith("addPeer PeerConfig[10.0.0.1-65000")
+                .contains("hold=9s keepalive=3s").contains("bfd=100/100ms x3"));
+        assertThat(writer.conditions.get("p")).startsWith("node1 True BfdUnsupported: BGP server running")
+                .contains("cannot run BFD, asked for peer(s) [10.0.0.1-65000]");
+        assertThat(writer.events).filteredOn(e -> e.startsWith("Warning BfdUnsupported")).hasSize(1);
+
+        reconciler.invalidate();
+        pass(); // nothing changed: no second Event
+        assertThat(writer.events).filteredOn(e -> e.startsWith("Warning BfdUnsupported")).hasSize(1);
+
+        cluster.policies.clear();
+        cluster.policies.add(policy("p", 100, 65001, 179, peer("10.0.0.1", 65000), peer("10.0.0.2", 65100)));
+        reconciler.invalidate();
+        pass();
+        assertThat(writer.conditions.get("p")).startsWith("node1 True Applied");
+    }
+
+    @Test
+    void aTimerChangeUpdatesThatPeerOnly() {
+        cluster.policies.add(policy("p", 100, 65001, 179, peer("10.0.0.1", 65000), peer("10.0.0.2", 65100)));
+        pass();
+        BgpPeerSpec faster = new BgpPeerSpec(Addresses.address("10.0.0.1", "a"), 65000, 179, 1, 120,
+                new PeerTimers(3, 1, 0), true, BfdSettings.DISABLED);
+        cluster.policies.clear();
+        cluster.policies.add(policy("p", 100, 65001, 179, faster, peer("10.0.0.2", 65100)));
+        reconciler.invalidate();
+        assertThat(pass()).singleElement().asString().startsWith("updatePeer PeerConfig[10.0.0.1-65000")
+                .contains("hold=3s keepalive=1s");
     }
 
     // ---- counts for metrics (docs/metrics.md) ----

@@ -2,11 +2,13 @@ package dev.herald.kube;
 
 import dev.herald.api.Addresses;
 import dev.herald.api.Advertisements;
+import dev.herald.api.BfdSettings;
 import dev.herald.api.BgpPeerSpec;
 import dev.herald.api.BgpPolicy;
 import dev.herald.api.BgpPolicySpec;
 import dev.herald.api.Confederation;
 import dev.herald.api.LabelSelector;
+import dev.herald.api.PeerTimers;
 import dev.herald.api.ServiceIPType;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -156,10 +158,52 @@ public final class BgpPolicyParser {
                     integer(m, "asn", null, 1, 65535, where + "."),
                     (int) integer(m, "port", 179L, 1, 65535, where + "."),
                     (int) integer(m, "multihopTTL", 1L, 1, 255, where + "."),
-                    (int) integer(m, "gracefulRestartTimeSeconds", 120L, 1, 3600, where + "."));
+                    (int) integer(m, "gracefulRestartTimeSeconds", 120L, 1, 3600, where + "."),
+                    new PeerTimers((int) integer(m, "holdTimeSeconds", 90L, 0, 65535, where + "."),
+                            (int) optionalInteger(m, "keepaliveIntervalSeconds", 1, 65535, where + "."),
+                            (int) optionalInteger(m, "connectRetrySeconds", 1, 65535, where + ".")),
+                    bool(m, "gracefulRestartEnabled", true, where + "."), bfd(m.get("bfd"), where + ".bfd"));
         } catch (IllegalArgumentException e) {
             throw e.getMessage().startsWith(where) ? e : new IllegalArgumentException(where + ": " + e.getMessage(), e);
         }
+    }
+
+    /** A {@code bfd} block (docs/bgp-policy.md, "Timers and BFD"); absent means no BFD. */
+    private static BfdSettings bfd(Object raw, String where) {
+        if (raw == null) {
+            return BfdSettings.DISABLED;
+        }
+        if (!(raw instanceof Map<?, ?> r)) {
+            throw new IllegalArgumentException(where + " must be an object");
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> m = (Map<String, Object>) r;
+        if (m.get("enabled") == null) {
+            throw new IllegalArgumentException(where + ".enabled is required");
+        }
+        int ms = BfdSettings.DEFAULT_INTERVAL_MILLISECONDS;
+        return new BfdSettings(bool(m, "enabled", false, where + "."),
+                (int) integer(m, "minReceiveIntervalMilliseconds", (long) ms, 10, 60000, where + "."),
+                (int) integer(m, "minTransmitIntervalMilliseconds", (long) ms, 10, 60000, where + "."),
+                (int) integer(m, "detectionMultiplier", (long) BfdSettings.DEFAULT_DETECTION_MULTIPLIER, 1, 255,
+                        where + "."));
+    }
+
+    private static boolean bool(Map<String, Object> m, String field, boolean dflt, String prefix) {
+        Object v = m.get(field);
+        if (v == null) {
+            return dflt;
+        }
+        if (!(v instanceof Boolean b)) {
+            throw new IllegalArgumentException(prefix + field + " must be true or false, not '" + v + "'");
+        }
+        return b;
+    }
+
+    /** An integer field without a default: 0 when absent, else within {@code min..max}. */
+    private static long optionalInteger(Map<String, Object> m, String field, long min, long max, String prefix) {
+        Object v = m.get(field);
+        return v == null ? 0 : asLong(v, prefix + field, min, max);
     }
 
     @SuppressWarnings("unchecked")

@@ -3,7 +3,9 @@ package dev.herald.kube;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.herald.api.BfdSettings;
 import dev.herald.api.BgpPolicy;
+import dev.herald.api.PeerTimers;
 import dev.herald.api.ServiceIPType;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.util.Map;
@@ -103,6 +105,61 @@ class BgpPolicyParserTest {
                 """);
         assertThat(p.spec().nodeSelector().matches(Map.of("zone", "a"))).isTrue();
         assertThat(p.spec().nodeSelector().matches(Map.of("zone", "a", "edge", "1"))).isFalse();
+    }
+
+    @Test
+    void timersGracefulRestartAndBfdAsAntreasProposalsNameThem() {
+        BgpPolicy p = parse("""
+                metadata: {name: fast}
+                spec:
+                  nodeSelector: {}
+                  localASN: 64512
+                  bgpPeers:
+                    - address: 10.0.0.1
+                      asn: 65001
+                      holdTimeSeconds: 9
+                      keepaliveIntervalSeconds: 3
+                      connectRetrySeconds: 10
+                      gracefulRestartEnabled: false
+                      bfd: {enabled: true, minReceiveIntervalMilliseconds: 100, minTransmitIntervalMilliseconds: 50,
+                            detectionMultiplier: 5}
+                    - {address: 10.0.0.2, asn: 65001, bfd: {enabled: true}}
+                    - {address: 10.0.0.3, asn: 65001}
+                """);
+        var fast = p.spec().bgpPeers().get(0);
+        assertThat(fast.timers()).isEqualTo(new PeerTimers(9, 3, 10));
+        assertThat(fast.gracefulRestart()).isFalse();
+        assertThat(fast.bfd()).isEqualTo(BfdSettings.enabled(100, 50, 5));
+        assertThat(p.spec().bgpPeers().get(1).bfd()).isEqualTo(BfdSettings.enabled(300, 300, 3));
+        var plain = p.spec().bgpPeers().get(2);
+        assertThat(plain.timers()).isEqualTo(PeerTimers.DEFAULT);
+        assertThat(plain.gracefulRestart()).isTrue();
+        assertThat(plain.bfd()).isEqualTo(BfdSettings.DISABLED);
+        assertThat(fast.toPeerConfig(java.util.Optional.empty()).bfd().enabled()).isTrue();
+    }
+
+    @Test
+    void invalidTimersAndBfdAreNamedWithTheirPeer() {
+        String head = "metadata: {name: x}\nspec: {nodeSelector: {}, localASN: 1, bgpPeers: [{address: 10.0.0.1, "
+                + "asn: 65001, ";
+        assertThatThrownBy(() -> parse(head + "holdTimeSeconds: 2}]}"))
+                .hasMessage("spec.bgpPeers[0]: holdTimeSeconds 2 is neither 0 nor in 3..65535");
+        assertThatThrownBy(() -> parse(head + "holdTimeSeconds: 70000}]}"))
+                .hasMessage("spec.bgpPeers[0].holdTimeSeconds 70000 is not in 0..65535");
+        assertThatThrownBy(() -> parse(head + "holdTimeSeconds: 9, keepaliveIntervalSeconds: 9}]}"))
+                .hasMessage("spec.bgpPeers[0]: keepaliveIntervalSeconds 9 must be less than holdTimeSeconds 9");
+        assertThatThrownBy(() -> parse(head + "connectRetrySeconds: 0}]}"))
+                .hasMessage("spec.bgpPeers[0].connectRetrySeconds 0 is not in 1..65535");
+        assertThatThrownBy(() -> parse(head + "gracefulRestartEnabled: yes please}]}"))
+                .hasMessage("spec.bgpPeers[0].gracefulRestartEnabled must be true or false, not 'yes please'");
+        assertThatThrownBy(() -> parse(head + "bfd: {minReceiveIntervalMilliseconds: 100}}]}"))
+                .hasMessage("spec.bgpPeers[0].bfd.enabled is required");
+        assertThatThrownBy(() -> parse(head + "bfd: {enabled: true, minTransmitIntervalMilliseconds: 5}}]}"))
+                .hasMessage("spec.bgpPeers[0].bfd.minTransmitIntervalMilliseconds 5 is not in 10..60000");
+        assertThatThrownBy(() -> parse(head + "bfd: {enabled: true, detectionMultiplier: 0}}]}"))
+                .hasMessage("spec.bgpPeers[0].bfd.detectionMultiplier 0 is not in 1..255");
+        assertThatThrownBy(() -> parse(head + "bfd: on}]}"))
+                .hasMessage("spec.bgpPeers[0].bfd must be an object");
     }
 
     @Test

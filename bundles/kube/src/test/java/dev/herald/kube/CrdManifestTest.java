@@ -37,6 +37,18 @@ class CrdManifestTest {
         assertThat(peer.getProperties().get("multihopTTL").getMaximum()).isEqualTo(255.0);
         assertThat(peer.getProperties().get("gracefulRestartTimeSeconds").getDefault().asInt()).isEqualTo(120);
         assertThat(peer.getProperties().get("gracefulRestartTimeSeconds").getMaximum()).isEqualTo(3600.0);
+        // timers and BFD (docs/bgp-policy.md, "Timers and BFD")
+        assertThat(peer.getProperties().get("holdTimeSeconds").getDefault().asInt())
+                .isEqualTo(dev.herald.api.PeerTimers.DEFAULT_HOLD_TIME_SECONDS);
+        assertThat(peer.getProperties().get("keepaliveIntervalSeconds").getMinimum()).isEqualTo(1.0);
+        assertThat(peer.getProperties().get("connectRetrySeconds").getMaximum()).isEqualTo(65535.0);
+        assertThat(peer.getProperties().get("gracefulRestartEnabled").getDefault().asBoolean()).isTrue();
+        JSONSchemaProps bfd = peer.getProperties().get("bfd");
+        assertThat(bfd.getRequired()).containsExactly("enabled");
+        assertThat(bfd.getProperties().get("minReceiveIntervalMilliseconds").getMinimum()).isEqualTo(10.0);
+        assertThat(bfd.getProperties().get("minTransmitIntervalMilliseconds").getDefault().asInt())
+                .isEqualTo(dev.herald.api.BfdSettings.DEFAULT_INTERVAL_MILLISECONDS);
+        assertThat(bfd.getProperties().get("detectionMultiplier").getMaximum()).isEqualTo(255.0);
     }
 
     @Test

@@ -118,6 +118,9 @@ final class BgpViews {
                 m.put("uptime", format(up));
             }
             m.put("prefixesSent", s.prefixesSent());
+            // Herald's additions to Antrea's fields (docs/bgp-policy.md, "Timers and BFD")
+            s.negotiatedHoldTimeSeconds().ifPresent(h -> m.put("holdTimeSeconds", h));
+            s.bfd().ifPresent(b -> m.put("bfd", b.displayName()));
             out.add(m);
         }
         return out;

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.herald.api.Addresses;
 import dev.herald.api.GlobalConfig;
 import dev.herald.api.PeerConfig;
+import dev.herald.api.PeerTimers;
 import dev.herald.api.Route;
 import dev.herald.api.RouteType;
 import dev.herald.api.spi.BgpServer;
@@ -23,6 +24,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Herald's native speaker against FRR's bgpd. FRR rejects next hops in 127.0.0.0/8 and ::1, so bgpd runs in a
@@ -30,6 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class NativeSpeakerFrrTest {
     private static final Duration SESSION = Duration.ofSeconds(30);
+    private static final ObjectMapper JSON = JsonMapper.builder().build();
 
     @TempDir
     Path tmp;
@@ -59,6 +64,36 @@ class NativeSpeakerFrrTest {
         FrrDaemon f = FrrDaemon.start(tmp.resolve("frr"), port, asn, "10.255.0.3", peers);
         cleanup.add(f);
         return f;
+    }
+
+    /** docs/bgp-policy.md, "Timers and BFD": the hold time FRR negotiates, and the KEEPALIVEs FRR counts. */
+    @Test
+    void theConfiguredHoldTimeIsNegotiatedAndKeepalivesArriveAtTheConfiguredInterval() throws Exception {
+        int heraldPort = Daemons.freePort();
+        int frrPort = Daemons.freePort();
+        FrrDaemon frr = frr(65000, frrPort, List.of(HostPeer.ipv4(heraldPort, 65001)));
+        NetNamespace ns = frr.namespace();
+        BgpServer v4 = herald(65001, ns.hostAddress(), heraldPort);
+        v4.start();
+        v4.addPeer(PeerConfig.of(ns.peerAddress(), 65000).withPort(frrPort).withTimers(new PeerTimers(9, 1, 0)));
+        await().atMost(SESSION).until(() -> frr.sessionState(ns.hostAddress()).equals("Established"));
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(v4.peers().get(0)
+                .negotiatedHoldTimeSeconds()).hasValue(9));
+
+        JsonNode first = neighbor(frr, ns.hostAddress());
+        assertThat(first.path("bgpTimerHoldTimeMsecs").asInt()).isEqualTo(9000);
+        long t0 = System.nanoTime();
+        long before = first.path("messageStats").path("keepalivesRecv").asLong();
+        Thread.sleep(5000);
+        long after = neighbor(frr, ns.hostAddress()).path("messageStats").path("keepalivesRecv").asLong();
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        // one a second as configured, where a third of the 9 s hold time would give one every 3 s
+        assertThat(after - before).as("KEEPALIVEs FRR received in %.1f s", seconds).isBetween(4L, 7L);
+        assertThat(frr.sessionState(ns.hostAddress())).isEqualTo("Established");
+    }
+
+    private static JsonNode neighbor(FrrDaemon frr, String address) throws Exception {
+        return JSON.readTree(frr.vtysh("show bgp neighbors " + address + " json")).path(address);
     }
 
     @Test

@@ -30,8 +30,26 @@ public final class BirdBfdDaemon implements BfdPeerDaemon {
         this.process = process;
     }
 
+    /**
+     * A BGP session of BIRD toward Herald on the root end of the veth pair, bound to BFD ({@code bfd on}): when BFD
+     * finds Herald down, BIRD ends the session and drops Herald's routes (docs/bgp-policy.md, "Timers and BFD").
+     *
+     * @param localAsn BIRD's AS
+     * @param heraldAsn Herald's AS
+     * @param heraldPort the port Herald listens on
+     * @param holdTime the hold time BIRD offers
+     */
+    public record BgpNeighbor(long localAsn, long heraldAsn, int heraldPort, int holdTime) {
+    }
+
     /** Starts BIRD in a new namespace; returns once {@code birdc} shows both sessions of its config. */
     public static BirdBfdDaemon start(Path dir, Duration interval, int multiplier)
+            throws IOException, InterruptedException {
+        return start(dir, interval, multiplier, null);
+    }
+
+    /** The same, with a BGP session toward Herald bound to BFD when {@code bgp} is not null. */
+    public static BirdBfdDaemon start(Path dir, Duration interval, int multiplier, BgpNeighbor bgp)
             throws IOException, InterruptedException {
         Files.createDirectories(dir);
         NetNamespace ns = NetNamespace.create();
@@ -40,13 +58,15 @@ public final class BirdBfdDaemon implements BfdPeerDaemon {
         try {
             socketDir = SocketDir.create();
             Path conf = dir.resolve("bird.conf");
-            Files.writeString(conf, config(dir, ns, interval, multiplier));
+            Files.writeString(conf, config(dir, ns, interval, multiplier, bgp));
             Process p = new ProcessBuilder(ns.exec(List.of("/usr/sbin/bird", "-f", "-c", conf.toString(), "-s",
                     socketDir.resolve("bird.ctl").toString()))).redirectErrorStream(true)
                     .redirectOutput(dir.resolve("daemon.out").toFile()).start();
             bird = new BirdBfdDaemon(dir, ns, socketDir, p);
             BirdBfdDaemon b = bird;
-            if (!Commands.waitUntil(Duration.ofSeconds(15), p, () -> b.sessionStates().size() == 2)) {
+            // with BGP, the BFD session comes with the BGP session, once Herald is there
+            if (!Commands.waitUntil(Duration.ofSeconds(15), p, () -> bgp != null
+                    ? b.birdc("show status").contains("Daemon is up") : b.sessionStates().size() == 2)) {
                 throw new IOException("BIRD did not come up:\n" + b.diagnostics());
             }
             return bird;
@@ -63,7 +83,7 @@ public final class BirdBfdDaemon implements BfdPeerDaemon {
         }
     }
 
-    private static String config(Path dir, NetNamespace ns, Duration interval, int multiplier) {
+    private static String config(Path dir, NetNamespace ns, Duration interval, int multiplier, BgpNeighbor bgp) {
         Loopback.checkNamespaceLink(ns.hostAddress());
         Loopback.checkNamespaceLink(ns.hostAddress6());
         StringBuilder c = new StringBuilder();
@@ -74,12 +94,55 @@ public final class BirdBfdDaemon implements BfdPeerDaemon {
         c.append("protocol bfd {\n");
         c.append("  interface \"veth0\" { interval ").append(interval.toMillis()).append(" ms; multiplier ")
                 .append(multiplier).append("; };\n");
-        c.append("  neighbor ").append(ns.hostAddress()).append(" dev \"veth0\" local ").append(ns.peerAddress())
-                .append(";\n");
-        c.append("  neighbor ").append(ns.hostAddress6()).append(" dev \"veth0\" local ").append(ns.peerAddress6())
-                .append(";\n");
+        if (bgp == null) {
+            c.append("  neighbor ").append(ns.hostAddress()).append(" dev \"veth0\" local ").append(ns.peerAddress())
+                    .append(";\n");
+            c.append("  neighbor ").append(ns.hostAddress6()).append(" dev \"veth0\" local ")
+                    .append(ns.peerAddress6()).append(";\n");
+        }
+        // with BGP, the BGP session asks for its own BFD session: a static one beside it would be a second session
+        // toward the same address, which BIRD keeps apart and Herald cannot
         c.append("}\n");
+        if (bgp != null) {
+            c.append("protocol bgp herald {\n");
+            c.append("  local ").append(ns.peerAddress()).append(" as ").append(bgp.localAsn()).append(";\n");
+            c.append("  neighbor ").append(ns.hostAddress()).append(" port ").append(bgp.heraldPort()).append(" as ")
+                    .append(bgp.heraldAsn()).append(";\n");
+            c.append("  hold time ").append(bgp.holdTime()).append(";\n");
+            // back at once after a reset: BIRD's default waits 60 s after a session error before the next one
+            c.append("  error wait time 1, 5;\n");
+            c.append("  connect retry time 2;\n");
+            c.append("  bfd on;\n");
+            c.append("  ipv4 { import all; export none; };\n");
+            c.append("}\n");
+        }
         return c.toString();
+    }
+
+    /** BIRD's {@code BGP state} of the session toward Herald ({@code Established}, {@code Active}, ...). */
+    public String bgpState() throws IOException, InterruptedException {
+        return field(birdc("show protocols all herald"), "BGP state:");
+    }
+
+    /** The hold time of the session toward Herald, as BIRD runs it: the {@code y} of {@code Hold timer: x/y}. */
+    public int holdTime() throws IOException, InterruptedException {
+        String t = field(birdc("show protocols all herald"), "Hold timer:");
+        return t.isEmpty() ? -1 : Integer.parseInt(t.substring(t.indexOf('/') + 1).trim());
+    }
+
+    /** The routes BIRD holds from Herald. */
+    public long routeCount() throws IOException, InterruptedException {
+        return BirdDaemon.countRoutes(birdc("show route protocol herald count"));
+    }
+
+    private static String field(String shown, String label) {
+        for (String line : shown.split("\n")) {
+            int at = line.indexOf(label);
+            if (at >= 0) {
+                return line.substring(at + label.length()).trim();
+            }
+        }
+        return "";
     }
 
     @Override

@@ -324,7 +324,7 @@ public final class BirdDaemon implements AutoCloseable {
         return countRoutes(birdc("show route protocol " + protocol + " count"));
     }
 
-    private static long countRoutes(String shown) {
+    static long countRoutes(String shown) {
         // one line per table, then "Total: N of M routes ..." when there is more than one table: count the tables
         long total = 0;
         for (String line : shown.split("\n")) {

@@ -65,7 +65,7 @@ public final class Commands {
     }
 
     /** The last {@code lines} lines of a file, or a note that it does not exist. */
-    static String tail(Path file, int lines) {
+    public static String tail(Path file, int lines) {
         try {
             if (!Files.exists(file)) {
                 return "(" + file + " does not exist)";

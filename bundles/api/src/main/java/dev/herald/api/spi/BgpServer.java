@@ -66,6 +66,16 @@ public interface BgpServer {
     Set<Route> routes();
 
     /**
+     * Whether peers' BFD settings ({@link dev.herald.api.PeerConfig#bfd()}) are honoured. A server that cannot run
+     * BFD runs those sessions without it; the controller tells the policy's status.
+     *
+     * @since 1.5
+     */
+    default boolean supportsBfd() {
+        return false;
+    }
+
+    /**
      * What each peer was actually sent (its Adj-RIB-Out), where the backend can tell. Peers that are not
      * Established map to an empty set. Backends that cannot tell return an empty map.
      */

@@ -8,6 +8,7 @@ import dev.herald.api.GlobalConfig;
 import dev.herald.api.PeerConfig;
 import dev.herald.api.PeerCounters;
 import dev.herald.api.PeerStatus;
+import dev.herald.api.PeerTimers;
 import dev.herald.api.SessionState;
 import dev.herald.backend.gobgp.apipb.AfiSafi;
 import dev.herald.backend.gobgp.apipb.AfiSafiConfig;
@@ -35,6 +36,7 @@ import inet.ipaddr.IPAddressString;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * Herald's model to goBGP's API messages and back. Pure functions, thread-safe.
@@ -48,8 +50,6 @@ final class GobgpMessages {
             .setSafi(Family.Safi.SAFI_UNICAST).build();
     /** gobgpd retries an outgoing connection every 5-10 s with this; its own default (120 s) is too slow. */
     static final long CONNECT_RETRY_SECONDS = 5;
-    static final long HOLD_TIME_SECONDS = 90;
-    static final long KEEPALIVE_SECONDS = 30;
 
     private static final Any ORIGIN = Any.pack(OriginAttribute.newBuilder().setOrigin(ORIGIN_IGP).build());
     // an unspecified next hop makes gobgpd send its own address on the session (next-hop self)
@@ -117,14 +117,11 @@ final class GobgpMessages {
         Peer.Builder peer = Peer.newBuilder()
                 .setConf(conf)
                 .setTransport(transport)
-                .setTimers(Timers.newBuilder().setConfig(TimersConfig.newBuilder()
-                        .setConnectRetry(CONNECT_RETRY_SECONDS)
-                        .setHoldTime(HOLD_TIME_SECONDS)
-                        .setKeepaliveInterval(KEEPALIVE_SECONDS)));
+                .setTimers(Timers.newBuilder().setConfig(timers(p.timers())));
         if (p.multihopTtl() > 1) {
             peer.setEbgpMultihop(EbgpMultihop.newBuilder().setEnabled(true).setMultihopTtl(p.multihopTtl()));
         }
-        if (global.gracefulRestart()) {
+        if (global.gracefulRestart() && p.gracefulRestart()) {
             GracefulRestart.Builder gr = GracefulRestart.newBuilder().setEnabled(true)
                     .setRestartTime(p.gracefulRestartTimeSeconds());
             if (restarting) {
@@ -209,6 +206,19 @@ final class GobgpMessages {
         }
     }
 
+    /**
+     * The peer's timers in gobgpd's terms (docs/bgp-policy.md, "Timers and BFD"). gobgpd sends KEEPALIVEs at the
+     * configured interval, so "a third of the hold time" is computed from the hold time Herald offers; without a
+     * connect retry gobgpd retries every {@value #CONNECT_RETRY_SECONDS} s.
+     */
+    static TimersConfig timers(PeerTimers t) {
+        int hold = t.holdTimeSeconds();
+        return TimersConfig.newBuilder()
+                .setConnectRetry(t.connectRetrySeconds() > 0 ? t.connectRetrySeconds() : CONNECT_RETRY_SECONDS)
+                .setHoldTime(hold)
+                .setKeepaliveInterval(t.keepaliveSeconds(hold)).build();
+    }
+
     /** A peer's status from what ListPeer reported about it; the config is Herald's own. */
     static PeerStatus status(PeerConfig config, Peer reported) {
         PeerState state = reported.getState();
@@ -233,8 +243,11 @@ final class GobgpMessages {
         } else if (countsEndOfRib(reported)) {
             sent = Math.max(0, sent - 1);
         }
+        OptionalInt hold = session == SessionState.ESTABLISHED
+                ? OptionalInt.of((int) reported.getTimers().getState().getNegotiatedHoldTime()) : OptionalInt.empty();
         return new PeerStatus(config, session, since, state.getMessages().getSent().getTotal(),
-                state.getMessages().getReceived().getTotal(), sent, received, counters(state, session));
+                state.getMessages().getReceived().getTotal(), sent, received, counters(state, session), hold,
+                Optional.empty());
     }
 
     /**

@@ -10,6 +10,7 @@ import dev.herald.api.SessionState;
 import dev.herald.api.spi.BgpException;
 import dev.herald.api.spi.BgpServer;
 import dev.herald.api.spi.StopMode;
+import dev.herald.bfd.transport.BfdEndpointConfig;
 import dev.herald.bgp.codec.CodecContext;
 import dev.herald.bgp.message.Afi;
 import dev.herald.bgp.message.BgpMessage;
@@ -44,6 +45,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
@@ -72,6 +74,8 @@ public final class NativeBgpServer implements BgpServer {
     private final PrefixTable<Route> locRib = PrefixTable.map();
     private final EventLoopGroup group;
     private final EventLoop loop;
+    /** BFD beside the sessions of peers that ask for it (docs/bfd.md). */
+    private final BfdLink bfd;
     private BgpListener listener;
     private volatile boolean started;
     private volatile boolean stopped;
@@ -81,6 +85,13 @@ public final class NativeBgpServer implements BgpServer {
      *     {@link StopMode#GRACEFUL_RESTART}, and peers keep its routes until End-of-RIB
      */
     public NativeBgpServer(GlobalConfig config, Transport transport, boolean restarting, int receiveLimit) {
+        this(config, transport, restarting, receiveLimit, bfdEndpoint(config));
+    }
+
+    /** @param bfdEndpoint where BFD listens and sends, for the peers that ask for BFD */
+    public NativeBgpServer(GlobalConfig config, Transport transport, boolean restarting, int receiveLimit,
+                           BfdEndpointConfig bfdEndpoint) {
+        this.bfd = new BfdLink(bfdEndpoint);
         this.config = config;
         this.transport = transport;
         this.restarting = restarting;
@@ -95,9 +106,20 @@ public final class NativeBgpServer implements BgpServer {
         this.loop = group.next();
     }
 
+    /** BFD's RFC ports, on the BGP listen address when there is one, so that BFD leaves by the BGP session's path. */
+    static BfdEndpointConfig bfdEndpoint(GlobalConfig config) {
+        BfdEndpointConfig d = BfdEndpointConfig.defaults();
+        return config.listenAddress().map(a -> d.withListenAddresses(a.toInetAddress())).orElse(d);
+    }
+
     @Override
     public GlobalConfig config() {
         return config;
+    }
+
+    @Override
+    public boolean supportsBfd() {
+        return true;
     }
 
     @Override
@@ -177,6 +199,7 @@ public final class NativeBgpServer implements BgpServer {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
+            bfd.close(); // AdminDown: the peers' BFD does not take it for a failure (RFC 5882 §3.2)
             listener.close();
             group.shutdownGracefully(100, 2000, TimeUnit.MILLISECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
             LOG.info("BGP server AS {} router ID {} stopped ({})", config.localAsn(), config.routerId(), why);
@@ -236,6 +259,7 @@ public final class NativeBgpServer implements BgpServer {
         call("remove peer " + key, () -> {
             PeerEntry e = peers.remove(key);
             if (e != null) {
+                bfd.remove(key);
                 e.bgp.stop(new NotificationMessage(NotificationMessage.CEASE, NotificationMessage.PEER_DECONFIGURED),
                         "peer removed from the configuration");
                 updateListenerKeys();
@@ -261,9 +285,12 @@ public final class NativeBgpServer implements BgpServer {
     private PeerEntry newEntry(PeerConfig peer) {
         Afi afi = peer.key().isIPv6() ? Afi.IPV6 : Afi.IPV4;
         long openAs = openAsFor(peer.key().asn());
+        // timers and graceful restart per peer (docs/bgp-policy.md, "Timers and BFD")
         SessionConfig sc = new SessionConfig(openAs, config.routerId().longValue(), peer.key().asn(),
-                SessionConfig.DEFAULT_HOLD_TIME, Set.of(afi),
-                config.gracefulRestart() ? peer.gracefulRestartTimeSeconds() : -1, restarting, true);
+                peer.timers().holdTimeSeconds(), Set.of(afi),
+                config.gracefulRestart() && peer.gracefulRestart() ? peer.gracefulRestartTimeSeconds() : -1,
+                restarting, true, true, peer.timers().keepaliveIntervalSeconds(),
+                peer.timers().connectRetrySeconds());
         InetAddress remote = peer.key().address().toInetAddress();
         Optional<InetAddress> local = config.listenAddress().filter(a -> a.isIPv6() == peer.key().isIPv6())
                 .map(IPAddress::toInetAddress);
@@ -271,7 +298,24 @@ public final class NativeBgpServer implements BgpServer {
                 peer.password(), false);
         PeerEntry e = new PeerEntry(peer, afi);
         e.bgp = new BgpPeer(sc, ep, loop, transport, e);
+        startBfd(peer, local, e.bgp);
         return e;
+    }
+
+    /**
+     * BFD for the peer when it asks for it: BFD going Down resets the BGP session with a Cease, subcode 10 (RFC
+     * 9384). A BFD endpoint that cannot open (the port taken) leaves the BGP session without BFD, and says so.
+     */
+    private void startBfd(PeerConfig peer, Optional<InetAddress> local, BgpPeer bgp) {
+        bfd.remove(peer.key());
+        try {
+            bfd.add(peer, local, change -> bgp.resetSession(
+                    new NotificationMessage(NotificationMessage.CEASE, NotificationMessage.BFD_DOWN),
+                    "BFD session went down (" + change.diagnostic() + ")"));
+        } catch (java.io.IOException | RuntimeException e) {
+            LOG.error("Peer {}: no BFD ({}); the BGP session runs on its hold timer alone", peer.key(),
+                    e.getMessage());
+        }
     }
 
     /** The AS our OPEN carries toward a peer: the confederation identifier toward peers outside it. */
@@ -314,9 +358,11 @@ public final class NativeBgpServer implements BgpServer {
             for (PeerEntry e : peers.values()) {
                 BgpPeer b = e.bgp;
                 Instant since = b.establishedSince();
+                int hold = b.negotiatedHoldTime();
                 out.add(new PeerStatus(e.config, b.state(), Optional.ofNullable(since), b.messagesSent(),
                         b.messagesReceived(), b.session() != null ? e.rib.advertised.size() : 0,
-                        e.rib.received.size(), NativePeerCounters.of(b.counters())));
+                        e.rib.received.size(), NativePeerCounters.of(b.counters()),
+                        hold < 0 ? OptionalInt.empty() : OptionalInt.of(hold), bfd.state(e.config.key())));
             }
             out.sort((a, b) -> PeerKey.ORDER.compare(a.key(), b.key()));
             return out;

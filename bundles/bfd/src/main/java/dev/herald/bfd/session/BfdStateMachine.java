@@ -157,7 +157,7 @@ public final class BfdStateMachine {
         if (p.state() == BfdState.ADMIN_DOWN) {
             if (state != BfdState.DOWN) {
                 localDiagnostic = Diagnostic.NEIGHBOR_SIGNALED_SESSION_DOWN;
-                changeState(BfdState.DOWN);
+                changeState(BfdState.DOWN, true);
             }
         } else if (state == BfdState.DOWN) {
             if (p.state() == BfdState.DOWN) {
@@ -191,6 +191,10 @@ public final class BfdStateMachine {
     }
 
     private void changeState(BfdState next) {
+        changeState(next, false);
+    }
+
+    private void changeState(BfdState next, boolean remoteAdminDown) {
         BfdState before = state;
         state = next;
         if (next == BfdState.UP) {
@@ -200,7 +204,7 @@ public final class BfdStateMachine {
             polling = false; // a Poll is about the timers of an Up session
         }
         intervalsChanged();
-        listener.stateChanged(new StateChange(before, next, localDiagnostic));
+        listener.stateChanged(new StateChange(before, next, localDiagnostic, remoteAdminDown));
     }
 
     /**

@@ -137,8 +137,9 @@ class BfdStateMachineTest {
         assertThat(b.machine.state()).isEqualTo(BfdState.ADMIN_DOWN);
         assertThat(b.machine.localDiagnostic()).isEqualTo(Diagnostic.ADMINISTRATIVELY_DOWN);
         assertThat(a.machine.state()).isEqualTo(BfdState.DOWN);
+        // flagged as the peer's AdminDown: a BGP session must not take it for a failure (RFC 5882 §3.2)
         assertThat(a.changes.get(a.changes.size() - 1)).isEqualTo(
-                new StateChange(BfdState.UP, BfdState.DOWN, Diagnostic.NEIGHBOR_SIGNALED_SESSION_DOWN));
+                new StateChange(BfdState.UP, BfdState.DOWN, Diagnostic.NEIGHBOR_SIGNALED_SESSION_DOWN, true));
         // a stays Down (AdminDown from the peer never brings Init), b discards whatever a sends
         clock.advanceMillis(5_000);
         assertThat(a.machine.state()).isEqualTo(BfdState.DOWN);
@@ -156,6 +157,7 @@ class BfdStateMachineTest {
                 3, 9, 1, 1_000_000, 100_000));
         assertThat(a.machine.state()).isEqualTo(BfdState.DOWN);
         assertThat(a.machine.localDiagnostic()).isEqualTo(Diagnostic.NEIGHBOR_SIGNALED_SESSION_DOWN);
+        assertThat(a.changes.get(a.changes.size() - 1).remoteAdminDown()).as("a Down is a failure").isFalse();
     }
 
     @Test

@@ -69,8 +69,9 @@ class BfdEndpointTest {
         assertThat(la.events).hasSize(la.events.get(0).change().to() == BfdState.INIT ? 2 : 1);
         sb.close();
         Await.until(Duration.ofSeconds(2), () -> sa.state() == BfdState.DOWN, sa::toString);
+        // the peer's AdminDown, flagged so that BGP does not take it for a failure (RFC 5882 §3.2)
         assertThat(la.lastEvent().change()).isEqualTo(new StateChange(BfdState.UP, BfdState.DOWN,
-                Diagnostic.NEIGHBOR_SIGNALED_SESSION_DOWN));
+                Diagnostic.NEIGHBOR_SIGNALED_SESSION_DOWN, true));
         assertThat(lb.lastEvent().change().to()).isEqualTo(BfdState.ADMIN_DOWN);
         assertThat(b.sessions()).isEmpty();
     }

@@ -48,6 +48,8 @@ public record NotificationMessage(int code, int subcode, byte[] data) implements
     public static final int OTHER_CONFIGURATION_CHANGE = 6;
     public static final int CONNECTION_COLLISION_RESOLUTION = 7;
     public static final int OUT_OF_RESOURCES = 8;
+    /** RFC 9384: the session's BFD session went down. */
+    public static final int BFD_DOWN = 10;
 
     public NotificationMessage {
         data = data == null ? new byte[0] : data.clone();
@@ -126,6 +128,7 @@ public record NotificationMessage(int code, int subcode, byte[] data) implements
                 case OTHER_CONFIGURATION_CHANGE -> "other configuration change";
                 case CONNECTION_COLLISION_RESOLUTION -> "connection collision resolution";
                 case OUT_OF_RESOURCES -> "out of resources";
+                case BFD_DOWN -> "BFD down";
                 default -> "subcode " + subcode;
             };
             case ROUTE_REFRESH_ERROR -> "ROUTE-REFRESH message error: subcode " + subcode;

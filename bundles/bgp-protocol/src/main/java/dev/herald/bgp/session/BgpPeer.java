@@ -32,7 +32,8 @@ import org.slf4j.LoggerFactory;
  * Every connection to one neighbour, and the session they make. Connects out (unless passive) and accepts the
  * peer's own connections; when both reach OpenConfirm, the collision rule of RFC 4271 §6.8 keeps one. A lost
  * session is retried after a connect-retry delay with jitter that starts at 5 s and doubles to at most 120 s while
- * the peer stays unreachable; an Established session resets it.
+ * the peer stays unreachable (an Established session resets it), or after the fixed delay of
+ * {@link SessionConfig#connectRetryTime()} with the same jitter when one is configured.
  *
  * <p>All state lives on one event loop; public methods may be called from any thread.
  */
@@ -162,6 +163,23 @@ public final class BgpPeer implements ConnectionOwner {
             }
             state = SessionState.IDLE;
         });
+    }
+
+    /**
+     * Ends the Established session, if there is one, with {@code notification}; the peer then reconnects as after
+     * any lost session. For a liveness check that found the peer gone (BFD).
+     */
+    public void resetSession(NotificationMessage notification, String reason) {
+        loop.execute(() -> {
+            if (established != null) {
+                established.close(notification, reason);
+            }
+        });
+    }
+
+    /** The Established session's negotiated hold time, or -1 without one. Event loop only. */
+    public int negotiatedHoldTime() {
+        return established == null ? -1 : established.negotiated().holdTime();
     }
 
     /** A connection the listener accepted from this peer's address. */
@@ -354,7 +372,10 @@ public final class BgpPeer implements ConnectionOwner {
         if (!running || retry != null || endpoint.passive()) {
             return;
         }
-        long delay = retryDelayMillis(failures++, ThreadLocalRandom.current().nextDouble());
+        double random = ThreadLocalRandom.current().nextDouble();
+        int fixed = config.connectRetryTime();
+        long delay = fixed > 0 ? (long) (fixed * 1000L * (0.75 + 0.25 * random)) : retryDelayMillis(failures, random);
+        failures++;
         retry = loop.schedule(() -> {
             retry = null;
             connect();

@@ -10,13 +10,15 @@ import java.util.Set;
  * What both OPENs together decide for an Established session.
  *
  * @param holdTime the smaller hold time, seconds (0: no keepalives, no hold timer)
+ * @param keepaliveSeconds seconds between our KEEPALIVEs: the configured interval (below the hold time), else a
+ *     third of the hold time; 0 when the hold time is 0
  * @param families the unicast families both offered (IPv4 alone when the peer offered no multiprotocol capability)
  * @param fourOctetAs both support 4-octet AS numbers
  * @param extendedMessages both support extended messages
  * @param peerGracefulRestart the peer's graceful-restart capability, if it sent one
  * @param peerOpen the peer's OPEN
  */
-public record Negotiated(int holdTime, Set<Afi> families, boolean fourOctetAs, boolean extendedMessages,
+public record Negotiated(int holdTime, int keepaliveSeconds, Set<Afi> families, boolean fourOctetAs, boolean extendedMessages,
                          Capability.GracefulRestart peerGracefulRestart, OpenMessage peerOpen) {
 
     static Negotiated of(SessionConfig ours, OpenMessage theirs) {
@@ -31,12 +33,9 @@ public record Negotiated(int holdTime, Set<Afi> families, boolean fourOctetAs, b
         boolean four = theirs.capability(Capability.FourOctetAs.class).isPresent();
         boolean ext = ours.extendedMessages()
                 && theirs.capability(Capability.ExtendedMessage.class).isPresent();
-        return new Negotiated(hold, Set.copyOf(families), four, ext,
+        int keepalive = hold == 0 ? 0 : Math.max(1, ours.keepaliveTime() > 0
+                ? Math.min(ours.keepaliveTime(), hold - 1) : hold / 3);
+        return new Negotiated(hold, keepalive, Set.copyOf(families), four, ext,
                 theirs.capability(Capability.GracefulRestart.class).orElse(null), theirs);
-    }
-
-    /** A third of the hold time, as RFC 4271 §10 suggests; 0 when the hold time is 0. */
-    public int keepaliveSeconds() {
-        return holdTime / 3;
     }
 }

@@ -22,17 +22,31 @@ import java.util.Set;
  * @param forwardingPreserved the graceful-restart F bit of every family: our forwarding survives a restart of this
  *     speaker, so peers may keep our stale routes until End-of-RIB (RFC 4724 §4.2); true for a node agent, whose
  *     routes are forwarded by the node whether or not its BGP process runs
+ * @param keepaliveTime seconds between KEEPALIVEs; 0 for a third of the negotiated hold time (RFC 4271 §10)
+ * @param connectRetryTime seconds between connection attempts; 0 for the back-off of {@link BgpPeer}
  */
 public record SessionConfig(long localAsn, long routerId, long peerAsn, int holdTime, Set<Afi> families,
                             int gracefulRestartTime, boolean restarting, boolean extendedMessages,
-                            boolean forwardingPreserved) {
+                            boolean forwardingPreserved, int keepaliveTime, int connectRetryTime) {
     public static final int DEFAULT_HOLD_TIME = 90;
 
     public SessionConfig {
         if (holdTime == 1 || holdTime == 2 || holdTime < 0 || holdTime > 65535) {
             throw new IllegalArgumentException("hold time " + holdTime + " must be 0 or 3..65535");
         }
+        if (keepaliveTime < 0 || keepaliveTime > 65535 || connectRetryTime < 0 || connectRetryTime > 65535) {
+            throw new IllegalArgumentException("keepalive " + keepaliveTime + " and connect retry "
+                    + connectRetryTime + " must be 0..65535");
+        }
         families = Set.copyOf(families);
+    }
+
+    /** A config with the RFC's timers: keepalives at a third of the hold time, the peer's connect back-off. */
+    public SessionConfig(long localAsn, long routerId, long peerAsn, int holdTime, Set<Afi> families,
+                         int gracefulRestartTime, boolean restarting, boolean extendedMessages,
+                         boolean forwardingPreserved) {
+        this(localAsn, routerId, peerAsn, holdTime, families, gracefulRestartTime, restarting, extendedMessages,
+                forwardingPreserved, 0, 0);
     }
 
     /** A config whose graceful-restart capability says forwarding is preserved (the F bit set). */
@@ -72,7 +86,7 @@ public record SessionConfig(long localAsn, long routerId, long peerAsn, int hold
     public SessionConfig withRestarting(boolean r) {
         return r == restarting ? this
                 : new SessionConfig(localAsn, routerId, peerAsn, holdTime, families, gracefulRestartTime, r,
-                        extendedMessages, forwardingPreserved);
+                        extendedMessages, forwardingPreserved, keepaliveTime, connectRetryTime);
     }
 
     public boolean isInternal() {

@@ -138,6 +138,55 @@ class BgpPeerTest {
     }
 
     @Test
+    void aConfiguredKeepaliveIntervalIsUsedAndCountedByType() throws Exception {
+        int pa = freePort();
+        int pb = freePort();
+        SessionConfig fast = new SessionConfig(65001, 0x0A000001L, 65002, 30, Set.of(Afi.IPV4), 120, false, false,
+                true, 1, 0);
+        Side a = new Side("127.0.0.1", pa, fast, "127.0.0.2", pb, false);
+        Side b = new Side("127.0.0.2", pb, config(65002, 0x0A000002L, 65001, 30), "127.0.0.1", pa, true);
+        a.peer.start();
+        b.peer.start();
+        await().atMost(Duration.ofSeconds(10)).until(() -> b.peer.state() == SessionState.ESTABLISHED
+                && a.peer.state() == SessionState.ESTABLISHED);
+        long received = b.peer.counters().received(4);
+        Thread.sleep(3500);
+        // 30 s hold time, but a KEEPALIVE every second as configured (a third would be one every 10 s)
+        assertThat(b.peer.counters().received(4) - received).isBetween(2L, 5L);
+        assertThat(a.peer.counters().establishedTransitions()).isEqualTo(1);
+        assertThat(a.peer.eventLoop().submit(a.peer::negotiatedHoldTime).get()).isEqualTo(30);
+    }
+
+    @Test
+    void aConfiguredConnectRetryReplacesTheBackOff() throws Exception {
+        // a listener that takes each connection and drops it at once: every attempt fails before OPEN
+        java.util.List<Long> attempts = new CopyOnWriteArrayList<>();
+        try (ServerSocket refuser = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.3"))) {
+            Thread t = new Thread(() -> {
+                while (!refuser.isClosed()) {
+                    try (java.net.Socket s = refuser.accept()) {
+                        attempts.add(System.nanoTime());
+                    } catch (java.io.IOException e) {
+                        return;
+                    }
+                }
+            }, "refuser");
+            t.setDaemon(true);
+            t.start();
+            SessionConfig retry1s = new SessionConfig(65001, 0x0A000001L, 65002, 90, Set.of(Afi.IPV4), 120, false,
+                    false, true, 0, 1);
+            Side a = new Side("127.0.0.1", freePort(), retry1s, "127.0.0.3", refuser.getLocalPort(), false);
+            a.peer.start();
+            await().atMost(Duration.ofSeconds(10)).until(() -> attempts.size() >= 5);
+            for (int i = 1; i < 5; i++) {
+                long ms = (attempts.get(i) - attempts.get(i - 1)) / 1_000_000;
+                // 1 s with the RFC's jitter (0.75..1), where the back-off would have waited 5, 10, 20 s
+                assertThat(ms).as("attempt %d", i).isBetween(700L, 1400L);
+            }
+        }
+    }
+
+    @Test
     void keepalivesFlowAtAThirdOfTheHoldTime() throws Exception {
         int pa = freePort();
         int pb = freePort();
