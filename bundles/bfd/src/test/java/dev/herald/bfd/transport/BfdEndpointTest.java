@@ -68,7 +68,9 @@ class BfdEndpointTest {
         assertThat(sa.state()).isEqualTo(BfdState.UP);
         assertThat(la.events).hasSize(la.events.get(0).change().to() == BfdState.INIT ? 2 : 1);
         sb.close();
-        Await.until(Duration.ofSeconds(2), () -> sa.state() == BfdState.DOWN, sa::toString);
+        // the listener hears of the change just after the state is set: wait for what it heard
+        Await.until(Duration.ofSeconds(2), () -> sa.state() == BfdState.DOWN
+                && la.lastEvent().change().to() == BfdState.DOWN, sa::toString);
         // the peer's AdminDown, flagged so that BGP does not take it for a failure (RFC 5882 §3.2)
         assertThat(la.lastEvent().change()).isEqualTo(new StateChange(BfdState.UP, BfdState.DOWN,
                 Diagnostic.NEIGHBOR_SIGNALED_SESSION_DOWN, true));
@@ -116,7 +118,8 @@ class BfdEndpointTest {
         Thread.sleep(300); // the Poll that brings both to 50 ms is over
         long frozen = System.nanoTime();
         b.eventLoop().execute(() -> sleep(1_000)); // b's thread stops: nothing sent
-        Await.until(Duration.ofSeconds(2), () -> sa.state() == BfdState.DOWN, sa::toString);
+        Await.until(Duration.ofSeconds(2), () -> sa.state() == BfdState.DOWN
+                && la.lastEvent().change().to() == BfdState.DOWN, sa::toString);
         long tookMs = (la.lastEvent().nanos() - frozen) / 1_000_000;
         assertThat(la.lastEvent().change().diagnostic()).isEqualTo(Diagnostic.CONTROL_DETECTION_TIME_EXPIRED);
         // 3 x 50 ms from b's last packet, which went at most one interval before the freeze
