@@ -8,6 +8,7 @@ import dev.herald.api.BgpPolicySpec;
 import dev.herald.api.Confederation;
 import dev.herald.api.LabelSelector;
 import dev.herald.api.ServiceIPType;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -26,6 +27,18 @@ import java.util.Set;
  */
 public final class BgpPolicyParser {
     private BgpPolicyParser() {
+    }
+
+    /**
+     * A BGPPolicy object as its informer delivers it: name, creation time and generation from the metadata, the
+     * spec from the object's content.
+     *
+     * @throws IllegalArgumentException naming the first invalid field
+     */
+    @SuppressWarnings("unchecked")
+    static BgpPolicy parse(GenericKubernetesResource r) {
+        return parse(r.getMetadata().getName(), r.getMetadata().getCreationTimestamp(),
+                r.getMetadata().getGeneration(), (Map<String, Object>) r.getAdditionalProperties().get("spec"));
     }
 
     /**
