@@ -37,8 +37,13 @@ public final class BgpPolicyParser {
      */
     @SuppressWarnings("unchecked")
     static BgpPolicy parse(GenericKubernetesResource r) {
+        Object spec = r.getAdditionalProperties().get("spec");
+        if (spec != null && !(spec instanceof Map)) {
+            // the CRD's schema makes spec an object, but not every API server validates (the test mock does not)
+            throw new IllegalArgumentException("spec must be an object");
+        }
         return parse(r.getMetadata().getName(), r.getMetadata().getCreationTimestamp(),
-                r.getMetadata().getGeneration(), (Map<String, Object>) r.getAdditionalProperties().get("spec"));
+                r.getMetadata().getGeneration(), (Map<String, Object>) spec);
     }
 
     /**
