@@ -3,6 +3,7 @@ package dev.herald.api;
 import inet.ipaddr.AddressStringException;
 import inet.ipaddr.IPAddress;
 import inet.ipaddr.IPAddressString;
+import inet.ipaddr.IncompatibleAddressException;
 import inet.ipaddr.ipv6.IPv6Address;
 import inet.ipaddr.ipv4.IPv4Address;
 
@@ -76,7 +77,8 @@ public final class Addresses {
         }
         try {
             return new IPAddressString(text.trim()).toAddress();
-        } catch (AddressStringException e) {
+        } catch (AddressStringException | IncompatibleAddressException e) {
+            // the second: a range the library reads but cannot represent, such as "192-1601"
             throw new IllegalArgumentException(what + " '" + text + "' is not an IP address: " + e.getMessage(), e);
         }
     }

@@ -33,6 +33,10 @@ class AddressesTest {
         assertThatThrownBy(() -> Addresses.address("", "peer address")).hasMessage("peer address is empty");
         assertThatThrownBy(() -> Addresses.address("10.0.0.0/8", "peer address"))
                 .hasMessageContaining("single IP address");
+        // a range the library reads but cannot represent threw its own exception (BgpPolicyParserFuzzTest)
+        assertThatThrownBy(() -> Addresses.address("192-1601", "peer address"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("peer address '192-1601' is not an IP address");
     }
 
     @Test
