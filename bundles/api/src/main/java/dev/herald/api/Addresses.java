@@ -1,6 +1,7 @@
 package dev.herald.api;
 
 import inet.ipaddr.AddressStringException;
+import inet.ipaddr.AddressValueException;
 import inet.ipaddr.IPAddress;
 import inet.ipaddr.IPAddressString;
 import inet.ipaddr.IncompatibleAddressException;
@@ -77,8 +78,8 @@ public final class Addresses {
         }
         try {
             return new IPAddressString(text.trim()).toAddress();
-        } catch (AddressStringException | IncompatibleAddressException e) {
-            // the second: a range the library reads but cannot represent, such as "192-1601"
+        } catch (AddressStringException | IncompatibleAddressException | AddressValueException e) {
+            // the last two: ranges the library reads but cannot represent, "192-1601" or "992-.1601651"
             throw new IllegalArgumentException(what + " '" + text + "' is not an IP address: " + e.getMessage(), e);
         }
     }

@@ -33,10 +33,13 @@ class AddressesTest {
         assertThatThrownBy(() -> Addresses.address("", "peer address")).hasMessage("peer address is empty");
         assertThatThrownBy(() -> Addresses.address("10.0.0.0/8", "peer address"))
                 .hasMessageContaining("single IP address");
-        // a range the library reads but cannot represent threw its own exception (BgpPolicyParserFuzzTest)
+        // ranges the library reads but cannot represent threw its own exceptions (BgpPolicyParserFuzzTest)
         assertThatThrownBy(() -> Addresses.address("192-1601", "peer address"))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("peer address '192-1601' is not an IP address");
+        assertThatThrownBy(() -> Addresses.address("992-.1601651", "peer address"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("peer address '992-.1601651' is not an IP address");
     }
 
     @Test
