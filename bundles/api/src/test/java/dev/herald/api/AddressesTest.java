@@ -40,6 +40,10 @@ class AddressesTest {
         assertThatThrownBy(() -> Addresses.address("992-.1601651", "peer address"))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("peer address '992-.1601651' is not an IP address");
+        // and a prefix length alone parsed to no address, a NullPointerException later
+        assertThatThrownBy(() -> Addresses.address("/2", "peer address"))
+                .hasMessage("peer address '/2' is not an IP address");
+        assertThatThrownBy(() -> Addresses.prefix("/2", "podCIDR")).hasMessage("podCIDR '/2' is not an IP address");
     }
 
     @Test
