@@ -1,8 +1,10 @@
 package dev.herald.api;
 
 import inet.ipaddr.AddressStringException;
+import inet.ipaddr.AddressValueException;
 import inet.ipaddr.IPAddress;
 import inet.ipaddr.IPAddressString;
+import inet.ipaddr.IncompatibleAddressException;
 import inet.ipaddr.ipv6.IPv6Address;
 import inet.ipaddr.ipv4.IPv4Address;
 
@@ -74,10 +76,17 @@ public final class Addresses {
         if (text == null || text.isBlank()) {
             throw new IllegalArgumentException(what + " is empty");
         }
+        IPAddress a;
         try {
-            return new IPAddressString(text.trim()).toAddress();
-        } catch (AddressStringException e) {
+            a = new IPAddressString(text.trim()).toAddress();
+        } catch (AddressStringException | IncompatibleAddressException | AddressValueException e) {
+            // the last two: ranges the library reads but cannot represent, "192-1601" or "992-.1601651"
             throw new IllegalArgumentException(what + " '" + text + "' is not an IP address: " + e.getMessage(), e);
         }
+        if (a == null) {
+            // text the library reads as no address at all: a prefix length alone ("/2"), or "*"
+            throw new IllegalArgumentException(what + " '" + text + "' is not an IP address");
+        }
+        return a;
     }
 }

@@ -33,6 +33,17 @@ class AddressesTest {
         assertThatThrownBy(() -> Addresses.address("", "peer address")).hasMessage("peer address is empty");
         assertThatThrownBy(() -> Addresses.address("10.0.0.0/8", "peer address"))
                 .hasMessageContaining("single IP address");
+        // ranges the library reads but cannot represent threw its own exceptions (BgpPolicyParserFuzzTest)
+        assertThatThrownBy(() -> Addresses.address("192-1601", "peer address"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("peer address '192-1601' is not an IP address");
+        assertThatThrownBy(() -> Addresses.address("992-.1601651", "peer address"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("peer address '992-.1601651' is not an IP address");
+        // and a prefix length alone parsed to no address, a NullPointerException later
+        assertThatThrownBy(() -> Addresses.address("/2", "peer address"))
+                .hasMessage("peer address '/2' is not an IP address");
+        assertThatThrownBy(() -> Addresses.prefix("/2", "podCIDR")).hasMessage("podCIDR '/2' is not an IP address");
     }
 
     @Test

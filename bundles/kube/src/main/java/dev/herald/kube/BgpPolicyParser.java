@@ -10,6 +10,8 @@ import dev.herald.api.Confederation;
 import dev.herald.api.LabelSelector;
 import dev.herald.api.PeerTimers;
 import dev.herald.api.ServiceIPType;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -28,6 +30,23 @@ import java.util.Set;
  */
 public final class BgpPolicyParser {
     private BgpPolicyParser() {
+    }
+
+    /**
+     * A BGPPolicy object as its informer delivers it: name, creation time and generation from the metadata, the
+     * spec from the object's content.
+     *
+     * @throws IllegalArgumentException naming the first invalid field
+     */
+    @SuppressWarnings("unchecked")
+    static BgpPolicy parse(GenericKubernetesResource r) {
+        Object spec = r.getAdditionalProperties().get("spec");
+        if (spec != null && !(spec instanceof Map)) {
+            // the CRD's schema makes spec an object, but not every API server validates (the test mock does not)
+            throw new IllegalArgumentException("spec must be an object");
+        }
+        return parse(r.getMetadata().getName(), r.getMetadata().getCreationTimestamp(),
+                r.getMetadata().getGeneration(), (Map<String, Object>) spec);
     }
 
     /**
@@ -237,15 +256,21 @@ public final class BgpPolicyParser {
     }
 
     private static long asLong(Object v, String what, long min, long max) {
-        long n;
-        if (v instanceof Number num && num.doubleValue() == Math.rint(num.doubleValue())) {
-            n = num.longValue();
-        } else {
+        // exactly the number written: a big integer's longValue() keeps only its low 64 bits, so 2^64 + 1 read as 1
+        BigDecimal exact = null;
+        if (v instanceof Number num) {
+            try {
+                exact = new BigDecimal(num.toString());
+            } catch (NumberFormatException e) {
+                exact = null; // NaN or infinity
+            }
+        }
+        if (exact == null || (exact.signum() != 0 && exact.stripTrailingZeros().scale() > 0)) {
             throw new IllegalArgumentException(what + " must be an integer, not '" + v + "'");
         }
-        if (n < min || n > max) {
-            throw new IllegalArgumentException(what + " " + n + " is not in " + min + ".." + max);
+        if (exact.compareTo(BigDecimal.valueOf(min)) < 0 || exact.compareTo(BigDecimal.valueOf(max)) > 0) {
+            throw new IllegalArgumentException(what + " " + v + " is not in " + min + ".." + max);
         }
-        return n;
+        return exact.longValueExact();
     }
 }

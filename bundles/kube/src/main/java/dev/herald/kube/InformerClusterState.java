@@ -428,7 +428,6 @@ public final class InformerClusterState implements ClusterState, AutoCloseable {
         }
     }
 
-    @SuppressWarnings("unchecked")
     private void onPolicy(GenericKubernetesResource r) {
         String name = r.getMetadata().getName();
         BgpPolicy old = policies.get(name);
@@ -439,8 +438,7 @@ public final class InformerClusterState implements ClusterState, AutoCloseable {
             return;
         }
         try {
-            BgpPolicy p = BgpPolicyParser.parse(name, r.getMetadata().getCreationTimestamp(),
-                    r.getMetadata().getGeneration(), (Map<String, Object>) r.getAdditionalProperties().get("spec"));
+            BgpPolicy p = BgpPolicyParser.parse(r);
             policies.put(name, p);
             invalidPolicies.remove(name);
         } catch (IllegalArgumentException e) {

@@ -182,5 +182,12 @@ class BgpPolicyParserTest {
                 .hasMessageContaining("spec.advertisements.service.ipTypes").hasMessageContaining("NodePort");
         assertThatThrownBy(() -> parse("metadata: {name: x}\nspec: {nodeSelector: {}, localASN: \"64512\"}"))
                 .hasMessage("spec.localASN must be an integer, not '64512'");
+        // 2^64 + 1: its low 64 bits are 1, which was accepted as AS 1 (BgpPolicyParserFuzzTest)
+        assertThatThrownBy(() -> parse("metadata: {name: x}\nspec: {nodeSelector: {}, localASN: 18446744073709551617}"))
+                .hasMessage("spec.localASN 18446744073709551617 is not in 1..65535");
+        assertThat(parse("metadata: {name: x}\nspec: {nodeSelector: {}, localASN: 64512.0}").spec().localAsn())
+                .isEqualTo(64512);
+        assertThatThrownBy(() -> parse("metadata: {name: x}\nspec: {nodeSelector: {}, localASN: 64512.5}"))
+                .hasMessage("spec.localASN must be an integer, not '64512.5'");
     }
 }

@@ -74,6 +74,13 @@ public final class StatusServer {
         listen(config.status_address());
     }
 
+    /** A server that does not listen, for tests of {@link #respond}. */
+    StatusServer(BundleContext context, ServiceComponentRuntime scr, AgentStatus agent) {
+        this.context = context;
+        this.scr = scr;
+        this.agent = agent;
+    }
+
     @Modified
     void modified(Config config) {
         if (!config.status_address().equals(address)) {
@@ -99,17 +106,9 @@ public final class StatusServer {
         }
         try {
             HttpServer s = HttpServer.create(addr, 16);
-            s.createContext("/healthz", ex -> safely(ex, this::healthz));
-            s.createContext("/readyz", ex -> safely(ex, this::readyz));
-            s.createContext("/bundles", ex -> safely(ex, e -> sendJson(e, Views.bundles(context))));
-            s.createContext("/components", ex -> safely(ex, e -> sendJson(e, Views.components(scr))));
-            s.createContext("/bgppolicy", ex -> safely(ex, e -> bgp(e, a -> BgpViews.policy(a))));
-            s.createContext("/bgppeers", ex -> safely(ex, e -> bgp(e, a -> BgpViews.peers(a,
-                    BgpViews.Query.parse(e.getRequestURI().getRawQuery(), false)))));
-            s.createContext("/bgproutes", ex -> safely(ex, e -> bgp(e, a -> BgpViews.routes(a,
-                    BgpViews.Query.parse(e.getRequestURI().getRawQuery(), true)))));
-            s.createContext("/", ex -> safely(ex, e -> send(e, 404, "text/plain",
-                    "not found; try /healthz, /readyz, /bundles, /components, /bgppolicy, /bgppeers or /bgproutes\n")));
+            for (String path : CONTEXTS) {
+                s.createContext(path, ex -> safely(ex, path));
+            }
             executor = Executors.newFixedThreadPool(2, r -> {
                 Thread t = new Thread(r, "herald-status");
                 t.setDaemon(true);
@@ -133,21 +132,53 @@ public final class StatusServer {
         }
     }
 
-    private void healthz(HttpExchange ex) throws IOException {
-        boolean up = context.getBundle(0).getState() == Bundle.ACTIVE;
-        send(ex, up ? 200 : 503, "text/plain", up ? "ok\n" : "framework is stopping\n");
+    /** The contexts the server registers; the server picks the longest one that starts the request's path. */
+    static final List<String> CONTEXTS = List.of("/healthz", "/readyz", "/bundles", "/components", "/bgppolicy",
+            "/bgppeers", "/bgproutes", "/");
+
+    /** What the server answers: status, content type (UTF-8 text) and body. */
+    record Response(int status, String type, String body) {
+        static Response text(int status, String body) {
+            return new Response(status, "text/plain", body);
+        }
     }
 
-    private void readyz(HttpExchange ex) throws IOException {
+    /**
+     * The answer to one request that the server routed to {@code contextPath} (one of {@link #CONTEXTS}). Throws
+     * only when a view fails unexpectedly; the server then answers 500.
+     */
+    Response respond(String contextPath, String method, URI uri) {
+        if (!"GET".equals(method)) {
+            return Response.text(405, "only GET is supported\n");
+        }
+        return switch (contextPath) {
+            case "/healthz" -> healthz();
+            case "/readyz" -> readyz(uri);
+            case "/bundles" -> json(Views.bundles(context));
+            case "/components" -> json(Views.components(scr));
+            case "/bgppolicy" -> bgp(a -> BgpViews.policy(a));
+            case "/bgppeers" -> bgp(a -> BgpViews.peers(a, BgpViews.Query.parse(uri.getRawQuery(), false)));
+            case "/bgproutes" -> bgp(a -> BgpViews.routes(a, BgpViews.Query.parse(uri.getRawQuery(), true)));
+            default -> Response.text(404,
+                    "not found; try /healthz, /readyz, /bundles, /components, /bgppolicy, /bgppeers or /bgproutes\n");
+        };
+    }
+
+    private Response healthz() {
+        boolean up = context.getBundle(0).getState() == Bundle.ACTIVE;
+        return Response.text(up ? 200 : 503, up ? "ok\n" : "framework is stopping\n");
+    }
+
+    private Response readyz(URI uri) {
         List<String> problems = new Readiness(context, scr).problems();
-        boolean verbose = query(ex.getRequestURI()).contains("verbose");
+        boolean verbose = query(uri).contains("verbose");
         StringBuilder body = new StringBuilder();
         if (verbose || !problems.isEmpty()) {
             body.append(problems.isEmpty() ? "[+]bundles ok\n[+]components ok\n" : "");
             problems.forEach(p -> body.append("[-]").append(p).append('\n'));
         }
         body.append(problems.isEmpty() ? "ok\n" : "not ready\n");
-        send(ex, problems.isEmpty() ? 200 : 503, "text/plain", body.toString());
+        return Response.text(problems.isEmpty() ? 200 : 503, body.toString());
     }
 
     private interface BgpView {
@@ -155,52 +186,43 @@ public final class StatusServer {
     }
 
     /** Antrea's error contract: 404 without an effective policy, 400 for a bad query, 500 otherwise. */
-    private void bgp(HttpExchange ex, BgpView view) throws IOException {
+    private Response bgp(BgpView view) {
         AgentStatus a = agent;
         if (a == null) {
-            send(ex, 503, "text/plain", "the BGPPolicy controller is not running (see /readyz)\n");
-            return;
+            return Response.text(503, "the BGPPolicy controller is not running (see /readyz)\n");
         }
         try {
-            sendJson(ex, view.render(a));
+            return json(view.render(a));
         } catch (BgpViews.Failure f) {
-            send(ex, f.status, "text/plain", f.getMessage() + "\n");
+            return Response.text(f.status, f.getMessage() + "\n");
         }
     }
 
-    private void sendJson(HttpExchange ex, Object value) throws IOException {
-        send(ex, 200, "application/json", json.writeValueAsString(value) + "\n");
+    private Response json(Object value) {
+        return new Response(200, "application/json", json.writeValueAsString(value) + "\n");
     }
 
     private static String query(URI uri) {
         return uri.getRawQuery() == null ? "" : uri.getRawQuery();
     }
 
-    private static void send(HttpExchange ex, int status, String type, String body) throws IOException {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        ex.getResponseHeaders().set("Content-Type", type + "; charset=utf-8");
-        ex.sendResponseHeaders(status, bytes.length);
+    private static void send(HttpExchange ex, Response r) throws IOException {
+        byte[] bytes = r.body().getBytes(StandardCharsets.UTF_8);
+        ex.getResponseHeaders().set("Content-Type", r.type() + "; charset=utf-8");
+        ex.sendResponseHeaders(r.status(), bytes.length);
         try (OutputStream out = ex.getResponseBody()) {
             out.write(bytes);
         }
     }
 
-    private interface Handler {
-        void handle(HttpExchange ex) throws IOException;
-    }
-
-    /** A handler that throws answers 500 with the cause instead of dropping the connection. */
-    private static void safely(HttpExchange ex, Handler h) {
+    /** Answers a request to {@code contextPath}; a view that throws answers 500 with the cause, not a dropped line. */
+    private void safely(HttpExchange ex, String contextPath) {
         try (ex) {
-            if (!"GET".equals(ex.getRequestMethod())) {
-                send(ex, 405, "text/plain", "only GET is supported\n");
-                return;
-            }
-            h.handle(ex);
+            send(ex, respond(contextPath, ex.getRequestMethod(), ex.getRequestURI()));
         } catch (Exception e) {
             LOG.warn("Status API {} failed: {}", ex.getRequestURI(), e.toString());
             try {
-                send(ex, 500, "text/plain", e + "\n");
+                send(ex, Response.text(500, e + "\n"));
             } catch (IOException ignored) {
                 // the client is gone
             }

@@ -2,6 +2,7 @@ package dev.herald.bgp.codec;
 
 import dev.herald.bgp.message.Capability;
 import io.netty.buffer.ByteBuf;
+import io.netty.handler.codec.EncoderException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -62,6 +63,11 @@ final class CapabilityCodec {
         } else {
             HANDLERS.get(c.code()).serialize(c, out);
         }
-        out.setByte(lengthIndex, out.writerIndex() - lengthIndex - 1);
+        int length = out.writerIndex() - lengthIndex - 1;
+        if (length > 255) {
+            throw new EncoderException("capability " + c.code() + " of " + length
+                    + " bytes exceeds 255");
+        }
+        out.setByte(lengthIndex, length);
     }
 }

@@ -7,6 +7,8 @@ import static dev.herald.bgp.message.NotificationMessage.UNSUPPORTED_VERSION_NUM
 import dev.herald.bgp.message.Capability;
 import dev.herald.bgp.message.OpenMessage;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.EncoderException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -16,6 +18,8 @@ import java.util.List;
  */
 final class OpenCodec {
     private static final int PARAM_CAPABILITIES = 2;
+    /** The optional parameters length is one byte. */
+    private static final int MAX_PARAMS_LENGTH = 255;
 
     private OpenCodec() {
     }
@@ -65,16 +69,35 @@ final class OpenCodec {
         out.writeShort(m.myAs());
         out.writeShort(m.holdTime());
         out.writeInt((int) m.bgpIdentifier());
+        List<ByteBuf> capabilities = new ArrayList<>();
+        int oneEach = 0;
+        for (Capability c : m.capabilities()) {
+            ByteBuf b = Unpooled.buffer();
+            CapabilityCodec.write(b, c);
+            capabilities.add(b);
+            oneEach += 2 + b.readableBytes();
+        }
         int paramsLengthIndex = out.writerIndex();
         out.writeByte(0);
-        // one capabilities parameter per capability, as most speakers send them
-        for (Capability c : m.capabilities()) {
-            out.writeByte(PARAM_CAPABILITIES);
-            int lengthIndex = out.writerIndex();
-            out.writeByte(0);
-            CapabilityCodec.write(out, c);
-            out.setByte(lengthIndex, out.writerIndex() - lengthIndex - 1);
+        int paramLengthIndex = -1;
+        for (ByteBuf c : capabilities) {
+            // one capabilities parameter per capability, as most speakers send them; when those do not fit in the
+            // 255 bytes of optional parameters (a received OPEN of many capabilities in one parameter, written
+            // again), as many capabilities per parameter as fit (RFC 5492 §4)
+            if (oneEach <= MAX_PARAMS_LENGTH || paramLengthIndex < 0
+                    || out.writerIndex() - paramLengthIndex - 1 + c.readableBytes() > MAX_PARAMS_LENGTH) {
+                out.writeByte(PARAM_CAPABILITIES);
+                paramLengthIndex = out.writerIndex();
+                out.writeByte(0);
+            }
+            out.writeBytes(c);
+            out.setByte(paramLengthIndex, out.writerIndex() - paramLengthIndex - 1);
         }
-        out.setByte(paramsLengthIndex, out.writerIndex() - paramsLengthIndex - 1);
+        int paramsLength = out.writerIndex() - paramsLengthIndex - 1;
+        if (paramsLength > MAX_PARAMS_LENGTH) {
+            throw new EncoderException("OPEN optional parameters of " + paramsLength + " bytes exceed "
+                    + MAX_PARAMS_LENGTH);
+        }
+        out.setByte(paramsLengthIndex, paramsLength);
     }
 }

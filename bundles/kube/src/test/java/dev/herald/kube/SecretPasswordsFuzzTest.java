@@ -1,0 +1,76 @@
+package dev.herald.kube;
+
+import com.code_intelligence.jazzer.api.FuzzedDataProvider;
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import dev.herald.api.PeerConfig;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Fuzzes the handling of TCP-MD5 passwords from the {@code antrea-bgp-passwords} Secret: {@link Converters#passwords}
+ * reads the Secret's data, the controller hands each password to a {@link PeerConfig}, and the native backend
+ * turns it into the key the kernel checks (docs/robustness.md, Fuzzing).
+ *
+ * <p>Input: up to 8 entries, each a key and either the base64 of fuzzed bytes or fuzzed text (mostly not base64).
+ *
+ * <p>Invariants: nothing throws (entries that are not base64 are ignored with a warning); each Secret takes under a
+ * second and at most {@value #BYTES_PER_INPUT_BYTE} bytes per input byte plus {@value #CONSTANT_BYTES}; only keys
+ * of base64 entries come out; a password that reaches a peer gives a key of exactly the bytes the Secret holds,
+ * and no longer than the kernel accepts ({@value #MAX_KEY_BYTES} bytes, TCP_MD5SIG_MAXKEYLEN).
+ */
+class SecretPasswordsFuzzTest {
+    static final long BYTES_PER_INPUT_BYTE = 128;
+    static final long CONSTANT_BYTES = 64 * 1024;
+    static final int MAX_KEY_BYTES = 80;
+
+    static {
+        // every rejected entry logs a warning: keep a fuzzing campaign's output readable
+        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "error");
+    }
+
+    @FuzzTest(maxDuration = "10m")
+    void readPasswords(FuzzedDataProvider data) throws Exception {
+        int inputLength = data.remainingBytes();
+        Map<String, String> entries = new LinkedHashMap<>();
+        int n = data.consumeInt(0, 8);
+        for (int i = 0; i < n; i++) {
+            String key = data.consumeString(64);
+            String value = data.consumeBoolean() ? Base64.getEncoder().encodeToString(data.consumeBytes(120))
+                    : data.consumeString(160);
+            entries.put(key, value);
+        }
+        Secret secret = new SecretBuilder().withNewMetadata().withNamespace("kube-system")
+                .withName("antrea-bgp-passwords").endMetadata().withData(entries).build();
+        Map<String, String> passwords = FuzzBounds.check("reading the password Secret", inputLength,
+                BYTES_PER_INPUT_BYTE, CONSTANT_BYTES, () -> Converters.passwords(secret));
+        for (Map.Entry<String, String> e : passwords.entrySet()) {
+            String raw = entries.get(e.getKey());
+            if (raw == null) {
+                throw new AssertionError("password for " + e.getKey() + ", which the Secret does not have");
+            }
+            byte[] secretBytes = Base64.getDecoder().decode(raw);
+            Optional<String> password = PeerConfig.of("192.0.2.1", 65001).withPassword(e.getValue()).password();
+            if (password.isEmpty()) {
+                if (secretBytes.length != 0) {
+                    throw new AssertionError("password of " + secretBytes.length + " bytes dropped");
+                }
+                continue;
+            }
+            // the key as the native backend installs it (NativeBgpServer, BgpPeer)
+            byte[] key = password.get().getBytes(StandardCharsets.US_ASCII);
+            if (!Arrays.equals(key, secretBytes)) {
+                throw new AssertionError("the Secret holds " + Arrays.toString(secretBytes) + " but the key is "
+                        + Arrays.toString(key));
+            }
+            if (key.length > MAX_KEY_BYTES) {
+                throw new AssertionError("a key of " + key.length + " bytes, which the kernel refuses");
+            }
+        }
+    }
+}
