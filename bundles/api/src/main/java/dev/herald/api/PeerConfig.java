@@ -1,5 +1,6 @@
 package dev.herald.api;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -20,6 +21,8 @@ public record PeerConfig(PeerKey key, int port, int multihopTtl, int gracefulRes
     public static final int DEFAULT_PORT = 179;
     public static final int DEFAULT_MULTIHOP_TTL = 1;
     public static final int DEFAULT_GRACEFUL_RESTART_TIME_SECONDS = 120;
+    /** The longest TCP-MD5 key Linux accepts (TCP_MD5SIG_MAXKEYLEN), in bytes. */
+    public static final int MAX_PASSWORD_BYTES = 80;
 
     public PeerConfig {
         Objects.requireNonNull(key, "key");
@@ -79,6 +82,14 @@ public record PeerConfig(PeerKey key, int port, int multihopTtl, int gracefulRes
     /** @since 1.2 */
     public PeerConfig withBfd(BfdSettings b) {
         return new PeerConfig(key, port, multihopTtl, gracefulRestartTimeSeconds, password, timers, gracefulRestart, b);
+    }
+
+    /**
+     * The TCP-MD5 key for a password: its UTF-8 bytes, the bytes the Secret holds and the ones a router (or goBGP)
+     * configured with the same text uses.
+     */
+    public static byte[] md5Key(String password) {
+        return password.getBytes(StandardCharsets.UTF_8);
     }
 
     @Override

@@ -4,6 +4,7 @@ import dev.herald.api.Addresses;
 import dev.herald.api.EgressInfo;
 import dev.herald.api.EndpointInfo;
 import dev.herald.api.NodeInfo;
+import dev.herald.api.PeerConfig;
 import dev.herald.api.ServiceInfo;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.LoadBalancerIngress;
@@ -15,6 +16,8 @@ import io.fabric8.kubernetes.api.model.discovery.v1.Endpoint;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointConditions;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import inet.ipaddr.IPAddress;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -137,17 +140,33 @@ final class Converters {
         return new EgressInfo(name, addr, Optional.ofNullable(node).filter(n -> !n.isEmpty()));
     }
 
-    /** The Secret's keys and decoded values; {@code stringData} is write-only, so only {@code data} counts. */
+    /**
+     * The Secret's keys and decoded values; {@code stringData} is write-only, so only {@code data} counts. A value
+     * that cannot be a TCP-MD5 password is skipped with a warning: not base64, longer than the kernel's
+     * {@value PeerConfig#MAX_PASSWORD_BYTES} bytes, or not UTF-8 text (the key is the text's UTF-8 bytes,
+     * {@link PeerConfig#md5Key}, so other bytes could not reach the kernel unchanged).
+     */
     static Map<String, String> passwords(Secret s) {
         Map<String, String> out = new HashMap<>();
         if (s.getData() != null) {
             s.getData().forEach((k, v) -> {
+                String problem;
                 try {
-                    out.put(k, new String(Base64.getDecoder().decode(v), StandardCharsets.UTF_8));
+                    byte[] bytes = Base64.getDecoder().decode(v);
+                    if (bytes.length > PeerConfig.MAX_PASSWORD_BYTES) {
+                        problem = "is " + bytes.length + " bytes long, TCP-MD5 takes at most "
+                                + PeerConfig.MAX_PASSWORD_BYTES;
+                    } else {
+                        out.put(k, StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString());
+                        return;
+                    }
+                } catch (CharacterCodingException e) {
+                    problem = "is not UTF-8 text";
                 } catch (IllegalArgumentException e) {
-                    LOG.warn("Secret {}/{} key {} is not base64; ignored", s.getMetadata().getNamespace(),
-                            s.getMetadata().getName(), k);
+                    problem = "is not base64";
                 }
+                LOG.warn("Secret {}/{} key {} {}; ignored", s.getMetadata().getNamespace(), s.getMetadata().getName(),
+                        k, problem);
             });
         }
         return out;

@@ -5,6 +5,8 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.herald.api.PeerConfig;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Base64;
@@ -19,10 +21,11 @@ import java.util.Optional;
  *
  * <p>Input: up to 8 entries, each a key and either the base64 of fuzzed bytes or fuzzed text (mostly not base64).
  *
- * <p>Invariants: nothing throws (entries that are not base64 are ignored with a warning); each Secret takes under a
- * second and at most {@value #BYTES_PER_INPUT_BYTE} bytes per input byte plus {@value #CONSTANT_BYTES}; only keys
- * of base64 entries come out; a password that reaches a peer gives a key of exactly the bytes the Secret holds,
- * and no longer than the kernel accepts ({@value #MAX_KEY_BYTES} bytes, TCP_MD5SIG_MAXKEYLEN).
+ * <p>Invariants: nothing throws (entries that cannot be passwords are ignored with a warning); each Secret takes
+ * under a second and at most {@value #BYTES_PER_INPUT_BYTE} bytes per input byte plus {@value #CONSTANT_BYTES};
+ * only keys of base64 entries come out, and every base64 entry of 1 to {@value #MAX_KEY_BYTES} bytes of UTF-8 text
+ * does; a password that reaches a peer gives a key of exactly the bytes the Secret holds, and no longer than the
+ * kernel accepts ({@value #MAX_KEY_BYTES} bytes, TCP_MD5SIG_MAXKEYLEN).
  */
 class SecretPasswordsFuzzTest {
     static final long BYTES_PER_INPUT_BYTE = 128;
@@ -49,6 +52,11 @@ class SecretPasswordsFuzzTest {
                 .withName("antrea-bgp-passwords").endMetadata().withData(entries).build();
         Map<String, String> passwords = FuzzBounds.check("reading the password Secret", inputLength,
                 BYTES_PER_INPUT_BYTE, CONSTANT_BYTES, () -> Converters.passwords(secret));
+        for (Map.Entry<String, String> e : entries.entrySet()) {
+            if (usable(e.getValue()) && !passwords.containsKey(e.getKey())) {
+                throw new AssertionError("a usable password for " + e.getKey() + " was dropped");
+            }
+        }
         for (Map.Entry<String, String> e : passwords.entrySet()) {
             String raw = entries.get(e.getKey());
             if (raw == null) {
@@ -62,8 +70,7 @@ class SecretPasswordsFuzzTest {
                 }
                 continue;
             }
-            // the key as the native backend installs it (NativeBgpServer, BgpPeer)
-            byte[] key = password.get().getBytes(StandardCharsets.US_ASCII);
+            byte[] key = PeerConfig.md5Key(password.get()); // as the native backend installs it
             if (!Arrays.equals(key, secretBytes)) {
                 throw new AssertionError("the Secret holds " + Arrays.toString(secretBytes) + " but the key is "
                         + Arrays.toString(key));
@@ -71,6 +78,17 @@ class SecretPasswordsFuzzTest {
             if (key.length > MAX_KEY_BYTES) {
                 throw new AssertionError("a key of " + key.length + " bytes, which the kernel refuses");
             }
+        }
+    }
+
+    /** Base64 of 1 to 80 bytes of UTF-8 text: a password the agent must use. */
+    private static boolean usable(String value) {
+        try {
+            byte[] bytes = Base64.getDecoder().decode(value);
+            StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes));
+            return bytes.length >= 1 && bytes.length <= MAX_KEY_BYTES;
+        } catch (IllegalArgumentException | CharacterCodingException e) {
+            return false;
         }
     }
 }

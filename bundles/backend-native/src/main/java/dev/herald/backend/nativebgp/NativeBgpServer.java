@@ -36,7 +36,6 @@ import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -344,7 +343,7 @@ public final class NativeBgpServer implements BgpServer {
         Map<InetAddress, byte[]> keys = new HashMap<>();
         for (PeerEntry e : peers.values()) {
             e.config.password().ifPresent(p -> keys.put(e.bgp.endpoint().remote().getAddress(),
-                    p.getBytes(StandardCharsets.US_ASCII)));
+                    PeerConfig.md5Key(p)));
         }
         if (transport.supportsMd5()) {
             listener.setMd5Keys(keys);

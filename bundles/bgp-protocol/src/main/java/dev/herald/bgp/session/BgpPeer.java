@@ -3,6 +3,7 @@ package dev.herald.bgp.session;
 import static dev.herald.bgp.message.NotificationMessage.CEASE;
 import static dev.herald.bgp.message.NotificationMessage.CONNECTION_COLLISION_RESOLUTION;
 
+import dev.herald.api.PeerConfig;
 import dev.herald.api.SessionState;
 import dev.herald.bgp.codec.BgpMessageDecoder;
 import dev.herald.bgp.codec.BgpMessageEncoder;
@@ -17,7 +18,6 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.util.concurrent.ScheduledFuture;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -260,7 +260,7 @@ public final class BgpPeer implements ConnectionOwner {
     /** MD5 keys and TTL must be on the socket before it connects. */
     void configureSocket(Channel ch) {
         endpoint.password().ifPresent(p -> transport.setMd5Keys(ch,
-                Map.of(endpoint.remote().getAddress(), p.getBytes(StandardCharsets.US_ASCII))));
+                Map.of(endpoint.remote().getAddress(), PeerConfig.md5Key(p))));
         if (transport.supportsTtl()) {
             transport.setTtl(ch, endpoint.ttl());
         }
