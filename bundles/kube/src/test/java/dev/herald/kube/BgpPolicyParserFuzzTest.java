@@ -3,6 +3,7 @@ package dev.herald.kube;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.herald.api.BgpPeerSpec;
 import dev.herald.api.BgpPolicy;
+import dev.herald.testing.FuzzBounds;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.math.BigDecimal;

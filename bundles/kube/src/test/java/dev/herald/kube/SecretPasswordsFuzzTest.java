@@ -3,6 +3,7 @@ package dev.herald.kube;
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.herald.api.PeerConfig;
+import dev.herald.testing.FuzzBounds;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import java.nio.ByteBuffer;

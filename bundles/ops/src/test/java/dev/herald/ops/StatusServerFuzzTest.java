@@ -10,6 +10,7 @@ import dev.herald.api.Route;
 import dev.herald.api.RouteType;
 import dev.herald.api.SessionState;
 import dev.herald.api.spi.AgentStatus;
+import dev.herald.testing.FuzzBounds;
 import java.lang.reflect.Proxy;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -22,10 +23,10 @@ import java.util.Set;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.Version;
+import org.osgi.framework.dto.BundleDTO;
 import org.osgi.service.component.runtime.ServiceComponentRuntime;
 import org.osgi.service.component.runtime.dto.ComponentConfigurationDTO;
 import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
-import org.osgi.framework.dto.BundleDTO;
 
 /**
  * Fuzzes the status API's request handling, {@link StatusServer#respond}, with arbitrary request lines

@@ -1,6 +1,7 @@
 package dev.herald.simulator.scenario;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import dev.herald.testing.FuzzBounds;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -4,6 +4,7 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.herald.bgp.message.BgpMessage;
 import dev.herald.bgp.message.NotificationMessage;
 import dev.herald.bgp.message.UpdateMessage;
+import dev.herald.testing.FuzzBounds;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.util.ArrayList;

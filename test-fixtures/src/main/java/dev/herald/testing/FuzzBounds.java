@@ -1,17 +1,17 @@
-package dev.herald.kube;
+package dev.herald.testing;
 
 import java.lang.management.ManagementFactory;
 import java.util.concurrent.Callable;
 
 /**
- * The resource invariants every fuzz target of this module checks around the call under test
+ * The resource invariants every fuzz target checks around the call under test
  * (docs/robustness.md, Fuzzing): at most {@link #TIME_LIMIT_NANOS} per input, and no more heap allocated on the
  * calling thread than {@code perInputByte × input length + constant}. Both throw {@link AssertionError}, which
  * Jazzer reports as a finding and the regression run as a failure.
  */
-final class FuzzBounds {
+public final class FuzzBounds {
     /** One second per input. */
-    static final long TIME_LIMIT_NANOS = 1_000_000_000L;
+    public static final long TIME_LIMIT_NANOS = 1_000_000_000L;
 
     private static final com.sun.management.ThreadMXBean THREADS =
             (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
@@ -28,7 +28,7 @@ final class FuzzBounds {
      * @param perInputByte bytes the call may allocate for every input byte
      * @param constant bytes the call may allocate whatever the input
      */
-    static <T> T check(String what, int inputLength, long perInputByte, long constant, Callable<T> call)
+    public static <T> T check(String what, int inputLength, long perInputByte, long constant, Callable<T> call)
             throws Exception {
         long nanos = Long.MAX_VALUE;
         long allocated = Long.MAX_VALUE;
