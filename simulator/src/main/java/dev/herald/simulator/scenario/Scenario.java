@@ -133,6 +133,10 @@ public record Scenario(String name, String description, String backend, boolean 
             tree = Serialization.unmarshal(yaml, Map.class);
         } catch (RuntimeException e) {
             throw new ScenarioException(source + ": not valid YAML: " + e.getMessage());
+        } catch (StackOverflowError e) {
+            // an alias inside its own anchor ("a: &x {b: *x}") makes a tree that contains itself, and a deep enough
+            // nesting has the same effect: the YAML library's conversion recurses until the stack ends
+            throw new ScenarioException(source + ": not valid YAML: a node contains itself or nests too deeply");
         }
         try {
             return from(Yaml.map(tree, source));

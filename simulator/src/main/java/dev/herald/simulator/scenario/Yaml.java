@@ -7,6 +7,9 @@ import java.util.Set;
 
 /** Typed reads from a parsed YAML tree that name the offending path in every error. */
 final class Yaml {
+    /** The longest sleep or deadline a scenario may ask for. */
+    static final Duration MAX_DURATION = Duration.ofDays(1);
+
     private Yaml() {
     }
 
@@ -88,21 +91,27 @@ final class Yaml {
     }
 
     static Duration duration(String s, String path) {
+        Duration d;
         try {
             String t = s.trim();
             if (t.endsWith("ms")) {
-                return Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2).trim()));
+                d = Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2).trim()));
+            } else if (t.endsWith("s")) {
+                d = Duration.ofMillis((long) (Double.parseDouble(t.substring(0, t.length() - 1).trim()) * 1000));
+            } else if (t.endsWith("m")) {
+                d = Duration.ofSeconds(Math.multiplyExact(Long.parseLong(t.substring(0, t.length() - 1).trim()), 60));
+            } else {
+                d = Duration.ofMillis((long) (Double.parseDouble(t) * 1000));
             }
-            if (t.endsWith("s")) {
-                return Duration.ofMillis((long) (Double.parseDouble(t.substring(0, t.length() - 1).trim()) * 1000));
-            }
-            if (t.endsWith("m")) {
-                return Duration.ofSeconds(Long.parseLong(t.substring(0, t.length() - 1).trim()) * 60);
-            }
-            return Duration.ofMillis((long) (Double.parseDouble(t) * 1000));
-        } catch (NumberFormatException e) {
-            throw error(path, "expected a duration such as 500ms, 2s or 1m, got '" + s + "'");
+        } catch (NumberFormatException | ArithmeticException e) {
+            d = null;
         }
+        // a negative wait, or one beyond what the runner's clock can count (nanoseconds in a long), would fail the
+        // run only when it reached the step; a day is more than any scenario needs
+        if (d == null || d.isNegative() || d.compareTo(MAX_DURATION) > 0) {
+            throw error(path, "expected a duration of at most a day such as 500ms, 2s or 1m, got '" + s + "'");
+        }
+        return d;
     }
 
     static void onlyKeys(Map<String, Object> m, String path, Set<String> allowed) {
