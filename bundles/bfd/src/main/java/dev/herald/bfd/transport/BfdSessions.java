@@ -9,8 +9,11 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.FixedRecvByteBufAllocator;
+import io.netty.channel.unix.Errors;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
@@ -129,6 +132,8 @@ public final class BfdSessions implements AutoCloseable {
 
     private Channel bindReceiver(InetAddress address, int port, boolean multihop, int minTtl) throws IOException {
         Bootstrap b = new Bootstrap().group(loop).channelFactory(transport.channelFactory(address instanceof Inet6Address))
+                .option(ChannelOption.RCVBUF_ALLOCATOR,
+                        new FixedRecvByteBufAllocator(2048).maxMessagesPerRead(ReceiveHandler.MAX_MESSAGES_PER_READ))
                 .handler(new ReceiveHandler(table, multihop, this::countDiscard));
         Channel ch = bind(b, new InetSocketAddress(address, port));
         try {
@@ -153,8 +158,9 @@ public final class BfdSessions implements AutoCloseable {
         }
         if (!f.isSuccess()) {
             Throwable cause = f.cause();
-            // a BindException stays one (the caller tries another source port), with the address in its message
-            IOException e = cause instanceof BindException ? new BindException("cannot bind " + address + ": "
+            // a port taken stays a BindException (the caller tries another source port), with the address in its
+            // message; the epoll transport reports it as a NativeIoException of EADDRINUSE
+            IOException e = addressInUse(cause) ? new BindException("cannot bind " + address + ": "
                     + cause.getMessage()) : new IOException("cannot bind " + address + ": " + cause.getMessage());
             e.initCause(cause);
             throw e;
@@ -241,6 +247,14 @@ public final class BfdSessions implements AutoCloseable {
         }
         throw new IOException("no free BFD source port in " + SOURCE_PORT_MIN + "-" + SOURCE_PORT_MAX + " on " + local
                 + " after " + SOURCE_PORT_ATTEMPTS + " tries", last);
+    }
+
+    /** Linux's EADDRINUSE, as Netty's native transport reports a failed bind (negated). */
+    private static final int EADDRINUSE = 98;
+
+    static boolean addressInUse(Throwable cause) {
+        return cause instanceof BindException
+                || cause instanceof Errors.NativeIoException n && n.expectedErr() == -EADDRINUSE;
     }
 
     private static InetAddress wildcard(boolean v6) {

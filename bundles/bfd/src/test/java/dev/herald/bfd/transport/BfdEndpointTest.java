@@ -8,6 +8,7 @@ import dev.herald.bfd.packet.Diagnostic;
 import dev.herald.bfd.session.BfdParameters;
 import dev.herald.bfd.session.StateChange;
 import io.netty.channel.epoll.Epoll;
+import io.netty.channel.unix.Errors;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.Optional;
@@ -76,6 +77,25 @@ class BfdEndpointTest {
                 Diagnostic.NEIGHBOR_SIGNALED_SESSION_DOWN, true));
         assertThat(lb.lastEvent().change().to()).isEqualTo(BfdState.ADMIN_DOWN);
         assertThat(b.sessions()).isEmpty();
+    }
+
+    @Test
+    void manySessionsFromOneAddressEachGetASourcePortOfTheirOwn() throws Exception {
+        // 300 random ports of 16,384 almost surely collide (birthday bound): a taken port must mean another try
+        a = BfdSessions.open(BfdEndpointConfig.defaults().withListenAddresses(ip("127.0.0.2")).withPorts(23784, 0));
+        for (int i = 0; i < 300; i++) {
+            a.add(ip("127.0." + (3 + i / 250) + "." + (1 + i % 250)), Optional.of(ip("127.0.0.2")), FAST,
+                    new RecordingListener());
+        }
+        assertThat(a.sessions()).hasSize(300).extracting(BfdSession::sourcePort).doesNotHaveDuplicates()
+                .allMatch(port -> port >= 49152 && port <= 65535);
+    }
+
+    @Test
+    void aTakenPortIsRecognisedFromEitherTransport() {
+        assertThat(BfdSessions.addressInUse(new java.net.BindException("taken"))).isTrue();
+        assertThat(BfdSessions.addressInUse(new Errors.NativeIoException("bind(..)", -98))).isTrue();
+        assertThat(BfdSessions.addressInUse(new Errors.NativeIoException("bind(..)", -13))).isFalse();
     }
 
     @Test
