@@ -1,11 +1,9 @@
 #!/usr/bin/env bash
-# The BFD benchmark: two Herald BFD endpoints in one JVM with N sessions between them over loopback.
-#   benchmarks/bfd.sh [SESSIONS] [INTERVAL_MS] [SECONDS]     (defaults 100, 50, 30)
-# Prints the CPU of each endpoint's event loop thread (percent of one core); docs/bfd.md has the figures.
+# The BFD benchmark: Herald's BFD endpoint with N sessions at a fixed interval (multiplier 3), against a second
+# Herald endpoint over loopback (herald) or a real BIRD 2 in a network namespace (bird, needs root). With "table", a
+# native BGP speaker in the same JVM then sends a 100,000-route table to BIRD, and any BFD Down fails the run.
+#   benchmarks/bfd.sh [herald|bird] [SESSIONS] [INTERVAL_MS] [SECONDS] [table]     (defaults herald 100 50 30)
+# Prints the CPU of Herald's endpoint thread and of the peer (percent of one core); docs/performance.md has figures.
 set -euo pipefail
-cd "$(dirname "$0")/.."
-./mvnw -B -q install -DskipTests
-cp=$(mktemp)
-./mvnw -B -q -pl integration-tests dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$cp"
-exec java -Xmx512m -cp "integration-tests/target/test-classes:integration-tests/src/test/resources:$(cat "$cp")" \
-  dev.herald.bench.BfdBenchmark "${1:-100}" "${2:-50}" "${3:-30}"
+exec "$(dirname "$0")/run-java.sh" "-Xmx512m" dev.herald.bench.BfdBenchmark "${1:-herald}" "${2:-100}" "${3:-50}" \
+  "${4:-30}" ${5:+"$5"}

@@ -51,6 +51,20 @@ public final class BirdBfdDaemon implements BfdPeerDaemon {
     /** The same, with a BGP session toward Herald bound to BFD when {@code bgp} is not null. */
     public static BirdBfdDaemon start(Path dir, Duration interval, int multiplier, BgpNeighbor bgp)
             throws IOException, InterruptedException {
+        return start(dir, interval, multiplier, bgp, 0);
+    }
+
+    /**
+     * BIRD with {@code sessions} IPv4 BFD sessions, each toward another address of the root end of the pair
+     * ({@link NetNamespace#addHostAddresses}), and none other: the BFD benchmark's peer (docs/performance.md, "BFD").
+     */
+    public static BirdBfdDaemon startMany(Path dir, Duration interval, int multiplier, int sessions)
+            throws IOException, InterruptedException {
+        return start(dir, interval, multiplier, null, sessions);
+    }
+
+    private static BirdBfdDaemon start(Path dir, Duration interval, int multiplier, BgpNeighbor bgp, int many)
+            throws IOException, InterruptedException {
         Files.createDirectories(dir);
         NetNamespace ns = NetNamespace.create();
         SocketDir socketDir = null;
@@ -58,7 +72,9 @@ public final class BirdBfdDaemon implements BfdPeerDaemon {
         try {
             socketDir = SocketDir.create();
             Path conf = dir.resolve("bird.conf");
-            Files.writeString(conf, config(dir, ns, interval, multiplier, bgp));
+            List<String> neighbors = many > 0 ? ns.addHostAddresses(many)
+                    : List.of(ns.hostAddress(), ns.hostAddress6());
+            Files.writeString(conf, config(dir, ns, interval, multiplier, bgp, neighbors));
             Process p = new ProcessBuilder(ns.exec(List.of("/usr/sbin/bird", "-f", "-c", conf.toString(), "-s",
                     socketDir.resolve("bird.ctl").toString()))).redirectErrorStream(true)
                     .redirectOutput(dir.resolve("daemon.out").toFile()).start();
@@ -66,7 +82,7 @@ public final class BirdBfdDaemon implements BfdPeerDaemon {
             BirdBfdDaemon b = bird;
             // with BGP, the BFD session comes with the BGP session, once Herald is there
             if (!Commands.waitUntil(Duration.ofSeconds(15), p, () -> bgp != null
-                    ? b.birdc("show status").contains("Daemon is up") : b.sessionStates().size() == 2)) {
+                    ? b.birdc("show status").contains("Daemon is up") : b.sessionStates().size() == neighbors.size())) {
                 throw new IOException("BIRD did not come up:\n" + b.diagnostics());
             }
             return bird;
@@ -83,9 +99,9 @@ public final class BirdBfdDaemon implements BfdPeerDaemon {
         }
     }
 
-    private static String config(Path dir, NetNamespace ns, Duration interval, int multiplier, BgpNeighbor bgp) {
-        Loopback.checkNamespaceLink(ns.hostAddress());
-        Loopback.checkNamespaceLink(ns.hostAddress6());
+    private static String config(Path dir, NetNamespace ns, Duration interval, int multiplier, BgpNeighbor bgp,
+                                 List<String> neighbors) {
+        neighbors.forEach(Loopback::checkNamespaceLink);
         StringBuilder c = new StringBuilder();
         c.append("router id ").append(ns.peerAddress()).append(";\n");
         c.append("log \"").append(dir.resolve("bird.log")).append("\" all;\n");
@@ -95,10 +111,10 @@ public final class BirdBfdDaemon implements BfdPeerDaemon {
         c.append("  interface \"veth0\" { interval ").append(interval.toMillis()).append(" ms; multiplier ")
                 .append(multiplier).append("; };\n");
         if (bgp == null) {
-            c.append("  neighbor ").append(ns.hostAddress()).append(" dev \"veth0\" local ").append(ns.peerAddress())
-                    .append(";\n");
-            c.append("  neighbor ").append(ns.hostAddress6()).append(" dev \"veth0\" local ")
-                    .append(ns.peerAddress6()).append(";\n");
+            for (String n : neighbors) {
+                c.append("  neighbor ").append(n).append(" dev \"veth0\" local ")
+                        .append(n.contains(":") ? ns.peerAddress6() : ns.peerAddress()).append(";\n");
+            }
         }
         // with BGP, the BGP session asks for its own BFD session: a static one beside it would be a second session
         // toward the same address, which BIRD keeps apart and Herald cannot

@@ -244,9 +244,7 @@ public final class BirdDaemon implements AutoCloseable {
 
     /** CPU seconds (user + system) the daemon has used so far, from /proc. */
     public double cpuSeconds() throws IOException {
-        String[] f = Files.readString(Path.of("/proc/" + process.pid() + "/stat")).split("\\) ")[1].split(" ");
-        // fields 14 and 15 of stat (utime, stime) in clock ticks; after "pid (comm) " they are at 11 and 12
-        return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0;
+        return Commands.cpuSeconds(process.pid());
     }
 
     /** Runs a {@code birdc} command against this daemon; returns its output. */

@@ -64,6 +64,13 @@ public final class Commands {
         run(Duration.ofSeconds(5), List.of("/bin/kill", "-" + signal, Long.toString(pid)));
     }
 
+    /** The CPU time a process has used (user and system), from /proc; in seconds, at 100 clock ticks a second. */
+    public static double cpuSeconds(long pid) throws IOException {
+        String[] f = Files.readString(Path.of("/proc/" + pid + "/stat")).split("\\) ")[1].split(" ");
+        // fields 14 and 15 of stat (utime, stime) in clock ticks; after "pid (comm) " they are at 11 and 12
+        return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0;
+    }
+
     /** The last {@code lines} lines of a file, or a note that it does not exist. */
     public static String tail(Path file, int lines) {
         try {

@@ -236,6 +236,23 @@ public final class NetNamespace implements AutoCloseable {
         return IPV6_NETWORK + "2";
     }
 
+    /**
+     * Adds {@code count} more IPv4 addresses of the pair's network to the root end (.101 upwards, at most 150), for
+     * a daemon with many sessions toward the root namespace; they go with the link on {@link #close()}.
+     */
+    public List<String> addHostAddresses(int count) throws IOException, InterruptedException {
+        if (count < 1 || count > 150) {
+            throw new IllegalArgumentException("1-150 extra addresses, not " + count);
+        }
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            String address = network + "." + (101 + i);
+            ip("addr", "add", address + "/24", "dev", hostLink);
+            out.add(address);
+        }
+        return out;
+    }
+
     /** The root end's address of the family. */
     public String hostAddress(boolean ipv6) {
         return ipv6 ? hostAddress6() : hostAddress();

@@ -11,6 +11,14 @@ public interface BfdScheduler {
     /** A monotonic time in nanoseconds, as {@link System#nanoTime()}. */
     long nanoTime();
 
+    /**
+     * The grid, in nanoseconds of {@link #nanoTime()}, that timers which may move a little should fall on, so that
+     * one wake-up of the thread serves several sessions (docs/bfd.md, "CPU"); 0 for none.
+     */
+    default long gridNanos() {
+        return 0;
+    }
+
     /** Runs {@code task} once, {@code delayNanos} from now. */
     Cancellable schedule(long delayNanos, Runnable task);
 

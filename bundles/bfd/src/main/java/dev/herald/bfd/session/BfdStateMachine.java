@@ -24,6 +24,8 @@ import java.util.random.RandomGenerator;
 public final class BfdStateMachine {
     /** §6.8.3: the slowest Desired Min TX a session that is not Up may advertise is at least this. */
     static final long SLOW_TX_MICROS = 1_000_000;
+    /** A detection check this late means the thread did not run (a GC pause, no CPU), not that packets stopped. */
+    static final long STALL_NANOS = 10_000_000;
 
     private final long localDiscriminator;
     private final BfdScheduler scheduler;
@@ -63,6 +65,8 @@ public final class BfdStateMachine {
     private boolean detecting;
     /** When the pending detection timer fires. */
     private long detectTimerDue;
+    /** Whether the detection time ran out during a stall and is looked at once more after the input is read. */
+    private boolean recheckAfterStall;
 
     /**
      * @param localDiscriminator bfd.LocalDiscr, non-zero and unique among the system's sessions
@@ -269,7 +273,8 @@ public final class BfdStateMachine {
         if (!running || interval == 0) {
             return; // the peer wants no periodic packets (Required Min RX 0)
         }
-        txTimer = scheduler.schedule(jitter.apply(interval, parameters.detectMultiplier()), this::periodicTransmit);
+        txTimer = scheduler.schedule(jitter.delay(scheduler.nanoTime(), interval, parameters.detectMultiplier(),
+                scheduler.gridNanos()), this::periodicTransmit);
     }
 
     private void periodicTransmit() {
@@ -317,13 +322,24 @@ public final class BfdStateMachine {
         long now = scheduler.nanoTime();
         detectDeadline = now + detectionTimeNanos();
         detecting = true;
+        recheckAfterStall = false;
         // the timer is left alone while it fires no later than the deadline (it then sleeps again until it); a
         // detection time that got shorter needs an earlier one
-        if (detectTimer == null || detectTimerDue > detectDeadline) {
+        long due = checkTime(detectDeadline);
+        if (detectTimer == null || detectTimerDue > due) {
             cancel(detectTimer);
-            detectTimerDue = detectDeadline;
-            detectTimer = scheduler.schedule(detectDeadline - now, this::detectionCheck);
+            detectTimerDue = due;
+            detectTimer = scheduler.schedule(due - now, this::detectionCheck);
         }
+    }
+
+    /**
+     * When to look whether detection time ran out: the deadline, or the first point of the scheduler's grid after it
+     * (a few milliseconds later at most), where the transmit timers of the endpoint's sessions also fall.
+     */
+    private long checkTime(long deadline) {
+        long grid = scheduler.gridNanos();
+        return grid > 0 ? Jitter.ceil(deadline, grid) : deadline;
     }
 
     /** The timer is not moved on every packet: when it fires before the deadline it sleeps again until it. */
@@ -332,12 +348,21 @@ public final class BfdStateMachine {
         if (!detecting) {
             return;
         }
-        long left = detectDeadline - scheduler.nanoTime();
-        if (left > 0) {
-            detectTimerDue = detectDeadline;
-            detectTimer = scheduler.schedule(left, this::detectionCheck);
+        long now = scheduler.nanoTime();
+        if (detectDeadline - now > 0) {
+            detectTimerDue = checkTime(detectDeadline);
+            detectTimer = scheduler.schedule(detectTimerDue - now, this::detectionCheck);
             return;
         }
+        if (!recheckAfterStall && now - detectTimerDue > STALL_NANOS) {
+            // packets the peer sent during the stall wait in the socket: a timer scheduled now runs after the event
+            // loop has read them (docs/bfd.md, "Stalls and garbage collection")
+            recheckAfterStall = true;
+            detectTimerDue = now;
+            detectTimer = scheduler.schedule(0, this::detectionCheck);
+            return;
+        }
+        recheckAfterStall = false;
         detecting = false;
         remoteDiscriminator = 0;
         remoteState = BfdState.DOWN;

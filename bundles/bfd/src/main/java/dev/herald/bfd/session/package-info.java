@@ -5,5 +5,5 @@
  * runs the same on a Netty event loop and under a test's fake clock.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.0.0")
+@org.osgi.annotation.versioning.Version("1.1.0")
 package dev.herald.bfd.session;

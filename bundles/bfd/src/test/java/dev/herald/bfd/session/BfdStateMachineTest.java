@@ -129,6 +129,82 @@ class BfdStateMachineTest {
     }
 
     @Test
+    void onAGridPeriodicPacketsFallOnItsPointsAndStayJittered() {
+        long grid = 5_000_000;
+        FakeScheduler gridClock = new FakeScheduler(grid);
+        BfdParameters fifty = BfdParameters.singleHop(Duration.ofMillis(50), Duration.ofMillis(50), 3);
+        Peer a = new Peer(1, fifty, gridClock, 5);
+        Peer b = new Peer(2, fifty, gridClock, 6);
+        Peer.connect(a, b);
+        a.machine.start();
+        b.machine.start();
+        gridClock.advanceMillis(3_000);
+        assertThat(a.machine.state()).isEqualTo(BfdState.UP);
+        int from = a.sent.size();
+        gridClock.advanceMillis(5_000);
+        List<Long> times = a.sentAt.subList(from, a.sentAt.size());
+        assertThat(times).hasSizeGreaterThan(100).allMatch(t -> t % grid == 0);
+        List<Long> gaps = new java.util.ArrayList<>();
+        for (int i = 1; i < times.size(); i++) {
+            gaps.add(times.get(i) - times.get(i - 1));
+        }
+        // 37.5-50 ms holds the points 40 and 45 ms: both are used, nothing outside the window
+        assertThat(gaps).allMatch(g -> g >= 37_500_000 && g < 50_000_000).contains(40_000_000L, 45_000_000L);
+    }
+
+    @Test
+    void onAGridDetectionIsCheckedAtTheFirstPointAfterTheDeadline() {
+        long grid = 5_000_000;
+        FakeScheduler gridClock = new FakeScheduler(grid);
+        Peer a = new Peer(1, FAST, gridClock, 1);
+        Peer b = new Peer(2, FAST, gridClock, 2);
+        Peer.connect(a, b);
+        a.machine.start();
+        b.machine.start();
+        gridClock.advanceMillis(3_000);
+        b.cut = true; // b's packets are lost from now; its last one arrives once more, 2 ms off the grid
+        gridClock.advance(grid - gridClock.nanoTime() % grid + 2_000_000);
+        a.machine.receive(b.last());
+        long deadline = gridClock.nanoTime() + 300_000_000; // 3 x 100 ms
+        long check = (deadline + grid - 1) / grid * grid;
+        gridClock.advance(check - gridClock.nanoTime() - 1); // past the deadline, before the grid point
+        assertThat(a.machine.state()).isEqualTo(BfdState.UP);
+        gridClock.advance(1);
+        assertThat(a.machine.state()).isEqualTo(BfdState.DOWN);
+        assertThat(check - deadline).isLessThan(grid);
+    }
+
+    @Test
+    void afterAStallPacketsThatWaitedInTheSocketCountBeforeDetectionTimeDoes() {
+        Peer a = new Peer(1, FAST, clock, 1);
+        Peer b = new Peer(2, FAST, clock, 2);
+        upPair(a, b);
+        b.cut = true; // what b sends from now waits in a's socket
+        clock.stall(400_000_000); // a GC pause longer than the 300 ms detection time
+        clock.runOverdue();
+        assertThat(a.machine.state()).as("a late check looks again after the input").isEqualTo(BfdState.UP);
+        a.machine.receive(b.last()); // the loop reads what b sent during the pause
+        clock.runOverdue();
+        clock.advanceMillis(50);
+        assertThat(a.machine.state()).isEqualTo(BfdState.UP);
+        assertThat(a.changes).extracting(StateChange::to).doesNotContain(BfdState.DOWN);
+    }
+
+    @Test
+    void afterAStallWithNothingReceivedTheSessionGoesDown() {
+        Peer a = new Peer(1, FAST, clock, 1);
+        Peer b = new Peer(2, FAST, clock, 2);
+        upPair(a, b);
+        b.cut = true;
+        clock.stall(400_000_000);
+        clock.runOverdue();
+        assertThat(a.machine.state()).isEqualTo(BfdState.UP);
+        clock.runOverdue(); // nothing was read: the second look decides
+        assertThat(a.machine.state()).isEqualTo(BfdState.DOWN);
+        assertThat(a.machine.localDiagnostic()).isEqualTo(Diagnostic.CONTROL_DETECTION_TIME_EXPIRED);
+    }
+
+    @Test
     void peerAdminDownTakesUsDownWithDiagnostic3() {
         Peer a = new Peer(1, FAST, clock, 1);
         Peer b = new Peer(2, FAST, clock, 2);

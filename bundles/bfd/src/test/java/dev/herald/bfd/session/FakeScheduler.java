@@ -11,6 +11,21 @@ final class FakeScheduler implements BfdScheduler {
             ? Long.compare(a.due, b.due) : Long.compare(a.seq, b.seq));
     private long now = 1_000_000_000L;
     private long seq;
+    private final long grid;
+
+    FakeScheduler() {
+        this(0);
+    }
+
+    /** A scheduler whose timers may be aligned to {@code gridNanos}, as the Netty one's are. */
+    FakeScheduler(long gridNanos) {
+        this.grid = gridNanos;
+    }
+
+    @Override
+    public long gridNanos() {
+        return grid;
+    }
 
     @Override
     public long nanoTime() {
@@ -40,6 +55,25 @@ final class FakeScheduler implements BfdScheduler {
             }
         }
         throw new AssertionError("more than a million timer tasks: a loop");
+    }
+
+    /** The thread stalls for {@code nanos} (a GC pause): the clock moves, nothing runs. */
+    void stall(long nanos) {
+        now += nanos;
+    }
+
+    /**
+     * Runs the tasks that are due and were scheduled before this call, in time order, as an event loop does after a
+     * stall; tasks they schedule wait for the next call (the loop reads its sockets in between).
+     */
+    void runOverdue() {
+        long before = seq;
+        while (!tasks.isEmpty() && tasks.peek().due <= now && tasks.peek().seq < before) {
+            Task t = tasks.poll();
+            if (!t.cancelled[0]) {
+                t.run.run();
+            }
+        }
     }
 
     void advanceMillis(long ms) {
