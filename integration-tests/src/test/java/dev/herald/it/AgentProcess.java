@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import tools.jackson.databind.JsonNode;
@@ -35,6 +36,11 @@ public final class AgentProcess implements AutoCloseable {
 
     /** Starts {@code home/bin/herald args...} with its status API on a free port. */
     public static AgentProcess start(Path home, String... args) throws IOException {
+        return start(home, Map.of(), args);
+    }
+
+    /** The same, with more environment variables (HERALD_JAVA_OPTS, for one). */
+    public static AgentProcess start(Path home, Map<String, String> env, String... args) throws IOException {
         int port = Distribution.freePort();
         Distribution.setStatusPort(home, port);
         List<String> cmd = new ArrayList<>(List.of(home.resolve("bin/herald").toString()));
@@ -42,6 +48,7 @@ public final class AgentProcess implements AutoCloseable {
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(home.resolve("stdout.txt").toFile());
         pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        pb.environment().putAll(env);
         return new AgentProcess(home, pb.start(), port);
     }
 

@@ -114,6 +114,8 @@ class AgentProcessTest {
             await("metrics").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100)).until(() ->
                     AgentProcess.get(first, "/metrics").filter(r -> r.body().contains("herald_build_info"))
                             .isPresent());
+            // bin/herald's default collector, the serial one
+            assertThat(AgentProcess.get(first, "/metrics").orElseThrow().body()).contains("gc=\"Copy\"");
 
             int second = Distribution.freePort();
             Distribution.setting(home, "metrics.address", "127.0.0.1:" + second);
@@ -127,6 +129,23 @@ class AgentProcessTest {
             assertThat(agent.log()).contains("Metrics on http://127.0.0.1:" + second + "/metrics")
                     .contains("Metrics endpoint off (metrics.address is empty)");
             assertThat(agent.get("/readyz").orElseThrow().statusCode()).isEqualTo(200);
+            assertThat(agent.terminate(STOP)).isZero();
+        }
+    }
+
+    @Test
+    void aCollectorChosenInHeraldJavaOptsReplacesTheSerialOne() throws Exception {
+        // docs/bfd.md, "Stalls and garbage collection": BFD under a second wants a concurrent collector
+        Path home = connected(Distribution.copy(tmp, "herald"), "node1");
+        int port = Distribution.freePort();
+        Distribution.setting(home, "metrics.address", "127.0.0.1:" + port);
+        try (AgentProcess agent = AgentProcess.start(home, Map.of("HERALD_JAVA_OPTS", "-XX:+UseShenandoahGC"))) {
+            agent.awaitReady(START);
+            await("metrics").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100)).until(() ->
+                    AgentProcess.get(port, "/metrics").filter(r -> r.body().contains("herald_build_info"))
+                            .isPresent());
+            assertThat(AgentProcess.get(port, "/metrics").orElseThrow().body())
+                    .contains("gc=\"Shenandoah Pauses\"").doesNotContain("gc=\"Copy\"");
             assertThat(agent.terminate(STOP)).isZero();
         }
     }

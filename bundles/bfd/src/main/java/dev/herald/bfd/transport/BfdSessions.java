@@ -69,6 +69,7 @@ public final class BfdSessions implements AutoCloseable {
     private final SplittableRandom random;
     private final List<Channel> receivers = new ArrayList<>();
     private final AtomicLongArray discards = new AtomicLongArray(DiscardReason.values().length);
+    private final StallWarnings stalls = new StallWarnings();
     private volatile boolean closed;
 
     private BfdSessions(BfdEndpointConfig config, DatagramTransport transport) {
@@ -210,8 +211,12 @@ public final class BfdSessions implements AutoCloseable {
                 }
                 SessionHandle[] self = new SessionHandle[1];
                 self[0] = new SessionHandle(remote, local.orElse(null), table.newDiscriminator(), parameters, ch,
-                        port, listener, random.split(), () -> table.remove(self[0]));
+                        port, listener, random.split(), () -> {
+                            table.remove(self[0]);
+                            stalls.closed(self[0]);
+                        });
                 table.add(self[0]);
+                stalls.opened(self[0]);
                 self[0].start();
                 return self[0];
             });
@@ -340,6 +345,7 @@ public final class BfdSessions implements AutoCloseable {
             ch.close().awaitUninterruptibly(CALL_TIMEOUT_MS);
         }
         group.shutdownGracefully(0, 500, TimeUnit.MILLISECONDS).awaitUninterruptibly(CALL_TIMEOUT_MS);
+        stalls.close();
     }
 
     /** Runs {@code task} on the event loop and waits for it (at most 5 s). */
