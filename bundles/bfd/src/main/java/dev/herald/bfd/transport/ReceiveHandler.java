@@ -25,8 +25,12 @@ import org.slf4j.LoggerFactory;
  */
 final class ReceiveHandler extends SimpleChannelInboundHandler<DatagramPacket> {
     private static final Logger LOG = LoggerFactory.getLogger(ReceiveHandler.class);
-    /** Datagrams read per round at most; after a full round, more may wait, and the next round starts at once. */
-    static final int MAX_MESSAGES_PER_READ = 64;
+    /**
+     * Datagrams read per round at most: more than a socket buffer holds, so that after a stall the whole backlog is
+     * read before the detection checks that wait for it run (docs/bfd.md, "Stalls and garbage collection"). After a
+     * full round, more may wait, and the next round starts at once.
+     */
+    static final int MAX_MESSAGES_PER_READ = 1024;
 
     private final SessionTable table;
     private final boolean multihop;
