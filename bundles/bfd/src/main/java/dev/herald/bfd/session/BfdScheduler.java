@@ -22,6 +22,14 @@ public interface BfdScheduler {
     /** Runs {@code task} once, {@code delayNanos} from now. */
     Cancellable schedule(long delayNanos, Runnable task);
 
+    /**
+     * Runs {@code task} once at {@code atNanos} of {@link #nanoTime()}; tasks due at one point of the grid may run
+     * together.
+     */
+    default Cancellable scheduleAt(long atNanos, Runnable task) {
+        return schedule(atNanos - nanoTime(), task);
+    }
+
     /** A scheduled task. */
     @ConsumerType
     interface Cancellable {

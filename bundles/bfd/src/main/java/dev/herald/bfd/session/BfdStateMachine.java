@@ -273,7 +273,8 @@ public final class BfdStateMachine {
         if (!running || interval == 0) {
             return; // the peer wants no periodic packets (Required Min RX 0)
         }
-        txTimer = scheduler.schedule(jitter.delay(scheduler.nanoTime(), interval, parameters.detectMultiplier(),
+        long now = scheduler.nanoTime();
+        txTimer = scheduler.scheduleAt(now + jitter.delay(now, interval, parameters.detectMultiplier(),
                 scheduler.gridNanos()), this::periodicTransmit);
     }
 
@@ -329,7 +330,7 @@ public final class BfdStateMachine {
         if (detectTimer == null || detectTimerDue > due) {
             cancel(detectTimer);
             detectTimerDue = due;
-            detectTimer = scheduler.schedule(due - now, this::detectionCheck);
+            detectTimer = scheduler.scheduleAt(due, this::detectionCheck);
         }
     }
 
@@ -351,7 +352,7 @@ public final class BfdStateMachine {
         long now = scheduler.nanoTime();
         if (detectDeadline - now > 0) {
             detectTimerDue = checkTime(detectDeadline);
-            detectTimer = scheduler.schedule(detectTimerDue - now, this::detectionCheck);
+            detectTimer = scheduler.scheduleAt(detectTimerDue, this::detectionCheck);
             return;
         }
         if (!recheckAfterStall && now - detectTimerDue > STALL_NANOS) {

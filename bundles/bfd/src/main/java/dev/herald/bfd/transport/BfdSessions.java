@@ -66,6 +66,7 @@ public final class BfdSessions implements AutoCloseable {
     private final EventLoopGroup group;
     private final EventLoop loop;
     private final SessionTable table;
+    private final EventLoopScheduler scheduler;
     private final SplittableRandom random;
     private final List<Channel> receivers = new ArrayList<>();
     private final AtomicLongArray discards = new AtomicLongArray(DiscardReason.values().length);
@@ -79,6 +80,7 @@ public final class BfdSessions implements AutoCloseable {
         this.loop = group.next();
         this.random = new SplittableRandom();
         this.table = new SessionTable(random);
+        this.scheduler = new EventLoopScheduler(loop);
     }
 
     /**
@@ -135,7 +137,7 @@ public final class BfdSessions implements AutoCloseable {
         Bootstrap b = new Bootstrap().group(loop).channelFactory(transport.channelFactory(address instanceof Inet6Address))
                 .option(ChannelOption.RCVBUF_ALLOCATOR,
                         new FixedRecvByteBufAllocator(2048).maxMessagesPerRead(ReceiveHandler.MAX_MESSAGES_PER_READ))
-                .handler(new ReceiveHandler(table, multihop, this::countDiscard));
+                .handler(new ReceiveHandler(table, multihop, this::countDiscard, scheduler));
         Channel ch = bind(b, new InetSocketAddress(address, port));
         try {
             if (config.ttlSecurity() && minTtl > 1) {
@@ -211,7 +213,7 @@ public final class BfdSessions implements AutoCloseable {
                 }
                 SessionHandle[] self = new SessionHandle[1];
                 self[0] = new SessionHandle(remote, local.orElse(null), table.newDiscriminator(), parameters, ch,
-                        port, listener, random.split(), () -> {
+                        port, listener, random.split(), scheduler, () -> {
                             table.remove(self[0]);
                             stalls.closed(self[0]);
                         });

@@ -9,7 +9,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.DatagramPacket;
 import java.net.InetAddress;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,9 +34,12 @@ final class ReceiveHandler extends SimpleChannelInboundHandler<DatagramPacket> {
     private final SessionTable table;
     private final boolean multihop;
     private final BiConsumer<DiscardReason, InetAddress> discards;
+    private final EventLoopScheduler scheduler;
     private int readThisRound;
 
-    ReceiveHandler(SessionTable table, boolean multihop, BiConsumer<DiscardReason, InetAddress> discards) {
+    ReceiveHandler(SessionTable table, boolean multihop, BiConsumer<DiscardReason, InetAddress> discards,
+                   EventLoopScheduler scheduler) {
+        this.scheduler = scheduler;
         this.table = table;
         this.multihop = multihop;
         this.discards = discards;
@@ -54,8 +56,7 @@ final class ReceiveHandler extends SimpleChannelInboundHandler<DatagramPacket> {
             // the next grid point, which reads what came meanwhile
             ChannelConfig config = ctx.channel().config();
             config.setAutoRead(false);
-            ctx.executor().schedule(() -> config.setAutoRead(true), EventLoopScheduler.untilNextGridPoint(),
-                    TimeUnit.NANOSECONDS);
+            scheduler.scheduleAt(EventLoopScheduler.nextGridPoint(), () -> config.setAutoRead(true));
         }
     }
 

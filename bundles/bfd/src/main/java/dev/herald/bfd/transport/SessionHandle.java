@@ -46,7 +46,7 @@ final class SessionHandle implements BfdSession {
 
     SessionHandle(InetAddress remote, InetAddress local, long discriminator, BfdParameters parameters,
                   Channel channel, int destinationPort, BfdStateListener listener, RandomGenerator random,
-                  Runnable onClosed) {
+                  EventLoopScheduler scheduler, Runnable onClosed) {
         this.remote = remote;
         this.local = local;
         this.channel = channel;
@@ -54,7 +54,7 @@ final class SessionHandle implements BfdSession {
         this.loop = channel.eventLoop();
         this.parameters = parameters;
         this.onClosed = onClosed;
-        this.machine = new BfdStateMachine(discriminator, parameters, new EventLoopScheduler(loop), this::send,
+        this.machine = new BfdStateMachine(discriminator, parameters, scheduler, this::send,
                 change -> changed(change, listener), random);
     }
 
