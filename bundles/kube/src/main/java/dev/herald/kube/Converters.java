@@ -142,34 +142,47 @@ final class Converters {
 
     /**
      * The Secret's keys and decoded values; {@code stringData} is write-only, so only {@code data} counts. A value
-     * that cannot be a TCP-MD5 password is skipped with a warning: not base64, longer than the kernel's
-     * {@value PeerConfig#MAX_PASSWORD_BYTES} bytes, or not UTF-8 text (the key is the text's UTF-8 bytes,
+     * that cannot be a TCP-MD5 password is skipped with a warning naming the Secret and the key (never the value):
+     * null (an API server that does not validate keeps {@code data: {key: null}}), not base64, longer than the
+     * kernel's {@value PeerConfig#MAX_PASSWORD_BYTES} bytes, or not UTF-8 text (the key is the text's UTF-8 bytes,
      * {@link PeerConfig#md5Key}, so other bytes could not reach the kernel unchanged).
      */
     static Map<String, String> passwords(Secret s) {
         Map<String, String> out = new HashMap<>();
         if (s.getData() != null) {
             s.getData().forEach((k, v) -> {
-                String problem;
-                try {
-                    byte[] bytes = Base64.getDecoder().decode(v);
-                    if (bytes.length > PeerConfig.MAX_PASSWORD_BYTES) {
-                        problem = "is " + bytes.length + " bytes long, TCP-MD5 takes at most "
-                                + PeerConfig.MAX_PASSWORD_BYTES;
-                    } else {
-                        out.put(k, StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString());
-                        return;
-                    }
-                } catch (CharacterCodingException e) {
-                    problem = "is not UTF-8 text";
-                } catch (IllegalArgumentException e) {
-                    problem = "is not base64";
+                String problem = passwordProblem(v);
+                if (problem == null) {
+                    out.put(k, new String(Base64.getDecoder().decode(v), StandardCharsets.UTF_8));
+                } else {
+                    LOG.warn("Secret {}/{} key {} {}; ignored", s.getMetadata().getNamespace(),
+                            s.getMetadata().getName(), k, problem);
                 }
-                LOG.warn("Secret {}/{} key {} {}; ignored", s.getMetadata().getNamespace(), s.getMetadata().getName(),
-                        k, problem);
             });
         }
         return out;
+    }
+
+    /** Why a Secret's {@code data} value cannot be a TCP-MD5 password, or null when it can. */
+    private static String passwordProblem(String value) {
+        if (value == null) {
+            return "has no value (null)";
+        }
+        byte[] bytes;
+        try {
+            bytes = Base64.getDecoder().decode(value);
+        } catch (IllegalArgumentException e) {
+            return "is not base64";
+        }
+        if (bytes.length > PeerConfig.MAX_PASSWORD_BYTES) {
+            return "is " + bytes.length + " bytes long, TCP-MD5 takes at most " + PeerConfig.MAX_PASSWORD_BYTES;
+        }
+        try {
+            StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes));
+        } catch (CharacterCodingException e) {
+            return "is not UTF-8 text";
+        }
+        return null;
     }
 
     private static Optional<IPAddress> address(String text, String what) {

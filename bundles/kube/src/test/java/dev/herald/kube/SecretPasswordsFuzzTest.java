@@ -20,7 +20,9 @@ import java.util.Optional;
  * reads the Secret's data, the controller hands each password to a {@link PeerConfig}, and the native backend
  * turns it into the key the kernel checks (docs/robustness.md, Fuzzing).
  *
- * <p>Input: up to 8 entries, each a key and either the base64 of fuzzed bytes or fuzzed text (mostly not base64).
+ * <p>Input: up to 8 entries, each a key and either the base64 of fuzzed bytes or fuzzed text (mostly not base64);
+ * then, from what is left, one entry whose value is null ({@code data: {key: null}}, which an API server that does
+ * not validate stores and an informer delivers).
  *
  * <p>Invariants: nothing throws (entries that cannot be passwords are ignored with a warning); each Secret takes
  * under a second and at most {@value #BYTES_PER_INPUT_BYTE} bytes per input byte plus {@value #CONSTANT_BYTES};
@@ -49,6 +51,10 @@ class SecretPasswordsFuzzTest {
                     : data.consumeString(160);
             entries.put(key, value);
         }
+        if (n > 0 && data.remainingBytes() > 0 && data.consumeBoolean()) {
+            // decided last, so that the inputs kept before null values were fuzzed still read as they did
+            entries.put(data.consumeString(64), null);
+        }
         Secret secret = new SecretBuilder().withNewMetadata().withNamespace("kube-system")
                 .withName("antrea-bgp-passwords").endMetadata().withData(entries).build();
         Map<String, String> passwords = FuzzBounds.check("reading the password Secret", inputLength,
@@ -60,7 +66,7 @@ class SecretPasswordsFuzzTest {
         }
         for (Map.Entry<String, String> e : passwords.entrySet()) {
             String raw = entries.get(e.getKey());
-            if (raw == null) {
+            if (raw == null) { // not in the Secret, or null there
                 throw new AssertionError("password for " + e.getKey() + ", which the Secret does not have");
             }
             byte[] secretBytes = Base64.getDecoder().decode(raw);
@@ -84,6 +90,9 @@ class SecretPasswordsFuzzTest {
 
     /** Base64 of 1 to 80 bytes of UTF-8 text: a password the agent must use. */
     private static boolean usable(String value) {
+        if (value == null) {
+            return false;
+        }
         try {
             byte[] bytes = Base64.getDecoder().decode(value);
             StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes));
