@@ -40,8 +40,8 @@ public record Scenario(String name, String description, String backend, boolean 
     }
 
     /** One step of the timeline; {@code line} is its place in the file, for messages. */
-    public sealed interface Step permits Apply, Delete, Terminate, Label, Fault, ApiServer, Sleep, Expect,
-            ExpectCount, ExpectCondition, ExpectEstablished, Swap, ExpectHistory {
+    public sealed interface Step permits Apply, Generate, Delete, Terminate, Label, Fault, ApiServer, Sleep, Expect,
+            ExpectCount, ExpectCondition, ExpectEvent, ExpectEstablished, Swap, ExpectHistory {
         String where();
     }
 
@@ -89,9 +89,44 @@ public record Scenario(String name, String description, String backend, boolean 
             implements Step {
     }
 
-    /** Within a time, a BGPPolicy's status shows this condition for the node. */
+    /**
+     * Within a time, a BGPPolicy's status shows this condition for the node; with {@code message}, its message
+     * contains each of these texts.
+     */
     public record ExpectCondition(String where, String policy, String node, Duration within, String status,
-                                  String reason) implements Step {
+                                  String reason, List<String> message) implements Step {
+    }
+
+    /**
+     * Within a time, the cluster holds an Event about this object (kind, namespace when namespaced, name) with this
+     * reason, when given, whose message contains each of these texts.
+     */
+    public record ExpectEvent(String where, String kind, Optional<String> namespace, String name,
+                              Optional<String> reason, List<String> message, Duration within) implements Step {
+    }
+
+    /**
+     * Applies one object with parts too large to write out (docs/simulator.md, generate): each {@link Fill} puts a
+     * generated value at its path of the object, creating the mappings on the way.
+     */
+    public record Generate(String where, String object, List<Fill> fills) implements Step {
+        /** The most copies of an item a list may get. */
+        public static final int MAX_REPEAT = 100_000;
+        /** The longest generated text, in bytes. */
+        public static final int MAX_BYTES = 16 * 1024 * 1024;
+    }
+
+    /** A generated value and where it goes in the object: a path of mapping keys. */
+    public sealed interface Fill permits Repeat, Text {
+        List<String> path();
+    }
+
+    /** A list of {@code count} copies of {@code item}, with "{i}" in its strings replaced by the copy's index. */
+    public record Repeat(List<String> path, int count, Object item) implements Fill {
+    }
+
+    /** A text of {@code bytes} bytes ("x" repeated), base64-encoded when {@code base64} (a Secret's data). */
+    public record Text(List<String> path, int bytes, boolean base64) implements Fill {
     }
 
     /** Within a time, a peer has established sessions with exactly these nodes. */
