@@ -70,6 +70,8 @@ public final class InformerClusterState implements ClusterState, AutoCloseable {
     private KubernetesClient probe;
     private volatile boolean secretSeen;
     private volatile Telemetry telemetry = Telemetry.NONE;
+    /** Values skipped because they cannot be used, logged and recorded as Events (docs/robustness.md). */
+    private final InputReports reports = new InputReports();
     /** How often the API server is probed for the watch safety net. */
     static final Duration PROBE = Duration.ofSeconds(2);
 
@@ -112,6 +114,16 @@ public final class InformerClusterState implements ClusterState, AutoCloseable {
         return this;
     }
 
+    /**
+     * Records an Event on each object with values that cannot be used (a Service IP that is not one, a password
+     * that cannot be a key, a BGPPolicy field Herald does not know), naming the field, through {@code writer};
+     * without this they are only logged. Set before {@link #start()}.
+     */
+    public InformerClusterState reportingTo(KubeClusterWriter writer) {
+        reports.sink((about, reason, message) -> writer.inputProblem(about, nodeName, reason, message));
+        return this;
+    }
+
     @Override
     public boolean apiReachable() {
         return !apiDown;
@@ -124,6 +136,7 @@ public final class InformerClusterState implements ClusterState, AutoCloseable {
                 this::onNode, this::onNodeDeleted, n -> n.getMetadata().getName(),
                 () -> Set.copyOf(nodes.keySet()), k -> {
                     nodes.remove(k);
+                    reports.forget(about("v1", "Node", null, k, null));
                     fire(Kind.NODE, Set.of(k));
                 }));
         watches.add(new Watch<>("Service", true, () -> client.services().inAnyNamespace().runnableInformer(0),
@@ -366,8 +379,25 @@ public final class InformerClusterState implements ClusterState, AutoCloseable {
 
     // ---- event handlers ----
 
+    private static InputReports.About about(String apiVersion, String kind, String namespace, String name,
+                                            String uid) {
+        return new InputReports.About(apiVersion, kind, namespace, name, uid);
+    }
+
+    /** What an Event about {@code o} names: kind and API version given, as list items may leave them out. */
+    private static InputReports.About about(String apiVersion, String kind, HasMetadata o) {
+        return about(apiVersion, kind, o.getMetadata().getNamespace(), o.getMetadata().getName(),
+                o.getMetadata().getUid());
+    }
+
+    private static String apiVersion(ResourceDefinitionContext crd) {
+        return crd.getGroup() + "/" + crd.getVersion();
+    }
+
     private void onNode(Node n) {
-        NodeInfo info = Converters.node(n);
+        List<String> problems = new ArrayList<>();
+        NodeInfo info = Converters.node(n, problems);
+        reports.about(about("v1", "Node", n), "InvalidField", problems);
         if (!info.equals(nodes.put(info.name(), info))) {
             fire(Kind.NODE, Set.of(info.name()));
         }
@@ -375,11 +405,14 @@ public final class InformerClusterState implements ClusterState, AutoCloseable {
 
     private void onNodeDeleted(Node n) {
         nodes.remove(n.getMetadata().getName());
+        reports.forget(about("v1", "Node", n));
         fire(Kind.NODE, Set.of(n.getMetadata().getName()));
     }
 
     private void onService(Service s) {
-        ServiceInfo info = Converters.service(s);
+        List<String> problems = new ArrayList<>();
+        ServiceInfo info = Converters.service(s, problems);
+        reports.about(about("v1", "Service", s), "InvalidField", problems);
         ServiceInfo old = services.put(info.key(), info);
         if (!info.equals(old)) {
             fire(Kind.SERVICE, Set.of(info.key()));
@@ -391,6 +424,8 @@ public final class InformerClusterState implements ClusterState, AutoCloseable {
     }
 
     private void removeService(String key) {
+        String[] nsName = key.split("/", 2);
+        reports.forget(about("v1", "Service", nsName[0], nsName[1], null));
         if (services.remove(key) != null) {
             fire(Kind.SERVICE, Set.of(key));
         }
@@ -437,6 +472,9 @@ public final class InformerClusterState implements ClusterState, AutoCloseable {
                 && !invalidPolicies.containsKey(name)) {
             return;
         }
+        List<String> unknown = BgpPolicyFields.unknown(r.getAdditionalProperties());
+        reports.about(about(apiVersion(BGP_POLICIES), "BGPPolicy", r), "UnknownField",
+                unknown.isEmpty() ? List.of() : List.of("fields Herald does not know: " + String.join(", ", unknown)));
         try {
             BgpPolicy p = BgpPolicyParser.parse(r);
             policies.put(name, p);
@@ -454,6 +492,7 @@ public final class InformerClusterState implements ClusterState, AutoCloseable {
     }
 
     private void removePolicy(String name) {
+        reports.forget(about(apiVersion(BGP_POLICIES), "BGPPolicy", null, name, null));
         policies.remove(name);
         invalidPolicies.remove(name);
         fire(Kind.BGP_POLICY, Set.of(name));
@@ -461,7 +500,9 @@ public final class InformerClusterState implements ClusterState, AutoCloseable {
 
     private void onSecret(Secret s) {
         secretSeen = true;
-        Map<String, String> p = Converters.passwords(s);
+        List<String> problems = new ArrayList<>();
+        Map<String, String> p = Converters.passwords(s, problems);
+        reports.about(about("v1", "Secret", s), "InvalidField", problems);
         if (!p.equals(passwords)) {
             passwords = Map.copyOf(p);
             fire(Kind.SECRET, Set.of(PASSWORD_SECRET));
@@ -470,12 +511,15 @@ public final class InformerClusterState implements ClusterState, AutoCloseable {
 
     private void onSecretDeleted() {
         secretSeen = false;
+        reports.forget(about("v1", "Secret", namespace, PASSWORD_SECRET, null));
         passwords = Map.of();
         fire(Kind.SECRET, Set.of(PASSWORD_SECRET));
     }
 
     private void onEgress(GenericKubernetesResource r) {
-        EgressInfo info = Converters.egress(r);
+        List<String> problems = new ArrayList<>();
+        EgressInfo info = Converters.egress(r, problems);
+        reports.about(about(apiVersion(EGRESSES), "Egress", r), "InvalidField", problems);
         EgressInfo old = egresses.put(info.name(), info);
         if (!info.equals(old)) {
             fire(Kind.EGRESS, Set.of(info.name()));
@@ -487,6 +531,7 @@ public final class InformerClusterState implements ClusterState, AutoCloseable {
     }
 
     private void removeEgress(String name) {
+        reports.forget(about(apiVersion(EGRESSES), "Egress", null, name, null));
         if (egresses.remove(name) != null) {
             fire(Kind.EGRESS, Set.of(name));
         }

@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Writes to the API server on its own executor, so a slow or absent API server never holds up a reconcile: the
- * router-ID annotation as a JSON merge patch of the Node, and Events on the BGPPolicy and the Node. A failure is
+ * router-ID annotation as a JSON merge patch of the Node, Events on the BGPPolicy and the Node, and Events on objects
+ * with values Herald cannot use ({@link InputReports}). A failure is
  * logged and retried on the next call that needs it; it never fails the caller.
  */
 public final class KubeClusterWriter implements ClusterWriter {
@@ -180,16 +181,32 @@ public final class KubeClusterWriter implements ClusterWriter {
         return true;
     }
 
+    /**
+     * A Warning Event on an object with a value Herald cannot use ({@link InputReports}), in the object's namespace
+     * (cluster-scoped objects: {@value #EVENT_NAMESPACE}), with the object's uid so that {@code kubectl describe}
+     * lists it, and the reporting Node as its source host.
+     */
+    void inputProblem(InputReports.About about, String node, String reason, String message) {
+        ObjectReference ref = new ObjectReferenceBuilder().withApiVersion(about.apiVersion()).withKind(about.kind())
+                .withNamespace(about.namespace()).withName(about.name()).withUid(about.uid()).build();
+        executor.execute(() -> create(ref, node, true, reason, message));
+    }
+
     private void create(ObjectReference about, boolean warning, String reason, String message) {
+        create(about, null, warning, reason, message);
+    }
+
+    private void create(ObjectReference about, String node, boolean warning, String reason, String message) {
+        String namespace = about.getNamespace() == null ? EVENT_NAMESPACE : about.getNamespace();
         try {
             String now = Instant.now().toString();
             Event e = new EventBuilder().withNewMetadata()
                     .withName(about.getName() + "." + UUID.randomUUID().toString().substring(0, 8))
-                    .withNamespace(EVENT_NAMESPACE).endMetadata()
+                    .withNamespace(namespace).endMetadata()
                     .withInvolvedObject(about).withType(warning ? "Warning" : "Normal").withReason(reason)
                     .withMessage(message).withFirstTimestamp(now).withLastTimestamp(now).withCount(1)
-                    .withNewSource().withComponent("herald").endSource().build();
-            client.v1().events().inNamespace(EVENT_NAMESPACE).resource(e).create();
+                    .withNewSource().withComponent("herald").withHost(node).endSource().build();
+            client.v1().events().inNamespace(namespace).resource(e).create();
         } catch (RuntimeException ex) {
             LOG.debug("Could not record Event {} on {} {}: {}", reason, about.getKind(), about.getName(),
                     ex.getMessage());

@@ -161,7 +161,8 @@ public final class ScenarioRunner implements AutoCloseable {
         if (scenario.sharedInformers()) {
             sharedExecutor = dev.herald.kube.KubeClients.executor("sim-shared");
             sharedClient = dev.herald.kube.KubeClients.create(cluster.kubeconfig(), sharedExecutor);
-            shared = dev.herald.kube.InformerClusterState.allNodes(sharedClient, "kube-system").start();
+            shared = dev.herald.kube.InformerClusterState.allNodes(sharedClient, "kube-system")
+                    .reportingTo(new dev.herald.kube.KubeClusterWriter(sharedClient, sharedExecutor)).start();
         }
         for (NodeSpec n : scenario.nodes()) {
             SimulatedAgent a = shared == null
