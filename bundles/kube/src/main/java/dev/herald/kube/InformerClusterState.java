@@ -79,6 +79,8 @@ public final class InformerClusterState implements ClusterState, AutoCloseable {
     private final Map<String, NodeInfo> nodes = new ConcurrentHashMap<>();
     private final Map<String, BgpPolicy> policies = new ConcurrentHashMap<>();
     private final Map<String, String> invalidPolicies = new ConcurrentHashMap<>();
+    /** The generation each invalid policy was found invalid at, so that it is read again only when it changes. */
+    private final Map<String, Long> invalidGenerations = new ConcurrentHashMap<>();
     private volatile Map<String, String> passwords = Map.of();
     private final Map<String, ServiceInfo> services = new ConcurrentHashMap<>();
     /** serviceKey -> (slice name -> endpoints) */
@@ -467,9 +469,11 @@ public final class InformerClusterState implements ClusterState, AutoCloseable {
         String name = r.getMetadata().getName();
         BgpPolicy old = policies.get(name);
         // only a spec change matters (docs/bgp-policy.md, Behaviour §6): status writes and label edits do not bump
-        // the generation
-        if (old != null && r.getMetadata().getGeneration() != null && old.generation() == r.getMetadata().getGeneration()
-                && !invalidPolicies.containsKey(name)) {
+        // the generation. An invalid policy too: every node writes its condition into the status, and reading it
+        // again each time made every agent log it, and run a pass, once per node (docs/robustness.md)
+        Long generation = r.getMetadata().getGeneration();
+        if (generation != null && (old != null ? old.generation() == generation
+                : generation.equals(invalidGenerations.get(name)))) {
             return;
         }
         List<String> unknown = BgpPolicyFields.unknown(r.getAdditionalProperties());
@@ -479,10 +483,16 @@ public final class InformerClusterState implements ClusterState, AutoCloseable {
             BgpPolicy p = BgpPolicyParser.parse(r);
             policies.put(name, p);
             invalidPolicies.remove(name);
+            invalidGenerations.remove(name);
         } catch (IllegalArgumentException e) {
             LOG.warn("BGPPolicy {} is invalid and ignored: {}", name, e.getMessage());
             policies.remove(name);
             invalidPolicies.put(name, e.getMessage());
+            if (generation != null) {
+                invalidGenerations.put(name, generation);
+            } else {
+                invalidGenerations.remove(name);
+            }
         }
         fire(Kind.BGP_POLICY, Set.of(name));
     }
@@ -495,6 +505,7 @@ public final class InformerClusterState implements ClusterState, AutoCloseable {
         reports.forget(about(apiVersion(BGP_POLICIES), "BGPPolicy", null, name, null));
         policies.remove(name);
         invalidPolicies.remove(name);
+        invalidGenerations.remove(name);
         fire(Kind.BGP_POLICY, Set.of(name));
     }
 
