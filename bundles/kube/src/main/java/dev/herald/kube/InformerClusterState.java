@@ -72,6 +72,7 @@ public final class InformerClusterState implements ClusterState, AutoCloseable {
     private volatile Telemetry telemetry = Telemetry.NONE;
     /** Values skipped because they cannot be used, logged and recorded as Events (docs/robustness.md). */
     private final InputReports reports = new InputReports();
+    private final EgressNodeCheck egressNodes;
     /** How often the API server is probed for the watch safety net. */
     static final Duration PROBE = Duration.ofSeconds(2);
 
@@ -100,6 +101,7 @@ public final class InformerClusterState implements ClusterState, AutoCloseable {
             t.setContextClassLoader(fabric8); // docs/development.md, pitfall 15
             return t;
         });
+        this.egressNodes = new EgressNodeCheck(reports, watchdog, n -> probeClient().nodes().withName(n).get() != null);
     }
 
     /**
@@ -399,7 +401,7 @@ public final class InformerClusterState implements ClusterState, AutoCloseable {
     private void onNode(Node n) {
         List<String> problems = new ArrayList<>();
         NodeInfo info = Converters.node(n, problems);
-        reports.about(about("v1", "Node", n), "InvalidField", problems);
+        reports.about(about("v1", "Node", n), InputReports.Reason.INVALID_FIELD, problems);
         if (!info.equals(nodes.put(info.name(), info))) {
             fire(Kind.NODE, Set.of(info.name()));
         }
@@ -414,7 +416,7 @@ public final class InformerClusterState implements ClusterState, AutoCloseable {
     private void onService(Service s) {
         List<String> problems = new ArrayList<>();
         ServiceInfo info = Converters.service(s, problems);
-        reports.about(about("v1", "Service", s), "InvalidField", problems);
+        reports.about(about("v1", "Service", s), InputReports.Reason.INVALID_FIELD, problems);
         ServiceInfo old = services.put(info.key(), info);
         if (!info.equals(old)) {
             fire(Kind.SERVICE, Set.of(info.key()));
@@ -477,7 +479,7 @@ public final class InformerClusterState implements ClusterState, AutoCloseable {
             return;
         }
         List<String> unknown = BgpPolicyFields.unknown(r.getAdditionalProperties());
-        reports.about(about(apiVersion(BGP_POLICIES), "BGPPolicy", r), "UnknownField",
+        reports.about(about(apiVersion(BGP_POLICIES), "BGPPolicy", r), InputReports.Reason.UNKNOWN_FIELD,
                 unknown.isEmpty() ? List.of() : List.of("fields Herald does not know: " + String.join(", ", unknown)));
         try {
             BgpPolicy p = BgpPolicyParser.parse(r);
@@ -513,7 +515,7 @@ public final class InformerClusterState implements ClusterState, AutoCloseable {
         secretSeen = true;
         List<String> problems = new ArrayList<>();
         Map<String, String> p = Converters.passwords(s, problems);
-        reports.about(about("v1", "Secret", s), "InvalidField", problems);
+        reports.about(about("v1", "Secret", s), InputReports.Reason.INVALID_FIELD, problems);
         if (!p.equals(passwords)) {
             passwords = Map.copyOf(p);
             fire(Kind.SECRET, Set.of(PASSWORD_SECRET));
@@ -530,7 +532,9 @@ public final class InformerClusterState implements ClusterState, AutoCloseable {
     private void onEgress(GenericKubernetesResource r) {
         List<String> problems = new ArrayList<>();
         EgressInfo info = Converters.egress(r, problems);
-        reports.about(about(apiVersion(EGRESSES), "Egress", r), "InvalidField", problems);
+        InputReports.About about = about(apiVersion(EGRESSES), "Egress", r);
+        reports.about(about, InputReports.Reason.INVALID_FIELD, problems);
+        egressNodes.seen(about, info, n -> n.equals(nodeName) || nodes.containsKey(n));
         EgressInfo old = egresses.put(info.name(), info);
         if (!info.equals(old)) {
             fire(Kind.EGRESS, Set.of(info.name()));
@@ -543,6 +547,7 @@ public final class InformerClusterState implements ClusterState, AutoCloseable {
 
     private void removeEgress(String name) {
         reports.forget(about(apiVersion(EGRESSES), "Egress", null, name, null));
+        egressNodes.gone(name);
         if (egresses.remove(name) != null) {
             fire(Kind.EGRESS, Set.of(name));
         }

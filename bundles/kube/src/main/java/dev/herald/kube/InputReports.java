@@ -1,6 +1,6 @@
 package dev.herald.kube;
 
-import java.util.HashMap;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +27,24 @@ final class InputReports {
         }
     }
 
+    /** Why an object is reported: the Event's reason, and what the message ends with. */
+    enum Reason {
+        /** A value that cannot be used (not an address, not a password): skipped, the rest of the object used. */
+        INVALID_FIELD("InvalidField", "; ignored"),
+        /** A BGPPolicy field Herald does not know (docs/bgp-policy.md, §1). */
+        UNKNOWN_FIELD("UnknownField", "; ignored"),
+        /** An Egress held by a Node that does not exist ({@link EgressNodeCheck}). */
+        UNKNOWN_NODE("UnknownNode", "");
+
+        final String reason;
+        final String suffix;
+
+        Reason(String reason, String suffix) {
+            this.reason = reason;
+            this.suffix = suffix;
+        }
+    }
+
     /** Where the Events go: the API server, through {@link KubeClusterWriter}. */
     interface Sink {
         void record(About about, String reason, String message);
@@ -36,9 +54,9 @@ final class InputReports {
 
     private volatile Sink sink = LOG_ONLY;
     /** By object: by reason, the problems last reported. */
-    private final Map<String, Map<String, List<String>>> reported = new LinkedHashMap<>(16, 0.75f, true) {
+    private final Map<String, Map<Reason, List<String>>> reported = new LinkedHashMap<>(16, 0.75f, true) {
         @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Map<String, List<String>>> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<String, Map<Reason, List<String>>> eldest) {
             return size() > REMEMBERED;
         }
     };
@@ -48,12 +66,12 @@ final class InputReports {
     }
 
     /**
-     * The problems an object has now, each naming its field; {@code reason} is the Event's reason. Nothing is done
-     * when they are those reported last for this object and reason; none clears the memory.
+     * The problems an object has now, each naming its field. Nothing is done when they are those reported last for
+     * this object and reason; none clears the memory.
      */
-    void about(About about, String reason, List<String> problems) {
+    void about(About about, Reason reason, List<String> problems) {
         synchronized (reported) {
-            Map<String, List<String>> byReason = reported.get(about.key());
+            Map<Reason, List<String>> byReason = reported.get(about.key());
             if (problems.isEmpty()) {
                 if (byReason != null) {
                     byReason.remove(reason);
@@ -66,12 +84,12 @@ final class InputReports {
             if (byReason != null && problems.equals(byReason.get(reason))) {
                 return;
             }
-            reported.computeIfAbsent(about.key(), k -> new HashMap<>()).put(reason, List.copyOf(problems));
+            reported.computeIfAbsent(about.key(), k -> new EnumMap<>(Reason.class)).put(reason, List.copyOf(problems));
         }
-        String message = String.join("; ", problems) + "; ignored";
+        String message = String.join("; ", problems) + reason.suffix;
         LOG.warn("{}: {}", about.key(), message);
         try {
-            sink.record(about, reason, message);
+            sink.record(about, reason.reason, message);
         } catch (RuntimeException e) {
             LOG.debug("Could not record the Event about {}: {}", about.key(), e.getMessage());
         }

@@ -184,25 +184,40 @@ public final class KubeClusterWriter implements ClusterWriter {
     /**
      * A Warning Event on an object with a value Herald cannot use ({@link InputReports}), in the object's namespace
      * (cluster-scoped objects: {@value #EVENT_NAMESPACE}), with the object's uid so that {@code kubectl describe}
-     * lists it, and the reporting Node as its source host.
+     * lists it. Every agent sees a bad Service or Secret; the Event's name comes from the object and the problem, so
+     * the first agent's create records it and the others' are refused as duplicates: one Event per problem in the
+     * cluster, not one per Node.
      */
     void inputProblem(InputReports.About about, String node, String reason, String message) {
         ObjectReference ref = new ObjectReferenceBuilder().withApiVersion(about.apiVersion()).withKind(about.kind())
                 .withNamespace(about.namespace()).withName(about.name()).withUid(about.uid()).build();
-        executor.execute(() -> create(ref, node, true, reason, message));
+        String name = about.name() + "." + digest(about.kind() + "|" + about.namespace() + "|" + about.uid() + "|"
+                + reason + "|" + message);
+        executor.execute(() -> create(ref, name, node, true, reason, message));
+    }
+
+    /** 16 hex digits of the text's SHA-256: an Event name the same for every agent that reports the same. */
+    private static String digest(String text) {
+        try {
+            byte[] d = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return java.util.HexFormat.of().formatHex(d, 0, 8);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has SHA-256", e);
+        }
     }
 
     private void create(ObjectReference about, boolean warning, String reason, String message) {
-        create(about, null, warning, reason, message);
+        create(about, about.getName() + "." + UUID.randomUUID().toString().substring(0, 8), null, warning, reason,
+                message);
     }
 
-    private void create(ObjectReference about, String node, boolean warning, String reason, String message) {
+    private void create(ObjectReference about, String name, String node, boolean warning, String reason,
+                        String message) {
         String namespace = about.getNamespace() == null ? EVENT_NAMESPACE : about.getNamespace();
         try {
             String now = Instant.now().toString();
-            Event e = new EventBuilder().withNewMetadata()
-                    .withName(about.getName() + "." + UUID.randomUUID().toString().substring(0, 8))
-                    .withNamespace(namespace).endMetadata()
+            Event e = new EventBuilder().withNewMetadata().withName(name).withNamespace(namespace).endMetadata()
                     .withInvolvedObject(about).withType(warning ? "Warning" : "Normal").withReason(reason)
                     .withMessage(message).withFirstTimestamp(now).withLastTimestamp(now).withCount(1)
                     .withNewSource().withComponent("herald").withHost(node).endSource().build();

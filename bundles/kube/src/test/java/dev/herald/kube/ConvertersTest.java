@@ -33,7 +33,8 @@ class ConvertersTest {
     @Test
     void aNullValueIsSkippedWithAProblemNamingTheKeyAndTheOtherEntriesStay() {
         Map<String, String> data = new LinkedHashMap<>();
-        data.put("127.0.1.1-65000", null); // data: {127.0.1.1-65000: null}, kept by an API server that does not validate
+        // data: {127.0.1.1-65000: null}, kept by an API server that does not validate
+        data.put("127.0.1.1-65000", null);
         data.put("127.0.1.2-65000", b64("good-one"));
         assertThat(Converters.passwords(secret(data), problems)).containsExactly(Map.entry("127.0.1.2-65000",
                 "good-one"));

@@ -61,7 +61,8 @@ class InputReportsTest {
         Event e = eventsAbout("Service", "web").get(0);
         assertThat(e.getType()).isEqualTo("Warning");
         assertThat(e.getReason()).isEqualTo("InvalidField");
-        assertThat(e.getMessage()).startsWith("spec.externalIPs[0] '999.1.1.1' is not an IP address").endsWith("; ignored");
+        assertThat(e.getMessage()).startsWith("spec.externalIPs[0] '999.1.1.1' is not an IP address")
+                .endsWith("; ignored");
         assertThat(e.getMetadata().getNamespace()).isEqualTo("shop");
         assertThat(e.getInvolvedObject().getUid()).isEqualTo(created.getMetadata().getUid());
         assertThat(e.getSource().getHost()).isEqualTo("node1");
@@ -77,6 +78,42 @@ class InputReportsTest {
                 .build()).create();
         await().atMost(Duration.ofSeconds(5)).until(() -> !eventsAbout("Service", "other").isEmpty());
         assertThat(eventsAbout("Service", "web")).hasSize(1);
+
+        // a second agent sees the same problem: its Event has the same name, so the cluster keeps one
+        try (InformerClusterState node2 = new InformerClusterState(client, "node2", "kube-system")
+                .reportingTo(new KubeClusterWriter(client, executor)).start()) {
+            await().atMost(Duration.ofSeconds(10)).until(() -> node2.service("shop/other").isPresent());
+            client.services().inNamespace("shop").resource(new ServiceBuilder().withNewMetadata().withName("third")
+                    .endMetadata().withNewSpec().withClusterIPs("10.96.0.12").withExternalIPs("1.2.3").endSpec()
+                    .build()).create();
+            await().atMost(Duration.ofSeconds(5)).until(() -> node2.service("shop/third").isPresent()
+                    && state.service("shop/third").isPresent());
+            await().pollDelay(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5))
+                    .until(() -> !eventsAbout("Service", "third").isEmpty());
+        }
+        assertThat(eventsAbout("Service", "web")).hasSize(1);
+        assertThat(eventsAbout("Service", "other")).hasSize(1);
+        assertThat(eventsAbout("Service", "third")).hasSize(1);
+    }
+
+    @Test
+    void anEgressOnANodeThatDoesNotExistIsAWarningOnTheEgress() {
+        var egresses = client.genericKubernetesResources(InformerClusterState.EGRESSES);
+        egresses.resource(new GenericKubernetesResourceBuilder().withApiVersion("crd.antrea.io/v1beta1")
+                .withKind("Egress").withNewMetadata().withName("e1").endMetadata().addToAdditionalProperties("status",
+                        Map.of("egressIP", "10.201.0.9", "egressNode", "ghost")).build()).create();
+        client.nodes().resource(new io.fabric8.kubernetes.api.model.NodeBuilder().withNewMetadata().withName("node3")
+                .endMetadata().build()).create();
+        egresses.resource(new GenericKubernetesResourceBuilder().withApiVersion("crd.antrea.io/v1beta1")
+                .withKind("Egress").withNewMetadata().withName("e2").endMetadata().addToAdditionalProperties("status",
+                        Map.of("egressIP", "10.201.0.10", "egressNode", "node3")).build()).create();
+        await().atMost(Duration.ofSeconds(5)).until(() -> !eventsAbout("Egress", "e1").isEmpty());
+        Event e = eventsAbout("Egress", "e1").get(0);
+        assertThat(e.getReason()).isEqualTo("UnknownNode");
+        assertThat(e.getMessage()).isEqualTo("status.egressNode 'ghost' names no Node: status.egressIP 10.201.0.9 is "
+                + "advertised by no Node");
+        await().atMost(Duration.ofSeconds(5)).until(() -> state.egresses().size() == 2);
+        assertThat(eventsAbout("Egress", "e2")).as("node3 exists").isEmpty();
     }
 
     @Test
