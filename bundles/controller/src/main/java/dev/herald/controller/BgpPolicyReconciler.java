@@ -359,6 +359,15 @@ public final class BgpPolicyReconciler {
             effective = p.name();
         }
 
+        stage = "NodeAddressesMissing";
+        if (!n.hasIPv4() && !n.hasIPv6()) {
+            // no family to run peers or routes in; not a decision to withdraw, so what runs is left as it is
+            String why = "Node " + n.name() + " has no InternalIP in status.addresses and no spec.podCIDRs: Herald "
+                    + "cannot tell which address families it runs; the running BGP server, if any, is left as it is";
+            writer.event(p.name(), n.name(), true, "NodeAddressesMissing", why);
+            throw new IllegalStateException(why);
+        }
+
         stage = "InvalidRouterID";
         RouterIds.Choice id;
         try {

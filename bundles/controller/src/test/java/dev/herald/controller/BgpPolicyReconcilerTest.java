@@ -236,6 +236,29 @@ class BgpPolicyReconcilerTest {
         assertThat(pass()).containsExactly("updatePeer PeerConfig[10.0.0.2-65000 port=179 ttl=1 grTime=120s]");
     }
 
+    // ---- what a Node cannot run (docs/robustness.md, "Hostile cluster input") ----
+
+    @Test
+    void aNodeWithoutAnyAddressOrPodCidrFailsThePassAndKeepsWhatRuns() {
+        cluster.policies.add(policy("p", 100, 65001, 179, peer("10.0.0.1", 65000)));
+        services.set("ns/a", "10.96.0.1");
+        pass();
+        cluster.node = new NodeInfo("node1", Map.of("bgp", "on"), Map.of(), List.of(), List.of());
+        reconciler.invalidate();
+        int before = backend.log.size();
+        assertThatThrownBy(reconciler::reconcile).hasMessageContaining("status.addresses")
+                .hasMessageContaining("spec.podCIDRs");
+        assertThat(backend.log.subList(before, backend.log.size())).as("nothing stopped or withdrawn").isEmpty();
+        assertThat(writer.conditions.get("p")).startsWith("node1 False NodeAddressesMissing: Node node1 has no "
+                + "InternalIP in status.addresses and no spec.podCIDRs");
+        assertThat(writer.events).anyMatch(e -> e.startsWith("Warning NodeAddressesMissing"));
+
+        cluster.node = Fakes.node("node1", Map.of("bgp", "on"), Map.of(), "192.168.0.11");
+        reconciler.invalidate();
+        pass();
+        assertThat(writer.conditions.get("p")).startsWith("node1 True Applied");
+    }
+
     // ---- routes (docs/bgp-policy.md, Behaviour §5) ----
 
     @Test
