@@ -129,6 +129,8 @@ public final class BgpPolicyReconciler {
     private volatile int selectingPolicies;
     /** Peers that ask for BFD from a server that cannot run it (docs/bgp-policy.md, "Timers and BFD"). */
     private List<PeerKey> withoutBfd = List.of();
+    /** Peers and routes left out for lack of an address family or Pod CIDRs, for the condition. */
+    private final FamilyGaps gaps = new FamilyGaps();
     private Set<RouteSource> sourcesSeen = Set.of();
     private Advertisements advertisementsSeen;
     private NodeInfo nodeSeen;
@@ -547,6 +549,7 @@ public final class BgpPolicyReconciler {
         publishedByPrefix.clear();
         advertisedCounts.clear();
         withoutBfd = List.of();
+        gaps.clear();
         sourcesSeen = Set.of();
     }
 
@@ -554,12 +557,15 @@ public final class BgpPolicyReconciler {
     private void applyPeers(BgpPolicy p, NodeInfo n) {
         Map<String, String> passwords = cluster.bgpPasswords();
         Map<PeerKey, PeerConfig> desired = new LinkedHashMap<>();
+        List<PeerKey> otherFamily = new ArrayList<>();
         for (BgpPeerSpec spec : p.spec().bgpPeers()) {
             if (!n.hasFamilyOf(spec.address())) {
-                continue; // a family the node does not run
+                otherFamily.add(spec.key()); // a family the node does not run
+                continue;
             }
             desired.put(spec.key(), spec.toPeerConfig(Optional.ofNullable(passwords.get(spec.key().toString()))));
         }
+        gaps.peers(otherFamily);
         for (PeerKey k : List.copyOf(peers.keySet())) {
             if (!desired.containsKey(k)) {
                 server.removePeer(k);
@@ -604,14 +610,19 @@ public final class BgpPolicyReconciler {
     private void applyAllRoutes(NodeInfo n, Advertisements ads, Set<RouteSource> current) {
         Map<IPAddress, Set<Route>> next = new HashMap<>();
         Map<String, Set<Route>> nextByOwner = new HashMap<>();
+        Map<String, Set<Route>> otherFamily = new HashMap<>();
         for (RouteSource s : current) {
             for (Route r : s.routes(n, ads)) {
                 if (n.hasFamilyOf(r.prefix())) {
                     next.compute(r.prefix(), (k, set) -> RouteSets.plus(set, r));
                     nextByOwner.computeIfAbsent(ownerKey(r), k -> new HashSet<>()).add(r);
+                } else {
+                    otherFamily.computeIfAbsent(ownerKey(r), k -> new HashSet<>()).add(r);
                 }
             }
         }
+        gaps.routes(otherFamily);
+        gaps.podWithoutCidrs(ads.pod() && n.podCidrs().isEmpty());
         holdRoutesOfMissingSources(ads, current, next);
         wanted.clear();
         wanted.putAll(next);
@@ -711,8 +722,10 @@ public final class BgpPolicyReconciler {
     /** Only these owners of one source: cost grows with the change, not with the table. */
     private void applyOwners(NodeInfo n, Advertisements ads, RouteSource source, Set<String> owners) {
         Set<IPAddress> touched = new HashSet<>();
+        Map<String, Set<Route>> otherFamily = new HashMap<>(); // by owner: none unless the source says so below
         for (String owner : owners) {
             for (var type : source.types()) {
+                otherFamily.put(type.name() + "|" + owner, new HashSet<>());
                 Set<Route> old = byOwner.remove(type.name() + "|" + owner);
                 if (old == null) {
                     continue;
@@ -729,7 +742,9 @@ public final class BgpPolicyReconciler {
             }
         }
         for (Route r : source.routes(n, ads, owners)) {
-            if (n.hasFamilyOf(r.prefix())) {
+            if (!n.hasFamilyOf(r.prefix())) {
+                otherFamily.computeIfAbsent(ownerKey(r), k -> new HashSet<>()).add(r);
+            } else {
                 touched.add(r.prefix());
                 wanted.compute(r.prefix(), (k, set) -> {
                     if (set == null || !set.contains(r)) {
@@ -740,6 +755,7 @@ public final class BgpPolicyReconciler {
                 byOwner.computeIfAbsent(ownerKey(r), k -> new HashSet<>()).add(r);
             }
         }
+        otherFamily.forEach(gaps::routes);
         List<Route> withdraw = new ArrayList<>();
         List<Route> advertise = new ArrayList<>();
         for (IPAddress prefix : touched) {
@@ -828,6 +844,8 @@ public final class BgpPolicyReconciler {
                     String running = c == null ? "applied" : "BGP server running: AS " + c.localAsn()
                             + ", router ID " + c.routerId() + ", listen port " + c.listenPort() + ", "
                             + peers.size() + " peer(s)";
+                    String leftOut = gaps.describe();
+                    running += leftOut.isEmpty() ? "" : "; " + leftOut;
                     next.put(p.name(), withoutBfd.isEmpty() ? new Condition(true, "Applied", running)
                             : new Condition(true, "BfdUnsupported", running + "; " + bfdUnsupported(withoutBfd)));
                 }

@@ -259,6 +259,35 @@ class BgpPolicyReconcilerTest {
         assertThat(writer.conditions.get("p")).startsWith("node1 True Applied");
     }
 
+    @Test
+    void peersAndRoutesOfAFamilyTheNodeDoesNotRunAreNamedInTheCondition() {
+        cluster.policies.add(policy("p", 100, 65001, 179, peer("10.0.0.1", 65000), peer("2001:db8::1", 65000)));
+        services.set("ns/v4", "10.96.0.1");
+        services.set("ns/v6", "2001:db8::10");
+        assertThat(pass()).doesNotContain("addPeer PeerConfig[2001:db8::1-65000 port=179 ttl=1 grTime=120s]")
+                .noneMatch(c -> c.contains("2001:db8::10"));
+        assertThat(writer.conditions.get("p")).startsWith("node1 True Applied: BGP server running")
+                .contains("1 peer(s) of a family this Node does not run left out (no InternalIP of that family in "
+                        + "status.addresses): [2001:db8::1-65000]")
+                .contains("1 route(s) of a family this Node does not run not advertised: 2001:db8::10/128 "
+                        + "ServiceClusterIP ns/v6");
+
+        // the Service changes family in an incremental pass: the condition follows
+        services.set("ns/v6", "10.96.0.6");
+        reconciler.routesChanged(services, Set.of("ns/v6"));
+        pass();
+        assertThat(writer.conditions.get("p")).doesNotContain("route(s) of a family").contains("[2001:db8::1-65000]");
+    }
+
+    @Test
+    void podAdvertisementOnANodeWithoutPodCidrsIsNamed() {
+        cluster.policies.add(new BgpPolicy("p", Instant.ofEpochSecond(100), 1, new BgpPolicySpec(LabelSelector.ALL,
+                65001, 179, Optional.empty(), new Advertisements(Set.of(), true, false), List.of())));
+        pass();
+        assertThat(writer.conditions.get("p")).startsWith("node1 True Applied")
+                .endsWith("advertisements.pod: this Node has no spec.podCIDRs to advertise");
+    }
+
     // ---- routes (docs/bgp-policy.md, Behaviour §5) ----
 
     @Test
