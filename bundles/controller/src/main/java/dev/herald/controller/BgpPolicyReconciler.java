@@ -575,6 +575,13 @@ public final class BgpPolicyReconciler {
         for (PeerConfig c : desired.values()) {
             PeerConfig old = peers.get(c.key());
             if (old != null && !old.equals(c)) {
+                if (old.password().isPresent() && c.password().isEmpty()) {
+                    // the Secret deleted, or its entry gone or unusable, while the session used it (Antrea's agent
+                    // crashed there, antrea#7042): the peer goes on without TCP-MD5, and the user is told why
+                    writer.event(p.name(), n.name(), true, "BgpPeerPasswordRemoved", "peer " + c.key() + " runs "
+                            + "without a TCP-MD5 password now: the Secret antrea-bgp-passwords has no usable key "
+                            + c.key() + " any more; a router that requires the password refuses the session");
+                }
                 peerCall(p, n, c, () -> server.updatePeer(c));
                 peers.put(c.key(), c);
             }

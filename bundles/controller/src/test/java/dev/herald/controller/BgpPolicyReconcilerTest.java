@@ -234,6 +234,12 @@ class BgpPolicyReconcilerTest {
         cluster.passwords.clear();
         reconciler.invalidate();
         assertThat(pass()).containsExactly("updatePeer PeerConfig[10.0.0.2-65000 port=179 ttl=1 grTime=120s]");
+        // the Secret deleted while in use (Antrea's agent crashed there, antrea#7042): said, never the password
+        assertThat(writer.events).filteredOn(e -> e.startsWith("Warning BgpPeerPasswordRemoved: peer 10.0.0.2-65000"))
+                .hasSize(1).noneMatch(e -> e.contains("s3cret"));
+        reconciler.invalidate();
+        pass();
+        assertThat(writer.events).filteredOn(e -> e.contains("BgpPeerPasswordRemoved")).hasSize(1);
     }
 
     // ---- what a Node cannot run (docs/robustness.md, "Hostile cluster input") ----
