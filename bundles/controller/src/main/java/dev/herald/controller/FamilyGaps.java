@@ -71,7 +71,7 @@ final class FamilyGaps {
                     + String.join(", ", named) + (all.size() > NAMED ? ", ..." : ""));
         }
         if (podWithoutCidrs) {
-            parts.add("advertisements.pod: this Node has no spec.podCIDRs to advertise");
+            parts.add("advertisements.pod: this Node has no usable spec.podCIDRs to advertise");
         }
         return String.join("; ", parts);
     }

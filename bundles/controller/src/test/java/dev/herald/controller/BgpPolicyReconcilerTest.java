@@ -291,7 +291,7 @@ class BgpPolicyReconcilerTest {
                 65001, 179, Optional.empty(), new Advertisements(Set.of(), true, false), List.of())));
         pass();
         assertThat(writer.conditions.get("p")).startsWith("node1 True Applied")
-                .endsWith("advertisements.pod: this Node has no spec.podCIDRs to advertise");
+                .endsWith("advertisements.pod: this Node has no usable spec.podCIDRs to advertise");
     }
 
     // ---- routes (docs/bgp-policy.md, Behaviour §5) ----
