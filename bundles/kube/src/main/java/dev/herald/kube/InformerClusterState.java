@@ -101,7 +101,8 @@ public final class InformerClusterState implements ClusterState, AutoCloseable {
             t.setContextClassLoader(fabric8); // docs/development.md, pitfall 15
             return t;
         });
-        this.egressNodes = new EgressNodeCheck(reports, watchdog, n -> probeClient().nodes().withName(n).get() != null);
+        this.egressNodes = new EgressNodeCheck(reports, watchdog,
+                n -> probeClient().nodes().withName(n).get() != null);
     }
 
     /**
