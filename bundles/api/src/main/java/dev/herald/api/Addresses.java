@@ -19,7 +19,7 @@ public final class Addresses {
      * ({@code 010.001.002.003} is 10.1.2.3, as the API server's validation and kube-proxy take it). The library's
      * default also takes inet_aton's forms, in which a leading zero means octal and fewer parts or one big number
      * are allowed: {@code 010.1.2.3} was 8.1.2.3 and {@code 10.1.2} was 10.1.0.2, another address than the one the
-     * cluster uses (docs/robustness.md, "Hostile cluster input").
+     * cluster uses (docs/development.md, pitfall 31).
      */
     private static final IPAddressStringParameters KUBERNETES_IPV4;
 
