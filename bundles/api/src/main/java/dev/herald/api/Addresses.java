@@ -4,6 +4,7 @@ import inet.ipaddr.AddressStringException;
 import inet.ipaddr.AddressValueException;
 import inet.ipaddr.IPAddress;
 import inet.ipaddr.IPAddressString;
+import inet.ipaddr.IPAddressStringParameters;
 import inet.ipaddr.IncompatibleAddressException;
 import inet.ipaddr.ipv6.IPv6Address;
 import inet.ipaddr.ipv4.IPv4Address;
@@ -13,6 +14,24 @@ import inet.ipaddr.ipv4.IPv4Address;
  * Stateless and thread-safe.
  */
 public final class Addresses {
+    /**
+     * IPv4 text read as Kubernetes reads it: four decimal parts, leading zeros allowed and decimal
+     * ({@code 010.001.002.003} is 10.1.2.3, as the API server's validation and kube-proxy take it). The library's
+     * default also takes inet_aton's forms, in which a leading zero means octal and fewer parts or one big number
+     * are allowed: {@code 010.1.2.3} was 8.1.2.3 and {@code 10.1.2} was 10.1.0.2, another address than the one the
+     * cluster uses (docs/development.md, pitfall 31).
+     */
+    private static final IPAddressStringParameters KUBERNETES_IPV4;
+
+    static {
+        IPAddressStringParameters.Builder b = new IPAddressStringParameters.Builder();
+        b.getIPv4AddressParametersBuilder().allow_inet_aton(false).allowBinary(false).allowLeadingZeros(true)
+                .allowUnlimitedLeadingZeros(true);
+        b.getIPv6AddressParametersBuilder().allowBinary(false).getEmbeddedIPv4AddressParametersBuilder()
+                .allow_inet_aton(false).allowBinary(false);
+        KUBERNETES_IPV4 = b.toParams();
+    }
+
     private Addresses() {
     }
 
@@ -78,7 +97,7 @@ public final class Addresses {
         }
         IPAddress a;
         try {
-            a = new IPAddressString(text.trim()).toAddress();
+            a = new IPAddressString(text.trim(), KUBERNETES_IPV4).toAddress();
         } catch (AddressStringException | IncompatibleAddressException | AddressValueException e) {
             // the last two: ranges the library reads but cannot represent, "192-1601" or "992-.1601651"
             throw new IllegalArgumentException(what + " '" + text + "' is not an IP address: " + e.getMessage(), e);

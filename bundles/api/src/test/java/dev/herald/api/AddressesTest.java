@@ -51,4 +51,20 @@ class AddressesTest {
         assertThat(Addresses.ipv4("10.1.2.3", "router ID").toString()).isEqualTo("10.1.2.3");
         assertThatThrownBy(() -> Addresses.ipv4("::1", "router ID")).hasMessageContaining("must be an IPv4");
     }
+
+    @Test
+    void ipv4IsReadAsKubernetesReadsIt() {
+        // leading zeros are decimal, as the API server's validation and kube-proxy read them; inet_aton read 010 as
+        // octal 8, so the route went to another address than the Service's
+        assertThat(Addresses.address("010.001.002.003", "externalIP").toString()).isEqualTo("10.1.2.3");
+        assertThat(Addresses.address("0010.1.2.3", "externalIP").toString()).isEqualTo("10.1.2.3");
+        assertThat(Addresses.prefix("010.244.001.000/24", "podCIDR").toCanonicalString()).isEqualTo("10.244.1.0/24");
+        assertThat(Addresses.address("::ffff:010.1.2.3", "externalIP").toString()).isEqualTo("::ffff:a01:203");
+        // and inet_aton's other forms, which Kubernetes refuses, are not addresses here either
+        for (String inetAton : new String[] {"0x0a.1.2.3", "10.1.2", "167772161", "0b1.2.3.4"}) {
+            assertThatThrownBy(() -> Addresses.address(inetAton, "externalIP")).as(inetAton)
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageStartingWith("externalIP '" + inetAton + "' is not an IP address");
+        }
+    }
 }

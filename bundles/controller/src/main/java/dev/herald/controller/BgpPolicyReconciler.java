@@ -129,6 +129,8 @@ public final class BgpPolicyReconciler {
     private volatile int selectingPolicies;
     /** Peers that ask for BFD from a server that cannot run it (docs/bgp-policy.md, "Timers and BFD"). */
     private List<PeerKey> withoutBfd = List.of();
+    /** Peers and routes left out for lack of an address family or Pod CIDRs, for the condition. */
+    private final FamilyGaps gaps = new FamilyGaps();
     private Set<RouteSource> sourcesSeen = Set.of();
     private Advertisements advertisementsSeen;
     private NodeInfo nodeSeen;
@@ -359,6 +361,15 @@ public final class BgpPolicyReconciler {
             effective = p.name();
         }
 
+        stage = "NodeAddressesMissing";
+        if (!n.hasIPv4() && !n.hasIPv6()) {
+            // no family to run peers or routes in; not a decision to withdraw, so what runs is left as it is
+            String why = "Node " + n.name() + " has no InternalIP in status.addresses and no spec.podCIDRs: Herald "
+                    + "cannot tell which address families it runs; the running BGP server, if any, is left as it is";
+            writer.event(p.name(), n.name(), true, "NodeAddressesMissing", why);
+            throw new IllegalStateException(why);
+        }
+
         stage = "InvalidRouterID";
         RouterIds.Choice id;
         try {
@@ -538,6 +549,7 @@ public final class BgpPolicyReconciler {
         publishedByPrefix.clear();
         advertisedCounts.clear();
         withoutBfd = List.of();
+        gaps.clear();
         sourcesSeen = Set.of();
     }
 
@@ -545,12 +557,15 @@ public final class BgpPolicyReconciler {
     private void applyPeers(BgpPolicy p, NodeInfo n) {
         Map<String, String> passwords = cluster.bgpPasswords();
         Map<PeerKey, PeerConfig> desired = new LinkedHashMap<>();
+        List<PeerKey> otherFamily = new ArrayList<>();
         for (BgpPeerSpec spec : p.spec().bgpPeers()) {
             if (!n.hasFamilyOf(spec.address())) {
-                continue; // a family the node does not run
+                otherFamily.add(spec.key()); // a family the node does not run
+                continue;
             }
             desired.put(spec.key(), spec.toPeerConfig(Optional.ofNullable(passwords.get(spec.key().toString()))));
         }
+        gaps.peers(otherFamily);
         for (PeerKey k : List.copyOf(peers.keySet())) {
             if (!desired.containsKey(k)) {
                 server.removePeer(k);
@@ -560,6 +575,13 @@ public final class BgpPolicyReconciler {
         for (PeerConfig c : desired.values()) {
             PeerConfig old = peers.get(c.key());
             if (old != null && !old.equals(c)) {
+                if (old.password().isPresent() && c.password().isEmpty()) {
+                    // the Secret deleted, or its entry gone or unusable, while the session used it (Antrea's agent
+                    // crashed there, antrea#7042): the peer goes on without TCP-MD5, and the user is told why
+                    writer.event(p.name(), n.name(), true, "BgpPeerPasswordRemoved", "peer " + c.key() + " runs "
+                            + "without a TCP-MD5 password now: the Secret antrea-bgp-passwords has no usable key "
+                            + c.key() + " any more; a router that requires the password refuses the session");
+                }
                 peerCall(p, n, c, () -> server.updatePeer(c));
                 peers.put(c.key(), c);
             }
@@ -595,14 +617,19 @@ public final class BgpPolicyReconciler {
     private void applyAllRoutes(NodeInfo n, Advertisements ads, Set<RouteSource> current) {
         Map<IPAddress, Set<Route>> next = new HashMap<>();
         Map<String, Set<Route>> nextByOwner = new HashMap<>();
+        Map<String, Set<Route>> otherFamily = new HashMap<>();
         for (RouteSource s : current) {
             for (Route r : s.routes(n, ads)) {
                 if (n.hasFamilyOf(r.prefix())) {
                     next.compute(r.prefix(), (k, set) -> RouteSets.plus(set, r));
                     nextByOwner.computeIfAbsent(ownerKey(r), k -> new HashSet<>()).add(r);
+                } else {
+                    otherFamily.computeIfAbsent(ownerKey(r), k -> new HashSet<>()).add(r);
                 }
             }
         }
+        gaps.routes(otherFamily);
+        gaps.podWithoutCidrs(ads.pod() && n.podCidrs().isEmpty());
         holdRoutesOfMissingSources(ads, current, next);
         wanted.clear();
         wanted.putAll(next);
@@ -702,8 +729,10 @@ public final class BgpPolicyReconciler {
     /** Only these owners of one source: cost grows with the change, not with the table. */
     private void applyOwners(NodeInfo n, Advertisements ads, RouteSource source, Set<String> owners) {
         Set<IPAddress> touched = new HashSet<>();
+        Map<String, Set<Route>> otherFamily = new HashMap<>(); // by owner: none unless the source says so below
         for (String owner : owners) {
             for (var type : source.types()) {
+                otherFamily.put(type.name() + "|" + owner, new HashSet<>());
                 Set<Route> old = byOwner.remove(type.name() + "|" + owner);
                 if (old == null) {
                     continue;
@@ -720,7 +749,9 @@ public final class BgpPolicyReconciler {
             }
         }
         for (Route r : source.routes(n, ads, owners)) {
-            if (n.hasFamilyOf(r.prefix())) {
+            if (!n.hasFamilyOf(r.prefix())) {
+                otherFamily.computeIfAbsent(ownerKey(r), k -> new HashSet<>()).add(r);
+            } else {
                 touched.add(r.prefix());
                 wanted.compute(r.prefix(), (k, set) -> {
                     if (set == null || !set.contains(r)) {
@@ -731,6 +762,7 @@ public final class BgpPolicyReconciler {
                 byOwner.computeIfAbsent(ownerKey(r), k -> new HashSet<>()).add(r);
             }
         }
+        otherFamily.forEach(gaps::routes);
         List<Route> withdraw = new ArrayList<>();
         List<Route> advertise = new ArrayList<>();
         for (IPAddress prefix : touched) {
@@ -819,6 +851,8 @@ public final class BgpPolicyReconciler {
                     String running = c == null ? "applied" : "BGP server running: AS " + c.localAsn()
                             + ", router ID " + c.routerId() + ", listen port " + c.listenPort() + ", "
                             + peers.size() + " peer(s)";
+                    String leftOut = gaps.describe();
+                    running += leftOut.isEmpty() ? "" : "; " + leftOut;
                     next.put(p.name(), withoutBfd.isEmpty() ? new Condition(true, "Applied", running)
                             : new Condition(true, "BfdUnsupported", running + "; " + bfdUnsupported(withoutBfd)));
                 }

@@ -234,6 +234,64 @@ class BgpPolicyReconcilerTest {
         cluster.passwords.clear();
         reconciler.invalidate();
         assertThat(pass()).containsExactly("updatePeer PeerConfig[10.0.0.2-65000 port=179 ttl=1 grTime=120s]");
+        // the Secret deleted while in use (Antrea's agent crashed there, antrea#7042): said, never the password
+        assertThat(writer.events).filteredOn(e -> e.startsWith("Warning BgpPeerPasswordRemoved: peer 10.0.0.2-65000"))
+                .hasSize(1).noneMatch(e -> e.contains("s3cret"));
+        reconciler.invalidate();
+        pass();
+        assertThat(writer.events).filteredOn(e -> e.contains("BgpPeerPasswordRemoved")).hasSize(1);
+    }
+
+    // ---- what a Node cannot run (docs/robustness.md, "Hostile cluster input") ----
+
+    @Test
+    void aNodeWithoutAnyAddressOrPodCidrFailsThePassAndKeepsWhatRuns() {
+        cluster.policies.add(policy("p", 100, 65001, 179, peer("10.0.0.1", 65000)));
+        services.set("ns/a", "10.96.0.1");
+        pass();
+        cluster.node = new NodeInfo("node1", Map.of("bgp", "on"), Map.of(), List.of(), List.of());
+        reconciler.invalidate();
+        int before = backend.log.size();
+        assertThatThrownBy(reconciler::reconcile).hasMessageContaining("status.addresses")
+                .hasMessageContaining("spec.podCIDRs");
+        assertThat(backend.log.subList(before, backend.log.size())).as("nothing stopped or withdrawn").isEmpty();
+        assertThat(writer.conditions.get("p")).startsWith("node1 False NodeAddressesMissing: Node node1 has no "
+                + "InternalIP in status.addresses and no spec.podCIDRs");
+        assertThat(writer.events).anyMatch(e -> e.startsWith("Warning NodeAddressesMissing"));
+
+        cluster.node = Fakes.node("node1", Map.of("bgp", "on"), Map.of(), "192.168.0.11");
+        reconciler.invalidate();
+        pass();
+        assertThat(writer.conditions.get("p")).startsWith("node1 True Applied");
+    }
+
+    @Test
+    void peersAndRoutesOfAFamilyTheNodeDoesNotRunAreNamedInTheCondition() {
+        cluster.policies.add(policy("p", 100, 65001, 179, peer("10.0.0.1", 65000), peer("2001:db8::1", 65000)));
+        services.set("ns/v4", "10.96.0.1");
+        services.set("ns/v6", "2001:db8::10");
+        assertThat(pass()).doesNotContain("addPeer PeerConfig[2001:db8::1-65000 port=179 ttl=1 grTime=120s]")
+                .noneMatch(c -> c.contains("2001:db8::10"));
+        assertThat(writer.conditions.get("p")).startsWith("node1 True Applied: BGP server running")
+                .contains("1 peer(s) of a family this Node does not run left out (no InternalIP of that family in "
+                        + "status.addresses): [2001:db8::1-65000]")
+                .contains("1 route(s) of a family this Node does not run not advertised: 2001:db8::10/128 "
+                        + "ServiceClusterIP ns/v6");
+
+        // the Service changes family in an incremental pass: the condition follows
+        services.set("ns/v6", "10.96.0.6");
+        reconciler.routesChanged(services, Set.of("ns/v6"));
+        pass();
+        assertThat(writer.conditions.get("p")).doesNotContain("route(s) of a family").contains("[2001:db8::1-65000]");
+    }
+
+    @Test
+    void podAdvertisementOnANodeWithoutPodCidrsIsNamed() {
+        cluster.policies.add(new BgpPolicy("p", Instant.ofEpochSecond(100), 1, new BgpPolicySpec(LabelSelector.ALL,
+                65001, 179, Optional.empty(), new Advertisements(Set.of(), true, false), List.of())));
+        pass();
+        assertThat(writer.conditions.get("p")).startsWith("node1 True Applied")
+                .endsWith("advertisements.pod: this Node has no usable spec.podCIDRs to advertise");
     }
 
     // ---- routes (docs/bgp-policy.md, Behaviour §5) ----

@@ -14,8 +14,10 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import inet.ipaddr.IPAddress;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,6 +31,14 @@ import java.util.Set;
  * do not default (the test mock), must give the same result. Every error names the field.
  */
 public final class BgpPolicyParser {
+    /**
+     * The most peers one policy may list. A node peers with its top-of-rack routers or route reflectors, a handful;
+     * each peer costs a session, connection attempts and an Adj-RIB-Out of about 45 bytes per route
+     * (docs/performance.md), so a list of thousands is refused before any of it is read (docs/robustness.md,
+     * "Hostile cluster input"). The CRD says the same ({@code maxItems}).
+     */
+    public static final int MAX_PEERS = 100;
+
     private BgpPolicyParser() {
     }
 
@@ -76,11 +86,19 @@ public final class BgpPolicyParser {
             if (!(rawPeers instanceof List<?> list)) {
                 throw new IllegalArgumentException("spec.bgpPeers must be a list");
             }
-            Set<String> seen = new HashSet<>();
+            if (list.size() > MAX_PEERS) {
+                throw new IllegalArgumentException("spec.bgpPeers has " + list.size() + " entries; at most "
+                        + MAX_PEERS + " peers are supported per BGPPolicy");
+            }
+            Map<IPAddress, Integer> firstAt = new HashMap<>();
             for (int i = 0; i < list.size(); i++) {
                 BgpPeerSpec p = peer(list.get(i), "spec.bgpPeers[" + i + "]");
-                if (!seen.add(p.key().toString())) {
-                    throw new IllegalArgumentException("spec.bgpPeers[" + i + "] repeats peer " + p.key());
+                // a router runs one session per neighbour address: a second entry for it, whatever its AS number
+                // or port, could never be a session of its own
+                Integer first = firstAt.putIfAbsent(p.address(), i);
+                if (first != null) {
+                    throw new IllegalArgumentException("spec.bgpPeers[" + i + "].address " + p.address()
+                            + " repeats spec.bgpPeers[" + first + "]'s: one session per peer address");
                 }
                 peers.add(p);
             }
@@ -173,7 +191,7 @@ public final class BgpPolicyParser {
             throw new IllegalArgumentException(where + ".address is required");
         }
         try {
-            return new BgpPeerSpec(Addresses.address(String.valueOf(address), where + ".address"),
+            return new BgpPeerSpec(unicast(String.valueOf(address), where + ".address"),
                     integer(m, "asn", null, 1, 65535, where + "."),
                     (int) integer(m, "port", 179L, 1, 65535, where + "."),
                     (int) integer(m, "multihopTTL", 1L, 1, 255, where + "."),
@@ -183,8 +201,25 @@ public final class BgpPolicyParser {
                             (int) optionalInteger(m, "connectRetrySeconds", 1, 65535, where + ".")),
                     bool(m, "gracefulRestartEnabled", true, where + "."), bfd(m.get("bfd"), where + ".bfd"));
         } catch (IllegalArgumentException e) {
-            throw e.getMessage().startsWith(where) ? e : new IllegalArgumentException(where + ": " + e.getMessage(), e);
+            if (e.getMessage().startsWith(where)) {
+                throw e;
+            }
+            // a record's own check names its field ("holdTimeSeconds 2 is ..."): make that the field's full path
+            String field = e.getMessage().split("[ .]", 2)[0];
+            throw new IllegalArgumentException(where + (m.containsKey(field) ? "." : ": ") + e.getMessage(), e);
         }
+    }
+
+    /**
+     * A peer's address: one unicast address. The unspecified address (0.0.0.0, ::) would connect to this very host,
+     * and multicast or broadcast addresses can never be a TCP session's other end.
+     */
+    private static IPAddress unicast(String text, String what) {
+        IPAddress a = Addresses.address(text, what);
+        if (a.isAnyLocal() || a.isMulticast() || (a.isIPv4() && a.toIPv4().intValue() == -1)) {
+            throw new IllegalArgumentException(what + " '" + text + "' is not a unicast address");
+        }
+        return a;
     }
 
     /** A {@code bfd} block (docs/bgp-policy.md, "Timers and BFD"); absent means no BFD. */

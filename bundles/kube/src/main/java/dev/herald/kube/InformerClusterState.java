@@ -70,6 +70,9 @@ public final class InformerClusterState implements ClusterState, AutoCloseable {
     private KubernetesClient probe;
     private volatile boolean secretSeen;
     private volatile Telemetry telemetry = Telemetry.NONE;
+    /** Values skipped because they cannot be used, logged and recorded as Events (docs/robustness.md). */
+    private final InputReports reports = new InputReports();
+    private final EgressNodeCheck egressNodes;
     /** How often the API server is probed for the watch safety net. */
     static final Duration PROBE = Duration.ofSeconds(2);
 
@@ -77,6 +80,8 @@ public final class InformerClusterState implements ClusterState, AutoCloseable {
     private final Map<String, NodeInfo> nodes = new ConcurrentHashMap<>();
     private final Map<String, BgpPolicy> policies = new ConcurrentHashMap<>();
     private final Map<String, String> invalidPolicies = new ConcurrentHashMap<>();
+    /** The generation each invalid policy was found invalid at, so that it is read again only when it changes. */
+    private final Map<String, Long> invalidGenerations = new ConcurrentHashMap<>();
     private volatile Map<String, String> passwords = Map.of();
     private final Map<String, ServiceInfo> services = new ConcurrentHashMap<>();
     /** serviceKey -> (slice name -> endpoints) */
@@ -96,6 +101,8 @@ public final class InformerClusterState implements ClusterState, AutoCloseable {
             t.setContextClassLoader(fabric8); // docs/development.md, pitfall 15
             return t;
         });
+        this.egressNodes = new EgressNodeCheck(reports, watchdog,
+                n -> probeClient().nodes().withName(n).get() != null);
     }
 
     /**
@@ -112,6 +119,16 @@ public final class InformerClusterState implements ClusterState, AutoCloseable {
         return this;
     }
 
+    /**
+     * Records an Event on each object with values that cannot be used (a Service IP that is not one, a password
+     * that cannot be a key, a BGPPolicy field Herald does not know), naming the field, through {@code writer};
+     * without this they are only logged. Set before {@link #start()}.
+     */
+    public InformerClusterState reportingTo(KubeClusterWriter writer) {
+        reports.sink((about, reason, message) -> writer.inputProblem(about, nodeName, reason, message));
+        return this;
+    }
+
     @Override
     public boolean apiReachable() {
         return !apiDown;
@@ -124,6 +141,7 @@ public final class InformerClusterState implements ClusterState, AutoCloseable {
                 this::onNode, this::onNodeDeleted, n -> n.getMetadata().getName(),
                 () -> Set.copyOf(nodes.keySet()), k -> {
                     nodes.remove(k);
+                    reports.forget(about("v1", "Node", null, k, null));
                     fire(Kind.NODE, Set.of(k));
                 }));
         watches.add(new Watch<>("Service", true, () -> client.services().inAnyNamespace().runnableInformer(0),
@@ -366,8 +384,25 @@ public final class InformerClusterState implements ClusterState, AutoCloseable {
 
     // ---- event handlers ----
 
+    private static InputReports.About about(String apiVersion, String kind, String namespace, String name,
+                                            String uid) {
+        return new InputReports.About(apiVersion, kind, namespace, name, uid);
+    }
+
+    /** What an Event about {@code o} names: kind and API version given, as list items may leave them out. */
+    private static InputReports.About about(String apiVersion, String kind, HasMetadata o) {
+        return about(apiVersion, kind, o.getMetadata().getNamespace(), o.getMetadata().getName(),
+                o.getMetadata().getUid());
+    }
+
+    private static String apiVersion(ResourceDefinitionContext crd) {
+        return crd.getGroup() + "/" + crd.getVersion();
+    }
+
     private void onNode(Node n) {
-        NodeInfo info = Converters.node(n);
+        List<String> problems = new ArrayList<>();
+        NodeInfo info = Converters.node(n, problems);
+        reports.about(about("v1", "Node", n), InputReports.Reason.INVALID_FIELD, problems);
         if (!info.equals(nodes.put(info.name(), info))) {
             fire(Kind.NODE, Set.of(info.name()));
         }
@@ -375,11 +410,14 @@ public final class InformerClusterState implements ClusterState, AutoCloseable {
 
     private void onNodeDeleted(Node n) {
         nodes.remove(n.getMetadata().getName());
+        reports.forget(about("v1", "Node", n));
         fire(Kind.NODE, Set.of(n.getMetadata().getName()));
     }
 
     private void onService(Service s) {
-        ServiceInfo info = Converters.service(s);
+        List<String> problems = new ArrayList<>();
+        ServiceInfo info = Converters.service(s, problems);
+        reports.about(about("v1", "Service", s), InputReports.Reason.INVALID_FIELD, problems);
         ServiceInfo old = services.put(info.key(), info);
         if (!info.equals(old)) {
             fire(Kind.SERVICE, Set.of(info.key()));
@@ -391,6 +429,8 @@ public final class InformerClusterState implements ClusterState, AutoCloseable {
     }
 
     private void removeService(String key) {
+        String[] nsName = key.split("/", 2);
+        reports.forget(about("v1", "Service", nsName[0], nsName[1], null));
         if (services.remove(key) != null) {
             fire(Kind.SERVICE, Set.of(key));
         }
@@ -432,19 +472,30 @@ public final class InformerClusterState implements ClusterState, AutoCloseable {
         String name = r.getMetadata().getName();
         BgpPolicy old = policies.get(name);
         // only a spec change matters (docs/bgp-policy.md, Behaviour §6): status writes and label edits do not bump
-        // the generation
-        if (old != null && r.getMetadata().getGeneration() != null && old.generation() == r.getMetadata().getGeneration()
-                && !invalidPolicies.containsKey(name)) {
+        // the generation. An invalid policy too: every node writes its condition into the status, and reading it
+        // again each time made every agent log it, and run a pass, once per node (docs/robustness.md)
+        Long generation = r.getMetadata().getGeneration();
+        if (generation != null && (old != null ? old.generation() == generation
+                : generation.equals(invalidGenerations.get(name)))) {
             return;
         }
+        List<String> unknown = BgpPolicyFields.unknown(r.getAdditionalProperties());
+        reports.about(about(apiVersion(BGP_POLICIES), "BGPPolicy", r), InputReports.Reason.UNKNOWN_FIELD,
+                unknown.isEmpty() ? List.of() : List.of("fields Herald does not know: " + String.join(", ", unknown)));
         try {
             BgpPolicy p = BgpPolicyParser.parse(r);
             policies.put(name, p);
             invalidPolicies.remove(name);
+            invalidGenerations.remove(name);
         } catch (IllegalArgumentException e) {
             LOG.warn("BGPPolicy {} is invalid and ignored: {}", name, e.getMessage());
             policies.remove(name);
             invalidPolicies.put(name, e.getMessage());
+            if (generation != null) {
+                invalidGenerations.put(name, generation);
+            } else {
+                invalidGenerations.remove(name);
+            }
         }
         fire(Kind.BGP_POLICY, Set.of(name));
     }
@@ -454,14 +505,18 @@ public final class InformerClusterState implements ClusterState, AutoCloseable {
     }
 
     private void removePolicy(String name) {
+        reports.forget(about(apiVersion(BGP_POLICIES), "BGPPolicy", null, name, null));
         policies.remove(name);
         invalidPolicies.remove(name);
+        invalidGenerations.remove(name);
         fire(Kind.BGP_POLICY, Set.of(name));
     }
 
     private void onSecret(Secret s) {
         secretSeen = true;
-        Map<String, String> p = Converters.passwords(s);
+        List<String> problems = new ArrayList<>();
+        Map<String, String> p = Converters.passwords(s, problems);
+        reports.about(about("v1", "Secret", s), InputReports.Reason.INVALID_FIELD, problems);
         if (!p.equals(passwords)) {
             passwords = Map.copyOf(p);
             fire(Kind.SECRET, Set.of(PASSWORD_SECRET));
@@ -470,12 +525,17 @@ public final class InformerClusterState implements ClusterState, AutoCloseable {
 
     private void onSecretDeleted() {
         secretSeen = false;
+        reports.forget(about("v1", "Secret", namespace, PASSWORD_SECRET, null));
         passwords = Map.of();
         fire(Kind.SECRET, Set.of(PASSWORD_SECRET));
     }
 
     private void onEgress(GenericKubernetesResource r) {
-        EgressInfo info = Converters.egress(r);
+        List<String> problems = new ArrayList<>();
+        EgressInfo info = Converters.egress(r, problems);
+        InputReports.About about = about(apiVersion(EGRESSES), "Egress", r);
+        reports.about(about, InputReports.Reason.INVALID_FIELD, problems);
+        egressNodes.seen(about, info, n -> n.equals(nodeName) || nodes.containsKey(n));
         EgressInfo old = egresses.put(info.name(), info);
         if (!info.equals(old)) {
             fire(Kind.EGRESS, Set.of(info.name()));
@@ -487,6 +547,8 @@ public final class InformerClusterState implements ClusterState, AutoCloseable {
     }
 
     private void removeEgress(String name) {
+        reports.forget(about(apiVersion(EGRESSES), "Egress", null, name, null));
+        egressNodes.gone(name);
         if (egresses.remove(name) != null) {
             fire(Kind.EGRESS, Set.of(name));
         }

@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Writes to the API server on its own executor, so a slow or absent API server never holds up a reconcile: the
- * router-ID annotation as a JSON merge patch of the Node, and Events on the BGPPolicy and the Node. A failure is
+ * router-ID annotation as a JSON merge patch of the Node, Events on the BGPPolicy and the Node, and Events on objects
+ * with values Herald cannot use ({@link InputReports}). A failure is
  * logged and retried on the next call that needs it; it never fails the caller.
  */
 public final class KubeClusterWriter implements ClusterWriter {
@@ -180,16 +181,47 @@ public final class KubeClusterWriter implements ClusterWriter {
         return true;
     }
 
+    /**
+     * A Warning Event on an object with a value Herald cannot use ({@link InputReports}), in the object's namespace
+     * (cluster-scoped objects: {@value #EVENT_NAMESPACE}), with the object's uid so that {@code kubectl describe}
+     * lists it. Every agent sees a bad Service or Secret; the Event's name comes from the object and the problem, so
+     * the first agent's create records it and the others' are refused as duplicates: one Event per problem in the
+     * cluster, not one per Node.
+     */
+    void inputProblem(InputReports.About about, String node, String reason, String message) {
+        ObjectReference ref = new ObjectReferenceBuilder().withApiVersion(about.apiVersion()).withKind(about.kind())
+                .withNamespace(about.namespace()).withName(about.name()).withUid(about.uid()).build();
+        String name = about.name() + "." + digest(about.kind() + "|" + about.namespace() + "|" + about.uid() + "|"
+                + reason + "|" + message);
+        executor.execute(() -> create(ref, name, node, true, reason, message));
+    }
+
+    /** 16 hex digits of the text's SHA-256: an Event name the same for every agent that reports the same. */
+    private static String digest(String text) {
+        try {
+            byte[] d = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return java.util.HexFormat.of().formatHex(d, 0, 8);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has SHA-256", e);
+        }
+    }
+
     private void create(ObjectReference about, boolean warning, String reason, String message) {
+        create(about, about.getName() + "." + UUID.randomUUID().toString().substring(0, 8), null, warning, reason,
+                message);
+    }
+
+    private void create(ObjectReference about, String name, String node, boolean warning, String reason,
+                        String message) {
+        String namespace = about.getNamespace() == null ? EVENT_NAMESPACE : about.getNamespace();
         try {
             String now = Instant.now().toString();
-            Event e = new EventBuilder().withNewMetadata()
-                    .withName(about.getName() + "." + UUID.randomUUID().toString().substring(0, 8))
-                    .withNamespace(EVENT_NAMESPACE).endMetadata()
+            Event e = new EventBuilder().withNewMetadata().withName(name).withNamespace(namespace).endMetadata()
                     .withInvolvedObject(about).withType(warning ? "Warning" : "Normal").withReason(reason)
                     .withMessage(message).withFirstTimestamp(now).withLastTimestamp(now).withCount(1)
-                    .withNewSource().withComponent("herald").endSource().build();
-            client.v1().events().inNamespace(EVENT_NAMESPACE).resource(e).create();
+                    .withNewSource().withComponent("herald").withHost(node).endSource().build();
+            client.v1().events().inNamespace(namespace).resource(e).create();
         } catch (RuntimeException ex) {
             LOG.debug("Could not record Event {} on {} {}: {}", reason, about.getKind(), about.getName(),
                     ex.getMessage());

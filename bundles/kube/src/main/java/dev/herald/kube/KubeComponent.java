@@ -140,10 +140,10 @@ public final class KubeComponent {
         try {
             executor = KubeClients.executor("herald-kube");
             client = KubeClients.create(kubeconfig == null ? null : Path.of(kubeconfig), executor);
-            state = new InformerClusterState(client, node, namespace).telemetry(telemetry).start();
+            KubeClusterWriter writer = new KubeClusterWriter(client, executor);
+            state = new InformerClusterState(client, node, namespace).telemetry(telemetry).reportingTo(writer).start();
             stateRegistration = context.registerService(ClusterState.class, state, new Hashtable<>());
-            writerRegistration = context.registerService(ClusterWriter.class, new KubeClusterWriter(client, executor),
-                    new Hashtable<>());
+            writerRegistration = context.registerService(ClusterWriter.class, writer, new Hashtable<>());
             LOG.info("Watching Kubernetes at {} as Node {} (password Secret in {})", client.getMasterUrl(), node,
                     namespace);
         } catch (IOException | RuntimeException | ServiceConfigurationError e) {

@@ -143,11 +143,11 @@ class BgpPolicyParserTest {
         String head = "metadata: {name: x}\nspec: {nodeSelector: {}, localASN: 1, bgpPeers: [{address: 10.0.0.1, "
                 + "asn: 65001, ";
         assertThatThrownBy(() -> parse(head + "holdTimeSeconds: 2}]}"))
-                .hasMessage("spec.bgpPeers[0]: holdTimeSeconds 2 is neither 0 nor in 3..65535");
+                .hasMessage("spec.bgpPeers[0].holdTimeSeconds 2 is neither 0 nor in 3..65535");
         assertThatThrownBy(() -> parse(head + "holdTimeSeconds: 70000}]}"))
                 .hasMessage("spec.bgpPeers[0].holdTimeSeconds 70000 is not in 0..65535");
         assertThatThrownBy(() -> parse(head + "holdTimeSeconds: 9, keepaliveIntervalSeconds: 9}]}"))
-                .hasMessage("spec.bgpPeers[0]: keepaliveIntervalSeconds 9 must be less than holdTimeSeconds 9");
+                .hasMessage("spec.bgpPeers[0].keepaliveIntervalSeconds 9 must be less than holdTimeSeconds 9");
         assertThatThrownBy(() -> parse(head + "connectRetrySeconds: 0}]}"))
                 .hasMessage("spec.bgpPeers[0].connectRetrySeconds 0 is not in 1..65535");
         assertThatThrownBy(() -> parse(head + "gracefulRestartEnabled: yes please}]}"))
@@ -189,5 +189,35 @@ class BgpPolicyParserTest {
                 .isEqualTo(64512);
         assertThatThrownBy(() -> parse("metadata: {name: x}\nspec: {nodeSelector: {}, localASN: 64512.5}"))
                 .hasMessage("spec.localASN must be an integer, not '64512.5'");
+    }
+
+    @Test
+    void aPeerAddressIsOneUnicastAddressListedOnce() {
+        String head = "metadata: {name: x}\nspec: {nodeSelector: {}, localASN: 1, bgpPeers: [";
+        for (String bad : new String[] {"0.0.0.0", "'::'", "224.0.0.5", "'ff02::1'", "255.255.255.255"}) {
+            assertThatThrownBy(() -> parse(head + "{address: " + bad + ", asn: 65001}]}"))
+                    .hasMessage("spec.bgpPeers[0].address '" + bad.replace("'", "") + "' is not a unicast address");
+        }
+        assertThat(parse(head + "{address: 127.0.0.2, asn: 65001}, {address: 'fe80::1', asn: 65001}]}").spec()
+                .bgpPeers()).hasSize(2);
+        // the same router twice, or one address with two AS numbers: a router runs one session per address
+        assertThatThrownBy(() -> parse(head + "{address: 10.0.0.1, asn: 65001}, {address: 10.0.0.2, asn: 65001}, "
+                + "{address: 10.0.0.1, asn: 65002}]}"))
+                .hasMessage("spec.bgpPeers[2].address 10.0.0.1 repeats spec.bgpPeers[0]'s: one session per peer "
+                        + "address");
+        assertThatThrownBy(() -> parse(head + "{address: 10.0.0.1, asn: 65001}, {address: 10.0.0.1, asn: 65001, "
+                + "port: 1179}]}")).hasMessageStartingWith("spec.bgpPeers[1].address 10.0.0.1 repeats");
+    }
+
+    @Test
+    void moreThanAHundredPeersAreRefusedBeforeAnyIsRead() {
+        StringBuilder peers = new StringBuilder();
+        for (int i = 0; i <= BgpPolicyParser.MAX_PEERS; i++) {
+            // none of them valid: the count is checked first, so a huge list costs nothing to refuse
+            peers.append(i == 0 ? "" : ", ").append("{address: nowhere}");
+        }
+        assertThatThrownBy(() -> parse("metadata: {name: x}\nspec: {nodeSelector: {}, localASN: 1, bgpPeers: ["
+                + peers + "]}")).hasMessage("spec.bgpPeers has 101 entries; at most 100 peers are supported per "
+                + "BGPPolicy");
     }
 }

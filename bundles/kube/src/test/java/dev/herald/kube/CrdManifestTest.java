@@ -31,6 +31,7 @@ class CrdManifestTest {
         assertThat(spec.getRequired()).containsExactlyInAnyOrder("nodeSelector", "localASN");
         assertThat(spec.getProperties().get("listenPort").getDefault().asInt()).isEqualTo(179);
         assertThat(spec.getProperties().get("localASN").getMaximum()).isEqualTo(65535.0);
+        assertThat(spec.getProperties().get("bgpPeers").getMaxItems()).isEqualTo((long) BgpPolicyParser.MAX_PEERS);
         JSONSchemaProps peer = spec.getProperties().get("bgpPeers").getItems().getSchema();
         assertThat(peer.getProperties().get("port").getDefault().asInt()).isEqualTo(179);
         assertThat(peer.getProperties().get("multihopTTL").getDefault().asInt()).isEqualTo(1);

@@ -131,8 +131,29 @@ class InformerClusterStateTest {
         assertThat(state.bgpPolicies().get(0).name()).isEqualTo("good");
         assertThat(state.invalidPolicies()).containsEntry("bad", "spec.localASN 99999 is not in 1..65535");
 
+        // every node writes its condition into the status: the invalid spec is not read (and logged) again for that
+        var policies = client.genericKubernetesResources(InformerClusterState.BGP_POLICIES);
+        events.clear();
+        watched.clear();
+        for (int i = 0; i < 3; i++) {
+            var bad = policies.withName("bad").get();
+            bad.getAdditionalProperties().put("status", Map.of("conditions", List.of(Map.of("type", "Effective",
+                    "status", "False", "nodeName", "node" + i))));
+            policies.resource(bad).updateStatus();
+        }
+        await().atMost(Duration.ofSeconds(5)).until(() -> watched.stream()
+                .filter(w -> w.equals("BGPPolicy MODIFIED")).count() == 3);
+        assertThat(events).doesNotContain("BGP_POLICY [bad]");
+        // a spec change is read again: fixed, the policy is valid
+        policies.withName("bad").edit(p -> {
+            p.getAdditionalProperties().put("spec", Map.of("nodeSelector", Map.of(), "localASN", 64513));
+            return p;
+        });
+        await().atMost(Duration.ofSeconds(5)).until(() -> state.bgpPolicies().size() == 2);
+        assertThat(state.invalidPolicies()).isEmpty();
+
         client.genericKubernetesResources(InformerClusterState.BGP_POLICIES).withName("good").delete();
-        await().atMost(Duration.ofSeconds(5)).until(() -> state.bgpPolicies().isEmpty());
+        await().atMost(Duration.ofSeconds(5)).until(() -> state.bgpPolicies().size() == 1);
     }
 
     @Test

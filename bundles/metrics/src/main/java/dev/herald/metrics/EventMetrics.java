@@ -18,8 +18,8 @@ final class EventMetrics implements Telemetry {
      * The failed steps the controller names (docs/metrics.md), at 0 from the start: a series that first appears at
      * 1 hides that first error from {@code increase()}, and the alert rules would miss it.
      */
-    static final List<String> REASONS = List.of("ReconcileFailed", "InvalidRouterID", "BgpServerFailed",
-            "BgpPeerFailed", "RoutesFailed");
+    static final List<String> REASONS = List.of("ReconcileFailed", "NodeAddressesMissing", "InvalidRouterID",
+            "BgpServerFailed", "BgpPeerFailed", "RoutesFailed");
     /** The backends Herald ships, so that their swap counters start at 0 too. */
     static final List<String> BACKENDS = List.of("native", "gobgp");
 

@@ -67,20 +67,22 @@ public final class SimulatedAgent implements AutoCloseable {
         this.node = node;
         executor = KubeClients.executor("sim-" + node);
         ClusterState cluster;
+        KubeClusterWriter writer;
         if (shared == null) {
             client = KubeClients.create(kubeconfig, executor);
-            own = new InformerClusterState(client, node, "kube-system");
+            writer = new KubeClusterWriter(client, executor);
+            own = new InformerClusterState(client, node, "kube-system").reportingTo(writer);
             cluster = own;
         } else {
             client = null;
             own = null;
             cluster = new NodeView(shared, node);
+            writer = new KubeClusterWriter(sharedClient, executor);
         }
-        KubernetesClient writes = shared == null ? client : sharedClient;
         sources.add(new ServiceRouteSource(cluster));
         sources.add(new EgressRouteSource(cluster));
         sources.add(new PodRouteSource(cluster));
-        reconciler = new BgpPolicyReconciler(cluster, new KubeClusterWriter(writes, executor),
+        reconciler = new BgpPolicyReconciler(cluster, writer,
                 () -> Optional.of(backend), () -> List.copyOf(sources), new BgpPolicyReconciler.Settings(
                 Optional.of(Addresses.address(listenAddress, "listen address of " + node))));
         loop = new ReconcileLoop("sim-reconcile-" + node, reconciler::reconcile, Duration.ofSeconds(5),

@@ -54,7 +54,10 @@ final class IpPool {
     }
 
     synchronized void release(String address) {
-        taken.remove(new IPAddressString(address).getAddress().toCanonicalString());
+        IPAddress a = new IPAddressString(address).getAddress();
+        if (a != null) { // a user's text that is no address (hostile-input scenarios) was never taken
+            taken.remove(a.toCanonicalString());
+        }
     }
 
     boolean contains(String address) {

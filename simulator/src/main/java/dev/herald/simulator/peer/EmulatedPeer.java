@@ -2,6 +2,7 @@ package dev.herald.simulator.peer;
 
 import static dev.herald.bgp.message.NotificationMessage.CEASE;
 
+import dev.herald.api.PeerConfig;
 import dev.herald.api.SessionState;
 import dev.herald.bgp.codec.BgpMessageEncoder;
 import dev.herald.bgp.codec.CodecContext;
@@ -36,7 +37,6 @@ import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -561,7 +561,7 @@ public final class EmulatedPeer implements AutoCloseable {
     }
 
     private String installListenerKey(Channel s, String password) {
-        byte[] key = password.getBytes(StandardCharsets.US_ASCII);
+        byte[] key = PeerConfig.md5Key(password);
         if (PeerTransport.acceptMd5FromAnyAddress(s, config.address(), key)) {
             return " with TCP-MD5 for any remote";
         }
@@ -691,7 +691,7 @@ public final class EmulatedPeer implements AutoCloseable {
         if (config.md5Password().isPresent()) {
             try {
                 transport.setMd5Keys(ch, Map.of(target.getAddress(),
-                        config.md5Password().get().getBytes(StandardCharsets.US_ASCII)));
+                        PeerConfig.md5Key(config.md5Password().get())));
             } catch (ChannelException e) {
                 LOG.warn("Emulated peer {}: cannot set the TCP-MD5 key toward {}: {}", name, AddressText.of(target),
                         e.getMessage());

@@ -40,8 +40,8 @@ public record Scenario(String name, String description, String backend, boolean 
     }
 
     /** One step of the timeline; {@code line} is its place in the file, for messages. */
-    public sealed interface Step permits Apply, Delete, Terminate, Label, Fault, ApiServer, Sleep, Expect,
-            ExpectCount, ExpectCondition, ExpectEstablished, Swap, ExpectHistory {
+    public sealed interface Step permits Apply, Generate, Delete, Terminate, Label, Fault, ApiServer, Sleep, Expect,
+            ExpectCount, ExpectCondition, ExpectEvent, ExpectEstablished, Swap, ExpectHistory {
         String where();
     }
 
@@ -89,9 +89,44 @@ public record Scenario(String name, String description, String backend, boolean 
             implements Step {
     }
 
-    /** Within a time, a BGPPolicy's status shows this condition for the node. */
+    /**
+     * Within a time, a BGPPolicy's status shows this condition for the node; with {@code message}, its message
+     * contains each of these texts.
+     */
     public record ExpectCondition(String where, String policy, String node, Duration within, String status,
-                                  String reason) implements Step {
+                                  String reason, List<String> message) implements Step {
+    }
+
+    /**
+     * Within a time, the cluster holds an Event about this object (kind, namespace when namespaced, name) with this
+     * reason, when given, whose message contains each of these texts.
+     */
+    public record ExpectEvent(String where, String kind, Optional<String> namespace, String name,
+                              Optional<String> reason, List<String> message, Duration within) implements Step {
+    }
+
+    /**
+     * Applies one object with parts too large to write out (docs/simulator.md, generate): each {@link Fill} puts a
+     * generated value at its path of the object, creating the mappings on the way.
+     */
+    public record Generate(String where, String object, List<Fill> fills) implements Step {
+        /** The most copies of an item a list may get. */
+        public static final int MAX_REPEAT = 100_000;
+        /** The longest generated text, in bytes. */
+        public static final int MAX_BYTES = 16 * 1024 * 1024;
+    }
+
+    /** A generated value and where it goes in the object: a path of mapping keys. */
+    public sealed interface Fill permits Repeat, Text {
+        List<String> path();
+    }
+
+    /** A list of {@code count} copies of {@code item}, with "{i}" in its strings replaced by the copy's index. */
+    public record Repeat(List<String> path, int count, Object item) implements Fill {
+    }
+
+    /** A text of {@code bytes} bytes ("x" repeated), base64-encoded when {@code base64} (a Secret's data). */
+    public record Text(List<String> path, int bytes, boolean base64) implements Fill {
     }
 
     /** Within a time, a peer has established sessions with exactly these nodes. */
@@ -228,7 +263,7 @@ public record Scenario(String name, String description, String backend, boolean 
         List<Step> steps = new ArrayList<>();
         List<?> ss = Yaml.list(root.get("steps"), "steps");
         for (int i = 0; i < ss.size(); i++) {
-            steps.add(step(Yaml.map(ss.get(i), "steps[" + i + "]"), "steps[" + i + "]", peers, names));
+            steps.add(Steps.step(Yaml.map(ss.get(i), "steps[" + i + "]"), "steps[" + i + "]", peers, names));
         }
         boolean framework = agents.equals("framework");
         for (int i = 0; i < peers.size(); i++) {
@@ -257,145 +292,7 @@ public record Scenario(String name, String description, String backend, boolean 
                 List.copyOf(peers), objects, List.copyOf(steps));
     }
 
-    private static Step step(Map<String, Object> m, String p, List<PeerSpec> peers, Set<String> nodes) {
-        if (m.size() != 1) {
-            throw Yaml.error(p, "a step is one of apply, delete, terminate, label, fault, apiServer, sleep, expect, "
-                    + "expectCount, expectCondition, expectEstablished, swap, expectHistory (one key per step)");
-        }
-        String kind = m.keySet().iterator().next();
-        Object v = m.get(kind);
-        String q = p + "." + kind;
-        switch (kind) {
-            case "apply":
-                return new Apply(p, String.valueOf(v));
-            case "delete": {
-                Map<String, Object> d = Yaml.map(v, q);
-                Yaml.onlyKeys(d, q, Set.of("kind", "name", "namespace"));
-                return new Delete(p, Yaml.string(d, "kind", q, null), Yaml.string(d, "namespace", q, "default"),
-                        Yaml.string(d, "name", q, null));
-            }
-            case "terminate": {
-                Map<String, Object> d = Yaml.map(v, q);
-                Yaml.onlyKeys(d, q, Set.of("pod", "namespace"));
-                return new Terminate(p, Yaml.string(d, "namespace", q, "default"), Yaml.string(d, "pod", q, null));
-            }
-            case "label": {
-                Map<String, Object> d = Yaml.map(v, q);
-                Yaml.onlyKeys(d, q, Set.of("node", "labels"));
-                String node = Yaml.string(d, "node", q, null);
-                checkNode(node, nodes, q + ".node");
-                Map<String, String> labels = new LinkedHashMap<>();
-                Yaml.map(d.get("labels"), q + ".labels").forEach((k, x) -> labels.put(k,
-                        x == null ? null : String.valueOf(x)));
-                return new Label(p, node, labels);
-            }
-            case "fault": {
-                Map<String, Object> d = Yaml.map(v, q);
-                Yaml.onlyKeys(d, q, Set.of("peer", "action", "node"));
-                String action = Yaml.string(d, "action", q, null);
-                if (!Fault.ACTIONS.contains(action)) {
-                    throw Yaml.error(q + ".action", "expected one of " + Fault.ACTIONS.stream().sorted().toList());
-                }
-                Optional<String> node = Optional.ofNullable(d.get("node")).map(String::valueOf);
-                node.ifPresent(n -> checkNode(n, nodes, q + ".node"));
-                return new Fault(p, peer(Yaml.string(d, "peer", q, null), peers, q + ".peer"), action, node);
-            }
-            case "apiServer": {
-                String s = String.valueOf(v);
-                if (!s.equals("down") && !s.equals("up")) {
-                    throw Yaml.error(q, "expected down or up");
-                }
-                return new ApiServer(p, s.equals("up"));
-            }
-            case "sleep":
-                return new Sleep(p, Yaml.duration(String.valueOf(v), q));
-            case "expect": {
-                Map<String, Object> d = Yaml.map(v, q);
-                Yaml.onlyKeys(d, q, Set.of("peer", "within", "routes", "exactly", "absent", "asPath"));
-                Map<String, Set<String>> routes = new LinkedHashMap<>();
-                Yaml.map(d.get("routes"), q + ".routes").forEach((prefix, from) -> {
-                    Set<String> fromNodes = new java.util.TreeSet<>(strings(from, q + ".routes." + prefix, List.of()));
-                    fromNodes.forEach(n -> checkNode(n, nodes, q + ".routes." + prefix));
-                    routes.put(prefix, fromNodes);
-                });
-                return new Expect(p, peer(Yaml.string(d, "peer", q, null), peers, q + ".peer"),
-                        Yaml.duration(d, "within", q, DEFAULT_WITHIN), routes, Yaml.bool(d, "exactly", q, true),
-                        new HashSet<>(strings(d.get("absent"), q + ".absent", List.of())),
-                        Optional.ofNullable(d.get("asPath")).map(String::valueOf));
-            }
-            case "expectCount": {
-                Map<String, Object> d = Yaml.map(v, q);
-                Yaml.onlyKeys(d, q, Set.of("peer", "within", "prefixes", "routes"));
-                return new ExpectCount(p, peer(Yaml.string(d, "peer", q, null), peers, q + ".peer"),
-                        Yaml.duration(d, "within", q, DEFAULT_WITHIN), Yaml.number(d, "prefixes", q, null),
-                        Yaml.number(d, "routes", q, null));
-            }
-            case "expectCondition": {
-                Map<String, Object> d = Yaml.map(v, q);
-                Yaml.onlyKeys(d, q, Set.of("policy", "node", "within", "status", "reason"));
-                String node = Yaml.string(d, "node", q, null);
-                checkNode(node, nodes, q + ".node");
-                return new ExpectCondition(p, Yaml.string(d, "policy", q, null), node,
-                        Yaml.duration(d, "within", q, DEFAULT_WITHIN), Yaml.string(d, "status", q, "True"),
-                        Yaml.string(d, "reason", q, "Applied"));
-            }
-            case "expectEstablished": {
-                Map<String, Object> d = Yaml.map(v, q);
-                Yaml.onlyKeys(d, q, Set.of("peer", "within", "nodes"));
-                Set<String> with = new java.util.TreeSet<>(strings(d.get("nodes"), q + ".nodes", List.of()));
-                with.forEach(n -> checkNode(n, nodes, q + ".nodes"));
-                return new ExpectEstablished(p, peer(Yaml.string(d, "peer", q, null), peers, q + ".peer"),
-                        Yaml.duration(d, "within", q, DEFAULT_WITHIN), with);
-            }
-            case "swap": {
-                Map<String, Object> d = Yaml.map(v, q);
-                Set<String> present = new HashSet<>(d.keySet());
-                present.retainAll(Swap.ACTIONS);
-                if (present.size() != 1) {
-                    throw Yaml.error(q, "expected exactly one of " + Swap.ACTIONS.stream().sorted().toList()
-                            + " (and optionally node)");
-                }
-                Yaml.onlyKeys(d, q, Set.of("node", "update", "uninstall", "install", "backend"));
-                String action = present.iterator().next();
-                String target = Yaml.string(d, action, q, null);
-                if (action.equals("backend") && !Set.of("native", "gobgp").contains(target)) {
-                    throw Yaml.error(q + ".backend", "expected native or gobgp, got '" + target + "'");
-                }
-                Optional<String> node = Optional.ofNullable(d.get("node")).map(String::valueOf);
-                node.ifPresent(n -> checkNode(n, nodes, q + ".node"));
-                return new Swap(p, node, action, target);
-            }
-            case "expectHistory": {
-                Map<String, Object> d = Yaml.map(v, q);
-                Yaml.onlyKeys(d, q, Set.of("peer", "within", "withdrawn", "sessions"));
-                String sessions = Yaml.string(d, "sessions", q, "any");
-                if (!ExpectHistory.SESSIONS.contains(sessions)) {
-                    throw Yaml.error(q + ".sessions", "expected kept, renewed or any, got '" + sessions + "'");
-                }
-                return new ExpectHistory(p, peer(Yaml.string(d, "peer", q, null), peers, q + ".peer"),
-                        Yaml.duration(d, "within", q, DEFAULT_WITHIN),
-                        new java.util.TreeSet<>(strings(d.get("withdrawn"), q + ".withdrawn", List.of())), sessions);
-            }
-            default:
-                throw Yaml.error(q, "unknown step (expected apply, delete, terminate, label, fault, apiServer, sleep, "
-                        + "expect, expectCount, expectCondition, expectEstablished, swap, expectHistory)");
-        }
-    }
-
-    private static String peer(String name, List<PeerSpec> peers, String path) {
-        if (peers.stream().noneMatch(p -> p.name().equals(name))) {
-            throw Yaml.error(path, "no peer named " + name);
-        }
-        return name;
-    }
-
-    private static void checkNode(String name, Set<String> nodes, String path) {
-        if (!nodes.contains(name)) {
-            throw Yaml.error(path, "no node named " + name);
-        }
-    }
-
-    private static List<String> strings(Object o, String path, List<String> fallback) {
+    static List<String> strings(Object o, String path, List<String> fallback) {
         if (o == null) {
             return fallback;
         }

@@ -24,7 +24,6 @@ import dev.herald.simulator.scenario.Scenario.PeerSpec;
 import dev.herald.simulator.scenario.Scenario.Sleep;
 import dev.herald.simulator.scenario.Scenario.Step;
 import dev.herald.simulator.scenario.Scenario.Terminate;
-import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetAddress;
@@ -63,6 +62,7 @@ public final class ScenarioRunner implements AutoCloseable {
     private final PrintStream out;
     private final boolean progress;
     private EmulatedCluster cluster;
+    private ClusterChecks checks;
     private EmulatedPeers peers;
     private final Map<String, EmulatedPeer> peerByName = new LinkedHashMap<>();
     private final Map<String, SimulatedAgent> agents = new LinkedHashMap<>();
@@ -103,6 +103,7 @@ public final class ScenarioRunner implements AutoCloseable {
     /** Starts everything: cluster, peers, objects, agents (none with {@code agents: none}). */
     public void start() throws IOException {
         cluster = new EmulatedCluster(workDir.resolve("cluster"), scenario.cluster());
+        checks = new ClusterChecks(cluster);
         for (NodeSpec n : scenario.nodes()) {
             List<String> ips = new ArrayList<>(List.of(n.address()));
             n.ipv6Address().ifPresent(ips::add);
@@ -160,7 +161,8 @@ public final class ScenarioRunner implements AutoCloseable {
         if (scenario.sharedInformers()) {
             sharedExecutor = dev.herald.kube.KubeClients.executor("sim-shared");
             sharedClient = dev.herald.kube.KubeClients.create(cluster.kubeconfig(), sharedExecutor);
-            shared = dev.herald.kube.InformerClusterState.allNodes(sharedClient, "kube-system").start();
+            shared = dev.herald.kube.InformerClusterState.allNodes(sharedClient, "kube-system")
+                    .reportingTo(new dev.herald.kube.KubeClusterWriter(sharedClient, sharedExecutor)).start();
         }
         for (NodeSpec n : scenario.nodes()) {
             SimulatedAgent a = shared == null
@@ -322,6 +324,10 @@ public final class ScenarioRunner implements AutoCloseable {
             cluster.apply(a.yaml());
             return null;
         }
+        if (s instanceof Scenario.Generate g) {
+            cluster.apply(GeneratedObject.json(g));
+            return null;
+        }
         if (s instanceof Delete d) {
             return cluster.delete(d.kind(), d.namespace(), d.name()) ? null
                     : d.kind() + " " + d.name() + " does not exist";
@@ -356,7 +362,10 @@ public final class ScenarioRunner implements AutoCloseable {
             return await(c.within(), () -> checkCount(c), () -> countProgress(c));
         }
         if (s instanceof ExpectCondition c) {
-            return await(c.within(), () -> checkCondition(c), () -> "waiting for the condition");
+            return await(c.within(), () -> checks.condition(c), () -> "waiting for the condition");
+        }
+        if (s instanceof Scenario.ExpectEvent e) {
+            return await(e.within(), () -> checks.event(e), () -> "waiting for the Event");
         }
         if (s instanceof ExpectEstablished e) {
             return await(e.within(), () -> checkEstablished(e), () -> "waiting for sessions");
@@ -553,29 +562,6 @@ public final class ScenarioRunner implements AutoCloseable {
                 + seen.size() + " prefixes in all";
     }
 
-    @SuppressWarnings("unchecked")
-    private String checkCondition(ExpectCondition c) {
-        GenericKubernetesResource r = cluster.client().genericKubernetesResources(EmulatedCluster.BGP_POLICIES)
-                .withName(c.policy()).get();
-        if (r == null) {
-            return "BGPPolicy " + c.policy() + " does not exist";
-        }
-        Object st = r.getAdditionalProperties().get("status");
-        List<Object> conditions = st instanceof Map<?, ?> m && m.get("conditions") instanceof List<?> l
-                ? (List<Object>) l : List.of();
-        for (Object o : conditions) {
-            Map<String, Object> cond = (Map<String, Object>) o;
-            if (c.node().equals(cond.get("nodeName"))) {
-                if (c.status().equals(cond.get("status")) && c.reason().equals(cond.get("reason"))) {
-                    return null;
-                }
-                return "node " + c.node() + " has " + cond.get("status") + " " + cond.get("reason") + ": "
-                        + cond.get("message");
-            }
-        }
-        return "node " + c.node() + " has no condition in BGPPolicy " + c.policy();
-    }
-
     private String checkEstablished(ExpectEstablished e) {
         Set<String> with = new TreeSet<>();
         peerByName.get(e.peer()).sessions().stream()
@@ -647,7 +633,19 @@ public final class ScenarioRunner implements AutoCloseable {
             return "expect peer " + c.peer() + " holds " + c.prefixes() + " prefixes, " + c.routes() + " routes";
         }
         if (s instanceof ExpectCondition c) {
-            return "expect BGPPolicy " + c.policy() + " shows " + c.node() + " " + c.status() + " " + c.reason();
+            return "expect BGPPolicy " + c.policy() + " shows " + c.node() + " " + c.status() + " " + c.reason()
+                    + (c.message().isEmpty() ? "" : " " + c.message());
+        }
+        if (s instanceof Scenario.ExpectEvent e) {
+            return "expect an Event about " + e.kind() + " " + e.namespace().map(ns -> ns + "/").orElse("")
+                    + e.name() + e.reason().map(r -> " " + r).orElse("") + (e.message().isEmpty() ? ""
+                    : " " + e.message());
+        }
+        if (s instanceof Scenario.Generate g) {
+            return "generate " + g.object().lines().filter(l -> l.trim().startsWith("kind:") || l.trim()
+                    .startsWith("name:")).map(String::trim).limit(2).toList() + " with " + g.fills().stream()
+                    .map(f -> String.join(".", f.path()) + (f instanceof Scenario.Repeat r ? " × " + r.count()
+                            : " of " + ((Scenario.Text) f).bytes() + " bytes")).toList();
         }
         if (s instanceof ExpectEstablished e) {
             return "expect peer " + e.peer() + " established with " + e.nodes();

@@ -16,7 +16,8 @@ import java.util.List;
  * <p>Invariants: the parser throws nothing but {@link ScenarioException} (whose message names the file); each file
  * takes under a second and allocates at most {@value #BYTES_PER_INPUT_BYTE} bytes per input byte plus
  * {@value #CONSTANT_BYTES}; a scenario it accepts can be run: every sleep and deadline is a duration the runner
- * can wait for (not negative, and in nanoseconds within a long).
+ * can wait for (not negative, and in nanoseconds within a long), and every generated list or text is within the
+ * sizes the runner makes.
  */
 class ScenarioFuzzTest {
     /** YAML's reader builds a node tree, then a map tree: a few hundred bytes per input byte. */
@@ -40,6 +41,17 @@ class ScenarioFuzzTest {
             }
             return;
         }
+        for (Scenario.Step st : scenario.steps()) {
+            if (st instanceof Scenario.Generate g) {
+                for (Scenario.Fill f : g.fills()) {
+                    long size = f instanceof Scenario.Repeat r ? r.count() : ((Scenario.Text) f).bytes();
+                    long max = f instanceof Scenario.Repeat ? Scenario.Generate.MAX_REPEAT : Scenario.Generate.MAX_BYTES;
+                    if (size < 1 || size > max) {
+                        throw new AssertionError("generate " + f + " accepted, beyond what the runner makes");
+                    }
+                }
+            }
+        }
         for (Duration d : durations(scenario)) {
             if (d.isNegative()) {
                 throw new AssertionError("negative duration " + d + " accepted");
@@ -62,6 +74,8 @@ class ScenarioFuzzTest {
             } else if (st instanceof Scenario.ExpectCount x) {
                 out.add(x.within());
             } else if (st instanceof Scenario.ExpectCondition x) {
+                out.add(x.within());
+            } else if (st instanceof Scenario.ExpectEvent x) {
                 out.add(x.within());
             } else if (st instanceof Scenario.ExpectEstablished x) {
                 out.add(x.within());

@@ -3,6 +3,9 @@ package dev.herald.simulator.scenario;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -88,5 +91,55 @@ class ScenarioParseTest {
         assertThatThrownBy(() -> Scenario.parse(scenario("", "").replace(peers,
                 "peers: [{address: 127.0.9.1, asn: 65001, connect: 0}]"), "t.yaml"))
                 .hasMessageContaining("peers[0].connect").hasMessageContaining("1..65535");
+    }
+
+    @Test
+    void eventAndConditionExpectationsNameTheTextsTheirMessageMustHold() {
+        Scenario s = Scenario.parse(scenario("", """
+                  - expectEvent: {kind: Service, namespace: default, name: web, reason: InvalidField,
+                                  message: "spec.externalIPs[0]", within: 5s}
+                  - expectEvent: {kind: Node, name: node1, message: [status.addresses, spec.podCIDRs]}
+                  - expectCondition: {policy: p, node: node1, status: "False", reason: InvalidSpec,
+                                      message: spec.bgpPeers}
+                """), "t.yaml");
+        assertThat(s.steps()).containsExactly(
+                new Scenario.ExpectEvent("steps[0]", "Service", Optional.of("default"), "web",
+                        Optional.of("InvalidField"), List.of("spec.externalIPs[0]"), Duration.ofSeconds(5)),
+                new Scenario.ExpectEvent("steps[1]", "Node", Optional.empty(), "node1", Optional.empty(),
+                        List.of("status.addresses", "spec.podCIDRs"), Scenario.DEFAULT_WITHIN),
+                new Scenario.ExpectCondition("steps[2]", "p", "node1", Scenario.DEFAULT_WITHIN, "False",
+                        "InvalidSpec", List.of("spec.bgpPeers")));
+        assertThatThrownBy(() -> Scenario.parse(scenario("", "  - expectEvent: {kind: Node}"), "t.yaml"))
+                .hasMessageContaining("steps[0].expectEvent.name: is required");
+    }
+
+    @Test
+    void generateFillsListsAndTextsWithinBounds() {
+        Scenario s = Scenario.parse(scenario("", """
+                  - generate:
+                      object: |
+                        kind: BGPPolicy
+                        metadata: {name: many}
+                      set:
+                        - {path: [spec, bgpPeers], repeat: 3, item: {address: "fd00:99::{i}", asn: 65010}}
+                        - {path: [data, 127.0.1.1-65000], bytes: 10, base64: true}
+                """), "t.yaml");
+        Scenario.Generate g = (Scenario.Generate) s.steps().get(0);
+        assertThat(g.fills()).containsExactly(
+                new Scenario.Repeat(List.of("spec", "bgpPeers"), 3, Map.of("address", "fd00:99::{i}", "asn", 65010)),
+                new Scenario.Text(List.of("data", "127.0.1.1-65000"), 10, true));
+        String base = "  - generate:\n      object: 'kind: Secret'\n      set: [%s]\n";
+        assertThatThrownBy(() -> Scenario.parse(scenario("", base.formatted("{path: [a], repeat: 0, item: x}")),
+                "t.yaml")).hasMessageContaining("steps[0].generate.set[0].repeat: expected 1 to 100000, got 0");
+        assertThatThrownBy(() -> Scenario.parse(scenario("", base.formatted("{path: [a], bytes: 20000000}")),
+                "t.yaml")).hasMessageContaining("set[0].bytes: expected 1 to 16777216");
+        assertThatThrownBy(() -> Scenario.parse(scenario("", base.formatted("{path: [a], repeat: 2}")), "t.yaml"))
+                .hasMessageContaining("repeat takes an item");
+        assertThatThrownBy(() -> Scenario.parse(scenario("", base.formatted("{path: [a], repeat: 2, bytes: 3}")),
+                "t.yaml")).hasMessageContaining("expected either repeat (with item) or bytes");
+        assertThatThrownBy(() -> Scenario.parse(scenario("", base.formatted("{bytes: 3}")), "t.yaml"))
+                .hasMessageContaining("set[0].path: a list of mapping keys is required");
+        assertThatThrownBy(() -> Scenario.parse(scenario("", "  - generate: {object: 'kind: Secret'}\n"), "t.yaml"))
+                .hasMessageContaining("generate.set: at least one generated value is needed");
     }
 }
