@@ -15,11 +15,12 @@ class BfdStateMachineTest {
             3);
     private final FakeScheduler clock = new FakeScheduler();
 
+    /** Connects a and b and runs their clock (the test's, or a grid clock) until both are Up. */
     private Peer upPair(Peer a, Peer b) {
         Peer.connect(a, b);
         a.machine.start();
         b.machine.start();
-        clock.advanceMillis(3_000);
+        a.clock.advanceMillis(3_000);
         assertThat(a.machine.state()).isEqualTo(BfdState.UP);
         assertThat(b.machine.state()).isEqualTo(BfdState.UP);
         return a;
@@ -133,13 +134,7 @@ class BfdStateMachineTest {
         long grid = 5_000_000;
         FakeScheduler gridClock = new FakeScheduler(grid);
         BfdParameters fifty = BfdParameters.singleHop(Duration.ofMillis(50), Duration.ofMillis(50), 3);
-        Peer a = new Peer(1, fifty, gridClock, 5);
-        Peer b = new Peer(2, fifty, gridClock, 6);
-        Peer.connect(a, b);
-        a.machine.start();
-        b.machine.start();
-        gridClock.advanceMillis(3_000);
-        assertThat(a.machine.state()).isEqualTo(BfdState.UP);
+        Peer a = upPair(new Peer(1, fifty, gridClock, 5), new Peer(2, fifty, gridClock, 6));
         int from = a.sent.size();
         gridClock.advanceMillis(5_000);
         List<Long> times = a.sentAt.subList(from, a.sentAt.size());
@@ -158,10 +153,7 @@ class BfdStateMachineTest {
         FakeScheduler gridClock = new FakeScheduler(grid);
         Peer a = new Peer(1, FAST, gridClock, 1);
         Peer b = new Peer(2, FAST, gridClock, 2);
-        Peer.connect(a, b);
-        a.machine.start();
-        b.machine.start();
-        gridClock.advanceMillis(3_000);
+        upPair(a, b);
         b.cut = true; // b's packets are lost from now; its last one arrives once more, 2 ms off the grid
         gridClock.advance(grid - gridClock.nanoTime() % grid + 2_000_000);
         a.machine.receive(b.last());
