@@ -5,6 +5,7 @@ import dev.herald.bfd.packet.BfdControlPacket;
 import dev.herald.bfd.packet.BfdPacketCodec;
 import dev.herald.bfd.packet.BfdState;
 import dev.herald.bfd.packet.DecodeResult;
+import dev.herald.bfd.packet.Diagnostic;
 import dev.herald.testing.FuzzBounds;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -22,7 +23,8 @@ import java.util.SplittableRandom;
  * clock.
  *
  * <p>Invariants: decoding never throws and leaves the buffer's reader index alone; an accepted packet re-encodes to
- * its own 24 bytes (the Length byte written as 24); the session never throws, everything it sends passes the
+ * bytes that decode to an equal packet, and to its own 24 bytes (the Length byte written as 24, a reserved
+ * diagnostic as 31); the session never throws, everything it sends passes the
  * reception checks of a peer, it is Up only with a peer discriminator, and its transmit and detection times are
  * never negative; each input takes under a second and allocates at most {@value #BYTES_PER_INPUT_BYTE} bytes per
  * input byte plus {@value #CONSTANT_BYTES}.
@@ -56,8 +58,15 @@ class BfdReceptionFuzzTest {
         }
         if (r instanceof DecodeResult.Accepted a) {
             byte[] again = encode(a.packet());
+            if (!(BfdPacketCodec.decode(Unpooled.wrappedBuffer(again)) instanceof DecodeResult.Accepted back)
+                    || !back.packet().equals(a.packet())) {
+                throw new AssertionError(a.packet() + " re-encoded does not decode to itself");
+            }
             byte[] expected = Arrays.copyOf(datagram, BfdControlPacket.MANDATORY_LENGTH);
             expected[3] = BfdControlPacket.MANDATORY_LENGTH;
+            if (a.packet().diagnostic() == Diagnostic.RESERVED) {
+                expected[0] |= 0x1F; // reserved diagnostics 9-31 decode as one value, written as 31
+            }
             if (!Arrays.equals(again, expected)) {
                 throw new AssertionError(a.packet() + " re-encodes to " + Arrays.toString(again) + ", not "
                         + Arrays.toString(expected));
