@@ -9,6 +9,7 @@ import inet.ipaddr.IPAddress;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.Set;
 
 /**
@@ -81,5 +82,17 @@ public interface BgpServer {
      */
     default Map<PeerKey, Set<IPAddress>> routesByPeer() {
         return Map.of();
+    }
+
+    /**
+     * Tasks handed to the server's event loop and not yet run, where the backend runs one (the native backend's
+     * Netty loop); empty where it cannot tell. A healthy server stays near 0 between bursts of work; a count that
+     * keeps growing means work piles up faster than the loop runs it (docs/metrics.md,
+     * {@code herald_event_loop_pending_tasks}).
+     *
+     * @since 1.6
+     */
+    default OptionalInt pendingTasks() {
+        return OptionalInt.empty();
     }
 }

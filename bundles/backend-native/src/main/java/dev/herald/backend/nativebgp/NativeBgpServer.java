@@ -32,6 +32,7 @@ import inet.ipaddr.ipv4.IPv4Address;
 import inet.ipaddr.ipv6.IPv6Address;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
+import io.netty.util.concurrent.SingleThreadEventExecutor;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -412,6 +413,17 @@ public final class NativeBgpServer implements BgpServer {
             locRib.forEach((p, r) -> out.add(r));
             return Set.copyOf(out);
         });
+    }
+
+    /** The tasks queued on this server's one event loop (Netty counts them without running anything on it). */
+    @Override
+    public OptionalInt pendingTasks() {
+        return loop instanceof SingleThreadEventExecutor s ? OptionalInt.of(s.pendingTasks()) : OptionalInt.empty();
+    }
+
+    /** The loop everything of this server runs on, for tests that hold it up. */
+    EventLoop eventLoop() {
+        return loop;
     }
 
     @Override

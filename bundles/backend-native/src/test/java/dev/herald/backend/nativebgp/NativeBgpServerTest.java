@@ -205,6 +205,32 @@ class NativeBgpServerTest {
         assertThat(peer2.downs.get(0)).doesNotContain("NOTIFICATION");
     }
 
+    /** docs/metrics.md, herald_event_loop_pending_tasks: what waits on the loop, and none once it ran. */
+    @Test
+    void pendingTasksCountsTheTasksWaitingOnTheEventLoop() throws Exception {
+        NativeBgpServer server = server(config(65001, "10.0.0.1", "127.0.0.1"));
+        server.start();
+        await().atMost(SESSION).until(() -> server.pendingTasks().equals(java.util.OptionalInt.of(0)));
+        java.util.concurrent.CountDownLatch hold = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch holding = new java.util.concurrent.CountDownLatch(1);
+        server.eventLoop().execute(() -> {
+            holding.countDown();
+            try {
+                hold.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        assertThat(holding.await(5, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        java.util.concurrent.atomic.AtomicInteger ran = new java.util.concurrent.atomic.AtomicInteger();
+        for (int i = 0; i < 3; i++) {
+            server.eventLoop().execute(ran::incrementAndGet);
+        }
+        assertThat(server.pendingTasks()).hasValue(3);
+        hold.countDown();
+        await().atMost(SESSION).until(() -> ran.get() == 3 && server.pendingTasks().equals(java.util.OptionalInt.of(0)));
+    }
+
     @Test
     void callsAreIdempotentAndAStoppedServerSaysSo() {
         NativeBgpServer server = server(config(65001, "10.0.0.1", "127.0.0.1"));
