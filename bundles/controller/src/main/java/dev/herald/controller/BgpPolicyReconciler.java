@@ -411,7 +411,12 @@ public final class BgpPolicyReconciler {
             }
             // a swap whose new server failed to start is still a restart when the next pass tries again
             BgpServer s = factory.create(desired, swap != null ? StartMode.GRACEFUL_RESTART : StartMode.FRESH);
-            s.start(); // a failure leaves no server: the next pass starts again
+            try {
+                s.start(); // a failure leaves no server: the next pass starts again
+            } catch (RuntimeException e) {
+                discard(s, e);
+                throw e;
+            }
             server = s;
             serverBackend = factory.backend();
             serverFactory = factory;
@@ -508,6 +513,18 @@ public final class BgpPolicyReconciler {
             }
         }
         return adopted;
+    }
+
+    /**
+     * Stops a server that never ran, so that nothing it opened outlives it: a native server whose port was taken
+     * has started its event loop's thread, and every retry of the pass would leave one more.
+     */
+    private static void discard(BgpServer s, RuntimeException cause) {
+        try {
+            s.stop(StopMode.CEASE);
+        } catch (RuntimeException e) {
+            cause.addSuppressed(e);
+        }
     }
 
     /**

@@ -621,6 +621,20 @@ class BgpPolicyReconcilerTest {
         assertThat(retry).contains("advertise [10.96.0.1/32]").noneMatch(c -> c.startsWith("withdraw"));
     }
 
+    /**
+     * A server whose start failed (its port taken) is stopped: the native one had already started the thread of its
+     * event loop, and each retry of the reconcile loop left one more behind.
+     */
+    @Test
+    void aServerThatFailedToStartIsStoppedSoThatNothingItOpenedLeaks() {
+        BgpPolicyReconciler r = swappable();
+        cluster.policies.add(policy("p", 100, 65001, 179, peer("10.0.0.2", 65000)));
+        nativeBackend.fail("start");
+        assertThatThrownBy(() -> r.reconcile()).hasMessageContaining("injected failure of start");
+        assertThat(nativeBackend.current().stopMode).isEqualTo(StopMode.CEASE);
+        assertThat(nativeBackend.log).containsExactly("FAILED start AS 65001", "stop AS 65001");
+    }
+
     @Test
     void aBackendChangeTogetherWithNewParametersIsAnOrdinaryRestartWithACease() {
         BgpPolicyReconciler r = swappable();
