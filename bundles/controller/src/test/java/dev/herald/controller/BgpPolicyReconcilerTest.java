@@ -562,12 +562,14 @@ class BgpPolicyReconcilerTest {
         selected = gobgpBackend;
         r.invalidate();
         List<String> calls = swapPass(r);
-        assertThat(calls).hasSize(4);
-        assertThat(calls.get(0)).isEqualTo("stop AS 65001 gracefully");
-        assertThat(calls.get(1)).isEqualTo("start AS 65001 id 192.168.0.11 port 179 on gobgp as a graceful restart");
+        assertThat(calls).hasSize(5);
+        // the new server gets ready before the old one stops: peers reconnecting at once find it there
+        assertThat(calls.get(0)).isEqualTo("prepare AS 65001 on gobgp");
+        assertThat(calls.get(1)).isEqualTo("stop AS 65001 gracefully");
+        assertThat(calls.get(2)).isEqualTo("start AS 65001 id 192.168.0.11 port 179 on gobgp as a graceful restart");
         // the whole table before the peers: End-of-RIB must not go out ahead of the routes
-        assertThat(calls.get(2)).isEqualTo("advertise [10.96.0.1/32, 10.96.0.2/32]");
-        assertThat(calls.get(3)).startsWith("addPeer ");
+        assertThat(calls.get(3)).isEqualTo("advertise [10.96.0.1/32, 10.96.0.2/32]");
+        assertThat(calls.get(4)).startsWith("addPeer ");
         assertThat(calls).noneMatch(c -> c.startsWith("withdraw"));
         assertThat(first.stopMode).isEqualTo(StopMode.GRACEFUL_RESTART);
         Fakes.Backend.Server second = nativeBackend.current();
@@ -580,7 +582,7 @@ class BgpPolicyReconcilerTest {
         // and back; then steady passes change nothing
         selected = nativeBackend;
         r.invalidate();
-        assertThat(swapPass(r)).startsWith("stop AS 65001 gracefully",
+        assertThat(swapPass(r)).startsWith("prepare AS 65001 on native", "stop AS 65001 gracefully",
                 "start AS 65001 id 192.168.0.11 port 179 on native as a graceful restart");
         assertThat(nativeBackend.current().routes).hasSize(2);
         r.invalidate();
@@ -619,6 +621,32 @@ class BgpPolicyReconcilerTest {
         List<String> retry = swapPass(r);
         assertThat(retry.get(0)).isEqualTo("start AS 65001 id 192.168.0.11 port 179 on gobgp as a graceful restart");
         assertThat(retry).contains("advertise [10.96.0.1/32]").noneMatch(c -> c.startsWith("withdraw"));
+    }
+
+    @Test
+    void aSwapWhoseNewServerCannotPrepareStartsItAfterTheOldOneStopped() {
+        BgpPolicyReconciler r = runningOnNativeWithOneRoute();
+        selected = gobgpBackend;
+        r.invalidate();
+        nativeBackend.fail("prepare");
+        List<String> calls = swapPass(r);
+        assertThat(calls).startsWith("FAILED prepare AS 65001", "stop AS 65001 gracefully",
+                "start AS 65001 id 192.168.0.11 port 179 on gobgp as a graceful restart");
+        assertThat(nativeBackend.current().started).isTrue();
+    }
+
+    @Test
+    void aSwapWhoseOldServerFailsToStopEndsWhatTheNewOnePrepared() {
+        BgpPolicyReconciler r = runningOnNativeWithOneRoute();
+        selected = gobgpBackend;
+        r.invalidate();
+        nativeBackend.fail("stop");
+        assertThatThrownBy(() -> r.reconcile()).hasMessageContaining("injected failure of stop");
+        Fakes.Backend.Server prepared = nativeBackend.current();
+        assertThat(prepared.backendName).isEqualTo("gobgp");
+        assertThat(prepared.started).isFalse();
+        assertThat(prepared.stopMode).as("a prepared daemon must not outlive the failed pass")
+                .isEqualTo(StopMode.CEASE);
     }
 
     /**
@@ -674,7 +702,7 @@ class BgpPolicyReconcilerTest {
         BgpPolicyReconciler r = runningOnNativeWithOneRoute();
         selected = nativeBackend.other("native");
         r.invalidate();
-        assertThat(swapPass(r)).startsWith("stop AS 65001 gracefully",
+        assertThat(swapPass(r)).startsWith("prepare AS 65001 on native", "stop AS 65001 gracefully",
                 "start AS 65001 id 192.168.0.11 port 179 on native as a graceful restart", "advertise [10.96.0.1/32]")
                 .noneMatch(c -> c.startsWith("withdraw"));
     }
@@ -823,7 +851,7 @@ class BgpPolicyReconcilerTest {
         selected = gobgpBackend;
         r.invalidate();
         List<String> calls = swapPass(r);
-        assertThat(calls).startsWith("stop AS 65001 gracefully",
+        assertThat(calls).startsWith("prepare AS 65001 on gobgp", "stop AS 65001 gracefully",
                 "start AS 65001 id 192.168.0.11 port 179 on gobgp as a graceful restart", "advertise [10.96.0.1/32]")
                 .noneMatch(c -> c.startsWith("withdraw"));
         sources.add(services);

@@ -29,6 +29,18 @@ public interface BgpServer {
     void start();
 
     /**
+     * Gets ready for {@link #start()} without opening the BGP port, so that start() takes effect at once: a backend
+     * that drives a routing daemon launches it and waits for its API. A backend swap prepares the new server before
+     * it stops the old one, because peers reconnect soon after the old one went and some (graceful-restart helpers)
+     * then wait for the restarting side instead of trying again. {@link #stop(StopMode)} ends what it prepared.
+     * Calling it twice, or on a started server, does nothing; the default does nothing.
+     *
+     * @since 1.6
+     */
+    default void prepare() {
+    }
+
+    /**
      * Stops the server and ends every session as {@code mode} says, then forgets peers and routes. A stopped server
      * cannot be started again.
      */
