@@ -35,6 +35,15 @@ public final class AgentProcess implements AutoCloseable {
 
     /** Starts {@code home/bin/herald args...} with its status API on a free port. */
     public static AgentProcess start(Path home, String... args) throws IOException {
+        return start(home, java.util.Map.of(), args);
+    }
+
+    /**
+     * {@link #start(Path, String...)} with these environment variables added, such as {@code HERALD_JAVA_OPTS} to
+     * run the JVM as the container image does.
+     */
+    public static AgentProcess start(Path home, java.util.Map<String, String> env, String... args)
+            throws IOException {
         int port = Distribution.freePort();
         Distribution.setStatusPort(home, port);
         List<String> cmd = new ArrayList<>(List.of(home.resolve("bin/herald").toString()));
@@ -42,6 +51,7 @@ public final class AgentProcess implements AutoCloseable {
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(home.resolve("stdout.txt").toFile());
         pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        pb.environment().putAll(env);
         return new AgentProcess(home, pb.start(), port);
     }
 
