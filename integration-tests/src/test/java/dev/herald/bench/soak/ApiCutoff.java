@@ -51,23 +51,27 @@ final class ApiCutoff {
         long t0 = System.nanoTime();
         cluster.cutAgentsOff();
         List<String> churned = new ArrayList<>();
-        for (int i = 0; i < churn; i++) {
-            churned.add(services.churn());
-        }
-        boolean noticed = await(() -> apiUp() == 0, NOTICED);
-        long back = t0 + OUTAGE.toNanos();
-        while (System.nanoTime() < back) {
-            Thread.sleep(100);
-        }
-        // nothing withdrawn (or sent) while the agent cannot know what changed
         Map<SoakPeer, String> kept = new LinkedHashMap<>();
-        for (SoakPeer p : peers) {
-            String why = p.mismatch(before);
-            if (why != null) {
-                kept.put(p, why);
+        boolean noticed;
+        try {
+            for (int i = 0; i < churn; i++) {
+                churned.add(services.churn());
             }
+            noticed = await(() -> apiUp() == 0, NOTICED);
+            long back = t0 + OUTAGE.toNanos();
+            while (System.nanoTime() < back) {
+                Thread.sleep(100);
+            }
+            // nothing withdrawn (or sent) while the agent cannot know what changed
+            for (SoakPeer p : peers) {
+                String why = p.mismatch(before);
+                if (why != null) {
+                    kept.put(p, why);
+                }
+            }
+        } finally {
+            cluster.reconnectAgents();
         }
-        cluster.reconnectAgents();
         long ended = System.nanoTime();
         return new Faults.Injected(ended, Duration.ofNanos(ended - t0), churned, () -> {
             if (!noticed) {

@@ -87,10 +87,10 @@ final class ServiceTable {
         Block b = services.get(name);
         Block changed = new Block(b.index(), !b.alternate());
         List<String> ips = changed.ips();
-        cluster.client().services().inNamespace(NAMESPACE).withName(name).edit(s -> {
+        ApiEdits.retryOnConflict(() -> cluster.client().services().inNamespace(NAMESPACE).withName(name).edit(s -> {
             s.getSpec().setExternalIPs(ips);
             return s;
-        });
+        }));
         services.put(name, changed);
         modified++;
         return "modified " + name;

@@ -110,7 +110,14 @@ public final class Soak {
         int n = 0;
         while (elapsed(start).compareTo(length) < 0 || schedule.awayFromNative()) {
             FaultKind kind = schedule.next(elapsed(start));
-            if (!step(++n, kind, faults, peers, start, home)) {
+            try {
+                if (!step(++n, kind, faults, peers, start, home)) {
+                    return;
+                }
+            } catch (Exception e) {
+                report.fail("stopped: #" + n + " " + kind.label() + " threw " + e);
+                e.printStackTrace(out);
+                out.println(diagnostics(peers, home));
                 return;
             }
             if (!agent.process.isAlive()) {

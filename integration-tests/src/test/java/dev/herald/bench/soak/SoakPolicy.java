@@ -77,16 +77,17 @@ final class SoakPolicy {
     void touch() {
         edits++;
         String value = Long.toString(edits);
-        cluster.client().nodes().withName(NODE).edit(n -> {
+        ApiEdits.retryOnConflict(() -> cluster.client().nodes().withName(NODE).edit(n -> {
             n.getMetadata().getLabels().put("soak-touch", value);
             return n;
-        });
-        cluster.client().genericKubernetesResources(MockCluster.BGP_POLICIES).withName(NAME).edit(p -> {
-            Map<String, String> a = new java.util.HashMap<>(p.getMetadata().getAnnotations() == null ? Map.of()
-                    : p.getMetadata().getAnnotations());
-            a.put("soak-touch", value);
-            p.getMetadata().setAnnotations(a);
-            return p;
-        });
+        }));
+        ApiEdits.retryOnConflict(() -> cluster.client().genericKubernetesResources(MockCluster.BGP_POLICIES)
+                .withName(NAME).edit(p -> {
+                    Map<String, String> a = new java.util.HashMap<>(p.getMetadata().getAnnotations() == null
+                            ? Map.of() : p.getMetadata().getAnnotations());
+                    a.put("soak-touch", value);
+                    p.getMetadata().setAnnotations(a);
+                    return p;
+                }));
     }
 }
