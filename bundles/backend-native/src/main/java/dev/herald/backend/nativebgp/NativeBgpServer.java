@@ -295,7 +295,7 @@ public final class NativeBgpServer implements BgpServer {
      * Starts the new session of a replaced peer once the old session's sockets are closed, which the peer does after
      * reading our Cease. A new connection of ours that came first was taken by FRR, a graceful-restart helper, for the
      * restarting peer's: the old session then counted as lost instead of ceased, and its routes were kept as stale
-     * (FRR: "NSF peer closed the session"; found by the soak, docs/robustness.md).
+     * (FRR: "NSF peer closed the session"; docs/development.md, pitfall 31).
      */
     private void startAfter(BgpPeer old, PeerEntry e, long deadline) {
         if (stopped || peers.get(e.config.key()) != e) {

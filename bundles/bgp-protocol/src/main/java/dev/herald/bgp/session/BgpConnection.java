@@ -223,10 +223,10 @@ public final class BgpConnection extends SimpleChannelInboundHandler<Object> {
      * once; the first reason wins. Call on the event loop.
      *
      * <p>After a NOTIFICATION the session is over at once (the owner hears of it now), but the socket is left for the
-     * peer to close once it has read the NOTIFICATION (RFC 4271 §6), at most {@value #NOTIFICATION_LINGER_SECONDS} s.
-     * Closing right behind the NOTIFICATION let the end of the connection overtake it at FRR, whose reader thread
-     * reports the end while its main thread has yet to process the message: FRR took the Cease for a lost connection
-     * and, as a graceful-restart helper, kept the routes it should have dropped (docs/robustness.md, soak findings).
+     * peer to close once it has read the NOTIFICATION (RFC 4271 §6), at most {@value #NOTIFICATION_LINGER_SECONDS} s:
+     * a closed socket then means the peer has the NOTIFICATION. A new connection of ours that reached FRR before it
+     * had read the Cease made FRR, a graceful-restart helper, take the old session for lost and keep its routes as
+     * stale (docs/development.md, pitfall 31).
      */
     public void close(NotificationMessage notification, String reason) {
         if (closed) {
