@@ -65,7 +65,7 @@ class InFrameworkTest {
     void heraldBundlesExportOnlyVersionedApi() {
         Bundle api = bundle("dev.herald.api");
         assertThat(api.getHeaders().get("Export-Package")).contains("dev.herald.api;version=\"1.2.0\"")
-                .contains("dev.herald.api.spi;version=\"1.5.0\"");
+                .contains("dev.herald.api.spi;version=\"1.6.0\"");
         assertThat(bundle("dev.herald.ops").getHeaders().get("Export-Package")).isNull();
         // the metrics bundle keeps the Prometheus client to itself (docs/metrics.md); the BFD kit is a library
         assertThat(bundle("dev.herald.metrics").getHeaders().get("Export-Package")).isNull();

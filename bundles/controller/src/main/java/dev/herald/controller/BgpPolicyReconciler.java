@@ -398,6 +398,7 @@ public final class BgpPolicyReconciler {
             }
             BgpServerFactory factory = chosen.orElseThrow(() ->
                     new IllegalStateException("no BGP backend is available (see 'backend' in etc/herald.cfg)"));
+            BgpServer next = null;
             if (server != null) {
                 if (backendChanged && server.config().equals(desired)) {
                     // same speaker, other implementation: a planned restart, peers keep our routes meanwhile
@@ -406,7 +407,13 @@ public final class BgpPolicyReconciler {
                             factory.backend().equals(serverBackend) ? " (a new instance: its bundle was updated)" : "",
                             desired.localAsn(), desired.routerId(), peers.size(), advertised.size(), serverBackend);
                     swap = new Swap(serverBackend, factory.backend(), advertised.size(), System.nanoTime());
-                    stopServer(StopMode.GRACEFUL_RESTART);
+                    next = prepared(factory, desired);
+                    try {
+                        stopServer(StopMode.GRACEFUL_RESTART);
+                    } catch (RuntimeException e) {
+                        discard(next, e); // nothing of it ran: a prepared daemon goes
+                        throw e;
+                    }
                 } else {
                     if (backendChanged) {
                         LOG.info("BGP backend changed from {} to {} and the server's parameters too ({} -> {}): "
@@ -421,8 +428,14 @@ public final class BgpPolicyReconciler {
                 swap = new Swap(swap.from(), factory.backend(), swap.routes(), swap.startedNanos());
             }
             // a swap whose new server failed to start is still a restart when the next pass tries again
-            BgpServer s = factory.create(desired, swap != null ? StartMode.GRACEFUL_RESTART : StartMode.FRESH);
-            s.start(); // a failure leaves no server: the next pass starts again
+            BgpServer s = next != null ? next
+                    : factory.create(desired, swap != null ? StartMode.GRACEFUL_RESTART : StartMode.FRESH);
+            try {
+                s.start(); // a failure leaves no server: the next pass starts again
+            } catch (RuntimeException e) {
+                discard(s, e);
+                throw e;
+            }
             server = s;
             serverBackend = factory.backend();
             serverFactory = factory;
@@ -519,6 +532,34 @@ public final class BgpPolicyReconciler {
             }
         }
         return adopted;
+    }
+
+    /**
+     * The server a swap starts, made ready before the old one stops: peers that lost the old one reconnect within a
+     * second or so, and a graceful-restart helper that finds nobody there may wait for the restarting side to
+     * connect, which goBGP does only 5 to 10 s later. A backend that cannot prepare starts from scratch in start().
+     */
+    private static BgpServer prepared(BgpServerFactory factory, GlobalConfig desired) {
+        BgpServer next = factory.create(desired, StartMode.GRACEFUL_RESTART);
+        try {
+            next.prepare();
+        } catch (RuntimeException e) {
+            LOG.warn("The {} backend could not get ready before the swap ({}); it starts after the old server "
+                    + "stopped", factory.backend(), e.getMessage());
+        }
+        return next;
+    }
+
+    /**
+     * Stops a server that never ran, so that nothing it opened outlives it: a native server whose port was taken
+     * has started its event loop's thread, and every retry of the pass would leave one more.
+     */
+    private static void discard(BgpServer s, RuntimeException cause) {
+        try {
+            s.stop(StopMode.CEASE);
+        } catch (RuntimeException e) {
+            cause.addSuppressed(e);
+        }
     }
 
     /**

@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -319,6 +320,12 @@ public final class ControllerComponent implements AgentStatus {
     @Override
     public int selectingPolicies() {
         return reconciler.selectingPolicies();
+    }
+
+    @Override
+    public OptionalInt eventLoopPendingTasks() {
+        var server = reconciler.server();
+        return server == null ? OptionalInt.empty() : server.pendingTasks();
     }
 
     /**

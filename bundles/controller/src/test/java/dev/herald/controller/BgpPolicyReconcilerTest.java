@@ -620,12 +620,14 @@ class BgpPolicyReconcilerTest {
         selected = gobgpBackend;
         r.invalidate();
         List<String> calls = swapPass(r);
-        assertThat(calls).hasSize(4);
-        assertThat(calls.get(0)).isEqualTo("stop AS 65001 gracefully");
-        assertThat(calls.get(1)).isEqualTo("start AS 65001 id 192.168.0.11 port 179 on gobgp as a graceful restart");
+        assertThat(calls).hasSize(5);
+        // the new server gets ready before the old one stops: peers reconnecting at once find it there
+        assertThat(calls.get(0)).isEqualTo("prepare AS 65001 on gobgp");
+        assertThat(calls.get(1)).isEqualTo("stop AS 65001 gracefully");
+        assertThat(calls.get(2)).isEqualTo("start AS 65001 id 192.168.0.11 port 179 on gobgp as a graceful restart");
         // the whole table before the peers: End-of-RIB must not go out ahead of the routes
-        assertThat(calls.get(2)).isEqualTo("advertise [10.96.0.1/32, 10.96.0.2/32]");
-        assertThat(calls.get(3)).startsWith("addPeer ");
+        assertThat(calls.get(3)).isEqualTo("advertise [10.96.0.1/32, 10.96.0.2/32]");
+        assertThat(calls.get(4)).startsWith("addPeer ");
         assertThat(calls).noneMatch(c -> c.startsWith("withdraw"));
         assertThat(first.stopMode).isEqualTo(StopMode.GRACEFUL_RESTART);
         Fakes.Backend.Server second = nativeBackend.current();
@@ -638,7 +640,7 @@ class BgpPolicyReconcilerTest {
         // and back; then steady passes change nothing
         selected = nativeBackend;
         r.invalidate();
-        assertThat(swapPass(r)).startsWith("stop AS 65001 gracefully",
+        assertThat(swapPass(r)).startsWith("prepare AS 65001 on native", "stop AS 65001 gracefully",
                 "start AS 65001 id 192.168.0.11 port 179 on native as a graceful restart");
         assertThat(nativeBackend.current().routes).hasSize(2);
         r.invalidate();
@@ -680,6 +682,46 @@ class BgpPolicyReconcilerTest {
     }
 
     @Test
+    void aSwapWhoseNewServerCannotPrepareStartsItAfterTheOldOneStopped() {
+        BgpPolicyReconciler r = runningOnNativeWithOneRoute();
+        selected = gobgpBackend;
+        r.invalidate();
+        nativeBackend.fail("prepare");
+        List<String> calls = swapPass(r);
+        assertThat(calls).startsWith("FAILED prepare AS 65001", "stop AS 65001 gracefully",
+                "start AS 65001 id 192.168.0.11 port 179 on gobgp as a graceful restart");
+        assertThat(nativeBackend.current().started).isTrue();
+    }
+
+    @Test
+    void aSwapWhoseOldServerFailsToStopEndsWhatTheNewOnePrepared() {
+        BgpPolicyReconciler r = runningOnNativeWithOneRoute();
+        selected = gobgpBackend;
+        r.invalidate();
+        nativeBackend.fail("stop");
+        assertThatThrownBy(() -> r.reconcile()).hasMessageContaining("injected failure of stop");
+        Fakes.Backend.Server prepared = nativeBackend.current();
+        assertThat(prepared.backendName).isEqualTo("gobgp");
+        assertThat(prepared.started).isFalse();
+        assertThat(prepared.stopMode).as("a prepared daemon must not outlive the failed pass")
+                .isEqualTo(StopMode.CEASE);
+    }
+
+    /**
+     * A server whose start failed (its port taken) is stopped: the native one had already started the thread of its
+     * event loop, and each retry of the reconcile loop left one more behind.
+     */
+    @Test
+    void aServerThatFailedToStartIsStoppedSoThatNothingItOpenedLeaks() {
+        BgpPolicyReconciler r = swappable();
+        cluster.policies.add(policy("p", 100, 65001, 179, peer("10.0.0.2", 65000)));
+        nativeBackend.fail("start");
+        assertThatThrownBy(() -> r.reconcile()).hasMessageContaining("injected failure of start");
+        assertThat(nativeBackend.current().stopMode).isEqualTo(StopMode.CEASE);
+        assertThat(nativeBackend.log).containsExactly("FAILED start AS 65001", "stop AS 65001");
+    }
+
+    @Test
     void aBackendChangeTogetherWithNewParametersIsAnOrdinaryRestartWithACease() {
         BgpPolicyReconciler r = swappable();
         cluster.policies.add(policy("p", 100, 65001, 179));
@@ -718,7 +760,7 @@ class BgpPolicyReconcilerTest {
         BgpPolicyReconciler r = runningOnNativeWithOneRoute();
         selected = nativeBackend.other("native");
         r.invalidate();
-        assertThat(swapPass(r)).startsWith("stop AS 65001 gracefully",
+        assertThat(swapPass(r)).startsWith("prepare AS 65001 on native", "stop AS 65001 gracefully",
                 "start AS 65001 id 192.168.0.11 port 179 on native as a graceful restart", "advertise [10.96.0.1/32]")
                 .noneMatch(c -> c.startsWith("withdraw"));
     }
@@ -867,7 +909,7 @@ class BgpPolicyReconcilerTest {
         selected = gobgpBackend;
         r.invalidate();
         List<String> calls = swapPass(r);
-        assertThat(calls).startsWith("stop AS 65001 gracefully",
+        assertThat(calls).startsWith("prepare AS 65001 on gobgp", "stop AS 65001 gracefully",
                 "start AS 65001 id 192.168.0.11 port 179 on gobgp as a graceful restart", "advertise [10.96.0.1/32]")
                 .noneMatch(c -> c.startsWith("withdraw"));
         sources.add(services);

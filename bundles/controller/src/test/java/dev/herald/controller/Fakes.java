@@ -248,6 +248,12 @@ final class Fakes {
             }
 
             @Override
+            public void prepare() {
+                maybeFail("prepare", "AS " + config.localAsn());
+                log.add("prepare AS " + config.localAsn() + " on " + backendName);
+            }
+
+            @Override
             public void stop(StopMode mode) {
                 maybeFail("stop", "AS " + config.localAsn());
                 stopped = true;

@@ -60,6 +60,9 @@ final class AgentMetrics implements MultiCollector {
             peers(a.peers(), out);
             routes(a, out);
             policy(a, out);
+            a.eventLoopPendingTasks().ifPresent(n -> out.add(gauge("herald_event_loop_pending_tasks",
+                    "Tasks queued on the BGP server's event loop and not yet run (native backend)",
+                    List.of(point(Labels.EMPTY, n)))));
         }
         out.add(gauge("herald_kubernetes_api_up", "1 when the Kubernetes API server answers, else 0",
                 List.of(point(Labels.EMPTY, apiReachable.getAsBoolean() ? 1 : 0))));

@@ -23,6 +23,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
@@ -92,6 +93,14 @@ class AgentMetricsTest {
     }
 
     @Test
+    void pendingEventLoopTasksAreShownWhereTheBackendCountsThem() throws IOException {
+        agent.set(new Agent(List.of()));
+        assertThat(scrape()).doesNotContain("herald_event_loop_pending_tasks");
+        agent.set(new Agent(List.of(), OptionalInt.of(7)));
+        assertThat(scrape()).contains("herald_event_loop_pending_tasks 7.0");
+    }
+
+    @Test
     void theApiServerIsUpOnlyWhileTheClusterStateReachesIt() throws IOException {
         assertThat(scrape()).contains("herald_kubernetes_api_up 1.0").doesNotContain("herald_bgp_session_up");
         reachable = false;
@@ -114,7 +123,16 @@ class AgentMetricsTest {
         return out.toString(StandardCharsets.UTF_8);
     }
 
-    private record Agent(List<PeerStatus> peers) implements AgentStatus {
+    private record Agent(List<PeerStatus> peers, OptionalInt pending) implements AgentStatus {
+        Agent(List<PeerStatus> peers) {
+            this(peers, OptionalInt.empty());
+        }
+
+        @Override
+        public OptionalInt eventLoopPendingTasks() {
+            return pending;
+        }
+
         @Override
         public Optional<EffectivePolicy> effectivePolicy() {
             return Optional.of(new EffectivePolicy("p1", GlobalConfig.of(64512, "10.0.0.1")));

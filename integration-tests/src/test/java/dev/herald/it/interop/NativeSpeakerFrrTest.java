@@ -133,6 +133,41 @@ class NativeSpeakerFrrTest {
                 .containsOnlyKeys("10.244.1.0/24"));
     }
 
+    /**
+     * Every Cease reaches FRR as a NOTIFICATION. FRR reads a connection's end on one thread and its messages on
+     * another: when the end came right behind the NOTIFICATION (and the new session's connection right behind that),
+     * FRR now and then took it for a lost connection ("NSF peer closed the session") and, as a graceful-restart
+     * helper, kept as stale the routes it should have dropped. Herald leaves closing to the peer once it has sent a
+     * NOTIFICATION (found by the soak, docs/robustness.md).
+     */
+    @Test
+    void everyCeaseReachesFrrAsANotificationAndNotAsALostConnection() throws Exception {
+        int heraldPort = Daemons.freePort();
+        int frrPort = Daemons.freePort();
+        FrrDaemon frr = frr(65000, frrPort, List.of(HostPeer.ipv4(heraldPort, 65001)));
+        NetNamespace ns = frr.namespace();
+        BgpServer s = herald(65001, ns.hostAddress(), heraldPort);
+        s.start();
+        s.advertise(List.of(Route.of("10.96.0.12", RouteType.SERVICE_CLUSTER_IP, "default/c")));
+        PeerConfig peer = PeerConfig.of(ns.peerAddress(), 65000).withPort(frrPort);
+        s.addPeer(peer);
+        for (int attempt = 1; attempt <= 8; attempt++) {
+            await().atMost(SESSION).until(() -> frr.neighbor(ns.hostAddress()).state().equals("Established")
+                    && frr.routes().containsKey("10.96.0.12/32"));
+            long ceases = frr.notificationsReceived(ns.hostAddress()).getOrDefault("6/6", 0L);
+            java.time.Instant before = java.time.Instant.now();
+            // another hold time: the session is renewed with a Cease (Other Configuration Change)
+            s.updatePeer(peer.withTimers(new PeerTimers(attempt % 2 == 0 ? 90 : 60, 0, 0)));
+            // FRR has ended the old session by the time a new one is Established
+            await().atMost(SESSION).until(() -> s.peers().get(0).establishedSince().map(t -> t.isAfter(before))
+                    .orElse(false));
+            int n = attempt;
+            assertThat(frr.notificationsReceived(ns.hostAddress()).getOrDefault("6/6", 0L))
+                    .as(() -> "Ceases (6/6) FRR processed, attempt " + n + "\n" + frr.diagnostics())
+                    .isEqualTo(ceases + 1);
+        }
+    }
+
     @Test
     void ibgpRoutesCarryAnEmptyPathAndLocalPref() throws Exception {
         int heraldPort = Daemons.freePort();

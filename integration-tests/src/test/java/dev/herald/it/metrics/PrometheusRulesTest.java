@@ -68,7 +68,8 @@ class PrometheusRulesTest {
             Map.entry("herald_backend_swap_convergence_seconds", "histogram"),
             Map.entry("herald_kubernetes_api_up", "gauge"),
             Map.entry("herald_kubernetes_watch_events_total", "counter"),
-            Map.entry("herald_build_info", "gauge"));
+            Map.entry("herald_build_info", "gauge"),
+            Map.entry("herald_event_loop_pending_tasks", "gauge"));
 
     @TempDir
     Path tmp;

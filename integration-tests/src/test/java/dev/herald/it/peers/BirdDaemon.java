@@ -141,6 +141,8 @@ public final class BirdDaemon implements AutoCloseable {
         StringBuilder conf = new StringBuilder();
         conf.append("router id ").append(routerId).append(";\n");
         conf.append("log \"").append(dir.resolve("bird.log")).append("\" all;\n");
+        // milliseconds in the Since column: two state changes within a second stay apart (protocolSince)
+        conf.append("timeformat protocol \"%T.%3f\";\n");
         conf.append("protocol device { }\n");
         for (Protocol p : protocols) {
             boolean v6 = p.neighborAddress().contains(":");
@@ -312,6 +314,32 @@ public final class BirdDaemon implements AutoCloseable {
         return out;
     }
 
+    /**
+     * The prefixes of every route BIRD holds, from {@code show route} (one line a route: lighter than {@link
+     * #routes()} for large tables).
+     */
+    public java.util.Set<String> prefixes() throws IOException, InterruptedException {
+        java.util.Set<String> out = new java.util.HashSet<>();
+        for (String line : birdc("show route").split("\n")) {
+            Matcher m = ROUTE.matcher(line);
+            if (m.find()) {
+                out.add(m.group(1));
+            }
+        }
+        return out;
+    }
+
+    /** The {@code Last error:} line of a session in {@code show protocols all}, or "" when it has none. */
+    public String lastError(String protocol) throws IOException, InterruptedException {
+        for (String line : protocolDetails(protocol).split("\n")) {
+            String t = line.trim();
+            if (t.startsWith("Last error:")) {
+                return t.substring("Last error:".length()).trim();
+            }
+        }
+        return "";
+    }
+
     /** How many routes BIRD holds, all tables (cheap even for 100,000 routes). */
     public long routeCount() throws IOException, InterruptedException {
         return countRoutes(birdc("show route count"));
@@ -340,6 +368,20 @@ public final class BirdDaemon implements AutoCloseable {
             String[] f = line.trim().split("\\s+");
             if (f.length >= 6 && f[0].equals(protocol)) {
                 return f[5];
+            }
+        }
+        return "";
+    }
+
+    /**
+     * A session's line of {@code show protocols} ("NAME BGP --- up 12:00:00.000 Established"), read in one call so
+     * that its state and Since column belong together; "" when BIRD has no such protocol.
+     */
+    public String protocolLine(String protocol) throws IOException, InterruptedException {
+        for (String line : birdc("show protocols").split("\n")) {
+            String[] f = line.trim().split("\\s+");
+            if (f.length >= 5 && f[0].equals(protocol)) {
+                return line.trim();
             }
         }
         return "";

@@ -32,20 +32,38 @@ public final class FrrDaemon implements AutoCloseable {
      * @param asPath the AS numbers of the path, in order
      * @param localPref LOCAL_PREF, or null when FRR shows none (eBGP)
      * @param valid whether FRR considers the path usable
+     * @param stale whether FRR keeps the path only because the sender is restarting (graceful restart helper)
      */
-    public record FrrRoute(String prefix, String nextHop, List<Long> asPath, Long localPref, boolean valid) {
+    public record FrrRoute(String prefix, String nextHop, List<Long> asPath, Long localPref, boolean valid,
+                           boolean stale) {
+    }
+
+    /**
+     * A neighbour as {@code show bgp neighbors ADDRESS json} shows it.
+     *
+     * @param state {@code Established}, {@code Active}, ..., or "" when bgpd does not answer
+     * @param established how many times this bgpd process established the session
+     * @param acceptedPrefixes prefixes accepted from the neighbour, all families
+     * @param lastReset why the session last went down, as FRR says it, with the NOTIFICATION's code in words when
+     *     one was sent or received ("BGP Notification received: Cease/Other Configuration Change"); a session that
+     *     comes back at once may overwrite it
+     */
+    public record Neighbor(String state, long established, long acceptedPrefixes, String lastReset) {
     }
 
     private final Path dir;
     private final SocketDir socketDir;
-    private final Process process;
     private final NetNamespace namespace;
+    private final List<String> command;
+    private final int port;
+    private volatile Process process;
 
-    private FrrDaemon(Path dir, SocketDir socketDir, Process process, NetNamespace namespace) {
+    private FrrDaemon(Path dir, SocketDir socketDir, NetNamespace namespace, List<String> command, int port) {
         this.dir = dir;
         this.socketDir = socketDir;
-        this.process = process;
         this.namespace = namespace;
+        this.command = command;
+        this.port = port;
     }
 
     public static boolean installed() {
@@ -73,15 +91,8 @@ public final class FrrDaemon implements AutoCloseable {
             List<String> cmd = List.of(BGPD.toString(), "-Z", "-S", "-f", config.toString(), "-i",
                     dir.resolve("bgpd.pid").toString(), "--vty_socket", socketDir.toString(), "-p",
                     Integer.toString(port), "-l", ns.peerAddress(), "-l", ns.peerAddress6(), "-P", "0");
-            Process p = new ProcessBuilder(ns.exec(cmd)).redirectErrorStream(true)
-                    .redirectOutput(dir.resolve("bgpd.log").toFile()).start();
-            frr = new FrrDaemon(dir, socketDir, p, ns);
-            FrrDaemon f = frr;
-            boolean up = Commands.waitUntil(Duration.ofSeconds(15), p,
-                    () -> f.vtyshAnswers() && Commands.listening(p.pid(), ns.peerAddress(), port));
-            if (!up) {
-                throw new IOException("bgpd did not come up:\n" + f.log());
-            }
+            frr = new FrrDaemon(dir, socketDir, ns, ns.exec(cmd), port);
+            frr.launch();
             return frr;
         } catch (IOException | InterruptedException | RuntimeException e) {
             if (frr != null) {
@@ -94,6 +105,34 @@ public final class FrrDaemon implements AutoCloseable {
             }
             throw e;
         }
+    }
+
+    /** Starts bgpd (its log appended to) and waits until vtysh answers and it listens. */
+    private void launch() throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("bgpd.log").toFile())).start();
+        process = p;
+        boolean up = Commands.waitUntil(Duration.ofSeconds(15), p,
+                () -> vtyshAnswers() && Commands.listening(p.pid(), namespace.peerAddress(), port));
+        if (!up) {
+            throw new IOException("bgpd did not come up:\n" + log());
+        }
+    }
+
+    /**
+     * Stops bgpd (SIGTERM; SIGKILL after 5 s; nothing if it is already gone) and starts it again with the same
+     * config, in the same namespace: a peer restart as its neighbours see it.
+     */
+    public void restart() throws IOException, InterruptedException {
+        Process old = process;
+        Commands.stop(old);
+        dev.herald.it.Folders.deleteTree(BGPD_RUN_DIR.resolve("bgpd." + old.pid()));
+        launch();
+    }
+
+    /** bgpd's process id (it runs in the namespace under its own pid: {@code ip netns exec} execs it). */
+    public long pid() {
+        return process.pid();
     }
 
     private static String config(NetNamespace ns, long asn, String routerId, List<NetNamespace.HostPeer> peers) {
@@ -152,6 +191,37 @@ public final class FrrDaemon implements AutoCloseable {
         return Commands.run(VTYSH_TIMEOUT, vtyshCommand(command));
     }
 
+    /**
+     * Changes bgpd's running config: {@code lines} in configuration mode, one {@code -c} each, for example
+     * {@code "router bgp 65000", "neighbor 192.0.2.1 shutdown"}.
+     */
+    public void configure(String... lines) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of(VTYSH.toString(), "--vty_socket", socketDir.toString(), "-c",
+                "configure terminal"));
+        for (String line : lines) {
+            cmd.add("-c");
+            cmd.add(line);
+        }
+        Commands.run(VTYSH_TIMEOUT, cmd);
+    }
+
+    /** The neighbour's state and counters; a neighbour bgpd does not answer for reads as state "". */
+    public Neighbor neighbor(String address) throws IOException, InterruptedException {
+        Commands.Result r = Commands.exec(VTYSH_TIMEOUT, vtyshCommand("show bgp neighbors " + address + " json"));
+        if (!r.ok()) {
+            return new Neighbor("", 0, 0, "");
+        }
+        JsonNode n = JSON.readTree(r.output()).path(address);
+        long accepted = 0;
+        for (JsonNode family : n.path("addressFamilyInfo")) {
+            accepted += family.path("acceptedPrefixCounter").asLong(0);
+        }
+        String reset = n.path("lastResetDueTo").asString("");
+        String notification = n.path("lastNotificationReason").asString("");
+        return new Neighbor(n.path("bgpState").asString(""), n.path("connectionsEstablished").asLong(0), accepted,
+                notification.isEmpty() ? reset : reset + ": " + notification);
+    }
+
     /** FRR's IPv4 and IPv6 unicast routes, by prefix. */
     public Map<String, FrrRoute> routes() throws IOException, InterruptedException {
         Map<String, FrrRoute> out = new LinkedHashMap<>(routes("ipv4"));
@@ -196,7 +266,8 @@ public final class FrrDaemon implements AutoCloseable {
             }
         }
         Long localPref = path.has("locPrf") ? path.path("locPrf").asLong() : null;
-        return new FrrRoute(prefix, nextHop, List.copyOf(asPath), localPref, path.path("valid").asBoolean(false));
+        return new FrrRoute(prefix, nextHop, List.copyOf(asPath), localPref, path.path("valid").asBoolean(false),
+                path.path("stale").asBoolean(false));
     }
 
     /** The state FRR reports for a neighbour ({@code Established}, {@code Active}, ...), or "". */
@@ -216,8 +287,50 @@ public final class FrrDaemon implements AutoCloseable {
             Thread.currentThread().interrupt();
             summary = "(interrupted)";
         }
-        return "bgpd in " + dir + ", " + namespace + ", alive=" + process.isAlive() + "\n" + summary
+        Process p = process;
+        return "bgpd in " + dir + ", " + namespace + ", alive=" + (p != null && p.isAlive()) + "\n" + summary
                 + "\n--- bgpd.log (end) ---\n" + Commands.tail(dir.resolve("bgpd.log"), 40);
+    }
+
+    /** How far {@link #notificationsReceived} has read bgpd's log, and what it counted: "NEIGHBOR CODE" -> count. */
+    private long logScanned;
+    private final Map<String, Long> notifications = new java.util.HashMap<>();
+    private static final String RECEIVED = "%NOTIFICATION: received from neighbor ";
+
+    /**
+     * NOTIFICATIONs bgpd processed from {@code neighbor} since it first started, by "code/subcode", as its log says
+     * ({@code %NOTIFICATION: received from neighbor ADDRESS 6/6 (...)}). A connection that ended before bgpd got to
+     * the NOTIFICATION on it counts none. Reads only what the log gained since the last call.
+     */
+    public synchronized Map<String, Long> notificationsReceived(String neighbor) throws IOException {
+        Path file = dir.resolve("bgpd.log");
+        try (var in = new java.io.BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
+            in.skipNBytes(logScanned);
+            java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream();
+            for (int b = in.read(); b >= 0; b = in.read()) {
+                if (b != '\n') {
+                    line.write(b);
+                    continue;
+                }
+                logScanned += line.size() + 1; // whole lines only: one being written is read next time
+                String text = line.toString(java.nio.charset.StandardCharsets.UTF_8);
+                int at = text.indexOf(RECEIVED);
+                if (at >= 0) {
+                    String[] f = text.substring(at + RECEIVED.length()).split(" ");
+                    if (f.length > 1) {
+                        notifications.merge(f[0] + " " + f[1], 1L, Long::sum);
+                    }
+                }
+                line.reset();
+            }
+        }
+        Map<String, Long> out = new java.util.HashMap<>();
+        notifications.forEach((k, n) -> {
+            if (k.startsWith(neighbor + " ")) {
+                out.put(k.substring(neighbor.length() + 1), n);
+            }
+        });
+        return out;
     }
 
     public String log() throws IOException {
@@ -229,8 +342,11 @@ public final class FrrDaemon implements AutoCloseable {
     @Override
     public void close() throws IOException, InterruptedException {
         try {
-            Commands.stop(process);
-            SocketDir.deleteTree(BGPD_RUN_DIR.resolve("bgpd." + process.pid()));
+            Process p = process;
+            if (p != null) { // null when bgpd could not even be started
+                Commands.stop(p);
+                dev.herald.it.Folders.deleteTree(BGPD_RUN_DIR.resolve("bgpd." + p.pid()));
+            }
             socketDir.close();
         } finally {
             namespace.close();

@@ -4,8 +4,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.stream.Stream;
 
 /**
  * A short private folder in /tmp for one daemon's Unix sockets. A socket path has at most 107 bytes, so a socket
@@ -37,21 +35,9 @@ final class SocketDir implements AutoCloseable {
     @Override
     public void close() {
         try {
-            deleteTree(path);
+            dev.herald.it.Folders.deleteTree(path);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        }
-    }
-
-    /** Deletes a folder and everything in it; nothing happens if it does not exist. */
-    static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(root)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
         }
     }
 

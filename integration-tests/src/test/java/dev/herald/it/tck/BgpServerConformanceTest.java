@@ -28,7 +28,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -163,7 +162,7 @@ public abstract class BgpServerConformanceTest {
         all.forEach(p -> initialProtocols.put(p.name(), p));
         protocols.putAll(initialProtocols);
         Path dir = Path.of("target", "tck", getClass().getSimpleName()).toAbsolutePath();
-        deleteRecursively(dir);
+        dev.herald.it.Folders.deleteTree(dir);
         bird = BirdDaemon.start(dir, BIRD_ID, List.copyOf(protocols.values()));
     }
 
@@ -744,16 +743,5 @@ public abstract class BgpServerConformanceTest {
             }
         }
         return false;
-    }
-
-    private static void deleteRecursively(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> all = Files.walk(dir)) {
-            for (Path p : all.sorted(Comparator.reverseOrder()).collect(Collectors.toList())) {
-                Files.delete(p);
-            }
-        }
     }
 }

@@ -7,6 +7,7 @@ import dev.herald.api.RouteType;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * What the agent runs now, for the local status API and {@code bin/herald get}. Registered by the controller;
@@ -59,5 +60,15 @@ public interface AgentStatus {
      */
     default int selectingPolicies() {
         return 0;
+    }
+
+    /**
+     * {@link BgpServer#pendingTasks()} of the running server: empty without a server or where its backend cannot
+     * tell.
+     *
+     * @since 1.6
+     */
+    default OptionalInt eventLoopPendingTasks() {
+        return OptionalInt.empty();
     }
 }

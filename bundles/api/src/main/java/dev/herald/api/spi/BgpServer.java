@@ -9,6 +9,7 @@ import inet.ipaddr.IPAddress;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.Set;
 
 /**
@@ -26,6 +27,18 @@ public interface BgpServer {
 
     /** Starts listening and lets peers connect. Calling it on a started server does nothing. */
     void start();
+
+    /**
+     * Gets ready for {@link #start()} without opening the BGP port, so that start() takes effect at once: a backend
+     * that drives a routing daemon launches it and waits for its API. A backend swap prepares the new server before
+     * it stops the old one, because peers reconnect soon after the old one went and some (graceful-restart helpers)
+     * then wait for the restarting side instead of trying again. {@link #stop(StopMode)} ends what it prepared.
+     * Calling it twice, or on a started server, does nothing; the default does nothing.
+     *
+     * @since 1.6
+     */
+    default void prepare() {
+    }
 
     /**
      * Stops the server and ends every session as {@code mode} says, then forgets peers and routes. A stopped server
@@ -81,5 +94,17 @@ public interface BgpServer {
      */
     default Map<PeerKey, Set<IPAddress>> routesByPeer() {
         return Map.of();
+    }
+
+    /**
+     * Tasks handed to the server's event loop and not yet run, where the backend runs one (the native backend's
+     * Netty loop); empty where it cannot tell. A healthy server stays near 0 between bursts of work; a count that
+     * keeps growing means work piles up faster than the loop runs it (docs/metrics.md,
+     * {@code herald_event_loop_pending_tasks}).
+     *
+     * @since 1.6
+     */
+    default OptionalInt pendingTasks() {
+        return OptionalInt.empty();
     }
 }

@@ -4,5 +4,5 @@
  * kind of route, one {@link dev.herald.api.spi.ClusterState}. Callers must expect them to be replaced at any time.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.5.0")
+@org.osgi.annotation.versioning.Version("1.6.0")
 package dev.herald.api.spi;

@@ -103,6 +103,8 @@ public final class GobgpBgpServer implements BgpServer {
     /** Prefixes a failed call may or may not have changed in gobgpd; guarded by {@link #lock}. */
     private final Set<IPAddress> uncertain = new HashSet<>();
     private volatile Daemon daemon;
+    /** A daemon {@link #prepare()} launched for the next start(); guarded by the lock. */
+    private Daemon prepared;
     private volatile boolean started;
     private volatile boolean stopped;
     private ScheduledExecutorService supervisor;
@@ -237,7 +239,8 @@ public final class GobgpBgpServer implements BgpServer {
             if (startedNanos == 0) {
                 startedNanos = System.nanoTime() | 1; // never 0 once set
             }
-            Daemon d = connect();
+            Daemon d = prepared != null ? prepared : connect();
+            prepared = null;
             try {
                 startGlobal(d);
                 daemon = d;
@@ -265,6 +268,25 @@ public final class GobgpBgpServer implements BgpServer {
         }
     }
 
+    /** Launches gobgpd (or reaches the configured one) and waits for its API; StartBgp waits for start(). */
+    @Override
+    public void prepare() {
+        synchronized (lock) {
+            checkNotStopped("prepare the BGP server");
+            if (started || prepared != null) {
+                return;
+            }
+            if (supervisor == null) {
+                supervisor = newSupervisor();
+            }
+            if (startedNanos == 0) {
+                startedNanos = System.nanoTime() | 1; // the restart window starts here: gobgpd is launched restarting
+            }
+            prepared = connect();
+            LOG.info("{} ready for BGP router ID {}; BGP starts with the next start()", prepared.describe(), id);
+        }
+    }
+
     @Override
     public void stop(StopMode mode) {
         synchronized (lock) {
@@ -272,6 +294,10 @@ public final class GobgpBgpServer implements BgpServer {
                 return;
             }
             stopped = true;
+            if (prepared != null) {
+                prepared.discard(); // launched for a start that never came
+                prepared = null;
+            }
             Daemon d = daemon;
             daemon = null;
             String how = "with Cease";

@@ -92,6 +92,31 @@ class GobgpBgpServerTest {
         assertThat(fake.prefixes()).containsExactly("10.96.0.10/32");
     }
 
+    /** BgpServer.prepare: the daemon is reached before the old server of a swap stops; BGP starts with start(). */
+    @Test
+    void prepareReachesTheDaemonAndStartsNoBgpUntilStart() {
+        server.prepare();
+        assertThat(fake.calls("GetBgp")).as("the API answered").isNotEmpty();
+        assertThat(fake.calls("StartBgp")).isEmpty();
+        server.prepare();
+
+        server.addPeer(PeerConfig.of("127.0.0.2", 65000).withPort(1179));
+        server.start();
+        assertThat(fake.calls("StartBgp")).hasSize(1);
+        assertThat(fake.peers).containsOnlyKeys("127.0.0.2");
+        server.prepare(); // started: nothing to do
+        assertThat(fake.calls("StartBgp")).hasSize(1);
+    }
+
+    @Test
+    void aPreparedServerThatNeverStartedStopsWithoutTouchingBgp() {
+        server.prepare();
+        server.stop();
+        assertThat(fake.calls("StartBgp")).isEmpty();
+        assertThat(fake.calls("StopBgp")).isEmpty();
+        assertThatThrownBy(server::prepare).isInstanceOf(BgpException.class).hasMessageContaining("stopped");
+    }
+
     @Test
     void confederationAndFourOctetAsnReachStartBgp() throws Exception {
         server.stop();

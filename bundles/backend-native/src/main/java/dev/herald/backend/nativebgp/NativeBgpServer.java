@@ -32,6 +32,7 @@ import inet.ipaddr.ipv4.IPv4Address;
 import inet.ipaddr.ipv6.IPv6Address;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
+import io.netty.util.concurrent.SingleThreadEventExecutor;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -205,12 +206,16 @@ public final class NativeBgpServer implements BgpServer {
         }
     }
 
-    /** Waits (at most 2 s) until every connection is closed, so a Cease is on the wire before the loop ends. */
+    /**
+     * Waits (at most 2 s) until every connection is closed, so a Cease is on the wire before the loop ends, and the
+     * peers have closed after reading it (BgpConnection#close says why they close, not us).
+     */
     private void awaitClosed() throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
         while (System.nanoTime() < deadline) {
             boolean open = onLoop("check", () -> peers.values().stream()
-                    .anyMatch(p -> p.bgp.state() != SessionState.IDLE || p.bgp.session() != null));
+                    .anyMatch(p -> p.bgp.state() != SessionState.IDLE || p.bgp.session() != null
+                            || p.bgp.socketsOpen()));
             if (!open) {
                 return;
             }
@@ -276,9 +281,31 @@ public final class NativeBgpServer implements BgpServer {
         peers.put(peer.key(), e);
         updateListenerKeys();
         if (started) {
-            e.bgp.start();
+            // the old session's stop runs next on this loop; the new one connects once the peer closed the old one
+            long deadline = System.nanoTime() + REPLACE_WAIT.toNanos();
+            loop.execute(() -> startAfter(old.bgp, e, deadline));
         }
         LOG.info("Updated BGP peer {}", peer);
+    }
+
+    /** At most this long a replaced peer's new session waits for the peer to close the old one. */
+    private static final java.time.Duration REPLACE_WAIT = java.time.Duration.ofSeconds(3);
+
+    /**
+     * Starts the new session of a replaced peer once the old session's sockets are closed, which the peer does after
+     * reading our Cease. A new connection of ours that came first was taken by FRR, a graceful-restart helper, for the
+     * restarting peer's: the old session then counted as lost instead of ceased, and its routes were kept as stale
+     * (FRR: "NSF peer closed the session"; docs/development.md, pitfall 32).
+     */
+    private void startAfter(BgpPeer old, PeerEntry e, long deadline) {
+        if (stopped || peers.get(e.config.key()) != e) {
+            return; // the server stopped, or the peer was replaced or removed again meanwhile
+        }
+        if (old.socketsOpen() && System.nanoTime() < deadline) {
+            loop.schedule(() -> startAfter(old, e, deadline), 20, TimeUnit.MILLISECONDS);
+            return;
+        }
+        e.bgp.start();
     }
 
     private PeerEntry newEntry(PeerConfig peer) {
@@ -412,6 +439,17 @@ public final class NativeBgpServer implements BgpServer {
             locRib.forEach((p, r) -> out.add(r));
             return Set.copyOf(out);
         });
+    }
+
+    /** The tasks queued on this server's one event loop (Netty counts them without running anything on it). */
+    @Override
+    public OptionalInt pendingTasks() {
+        return loop instanceof SingleThreadEventExecutor s ? OptionalInt.of(s.pendingTasks()) : OptionalInt.empty();
+    }
+
+    /** The loop everything of this server runs on, for tests that hold it up. */
+    EventLoop eventLoop() {
+        return loop;
     }
 
     @Override

@@ -205,6 +205,54 @@ class NativeBgpServerTest {
         assertThat(peer2.downs.get(0)).doesNotContain("NOTIFICATION");
     }
 
+    /**
+     * A server that could not listen (its port taken) has started its event loop's thread for the bind; only stop()
+     * ends it, which is why the controller stops a server whose start failed.
+     */
+    @Test
+    void aServerThatCouldNotListenEndsItsEventLoopThreadOnlyWhenStopped() throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            NativeBgpServer s = new NativeBgpServer(GlobalConfig.of(65001, "10.0.0.77")
+                    .withListenPort(taken.getLocalPort()).withListenAddress(Addresses.address("127.0.0.1", "listen")),
+                    Transport.NIO, false, 1000);
+            assertThatThrownBy(s::start).isInstanceOf(BgpException.class).hasMessageContaining("cannot listen");
+            assertThat(loopThreads("10.0.0.77")).as("the bind ran on the loop's thread").isEqualTo(1);
+            s.stop();
+            await().atMost(SESSION).until(() -> loopThreads("10.0.0.77") == 0);
+        }
+    }
+
+    private static long loopThreads(String routerId) {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.isAlive() && t.getName().equals("herald-bgp-" + routerId)).count();
+    }
+
+    /** docs/metrics.md, herald_event_loop_pending_tasks: what waits on the loop, and none once it ran. */
+    @Test
+    void pendingTasksCountsTheTasksWaitingOnTheEventLoop() throws Exception {
+        NativeBgpServer server = server(config(65001, "10.0.0.1", "127.0.0.1"));
+        server.start();
+        await().atMost(SESSION).until(() -> server.pendingTasks().equals(java.util.OptionalInt.of(0)));
+        java.util.concurrent.CountDownLatch hold = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch holding = new java.util.concurrent.CountDownLatch(1);
+        server.eventLoop().execute(() -> {
+            holding.countDown();
+            try {
+                hold.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        assertThat(holding.await(5, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        java.util.concurrent.atomic.AtomicInteger ran = new java.util.concurrent.atomic.AtomicInteger();
+        for (int i = 0; i < 3; i++) {
+            server.eventLoop().execute(ran::incrementAndGet);
+        }
+        assertThat(server.pendingTasks()).hasValue(3);
+        hold.countDown();
+        await().atMost(SESSION).until(() -> ran.get() == 3 && server.pendingTasks().equals(java.util.OptionalInt.of(0)));
+    }
+
     @Test
     void callsAreIdempotentAndAStoppedServerSaysSo() {
         NativeBgpServer server = server(config(65001, "10.0.0.1", "127.0.0.1"));

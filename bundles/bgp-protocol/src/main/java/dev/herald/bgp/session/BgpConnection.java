@@ -47,6 +47,8 @@ public final class BgpConnection extends SimpleChannelInboundHandler<Object> {
     private ScheduledFuture<?> keepaliveTimer;
     private String closeReason;
     private boolean closed;
+    /** The owner was told the connection is over. */
+    private boolean reported;
     private boolean openSent;
 
     BgpConnection(SessionConfig config, CodecContext codec, ConnectionOwner owner, boolean outgoing, String peerName) {
@@ -83,8 +85,11 @@ public final class BgpConnection extends SimpleChannelInboundHandler<Object> {
         return channel.isWritable();
     }
 
-    /** Queues a message without flushing. Call on the event loop. */
+    /** Queues a message without flushing; nothing once closing (no message may follow a NOTIFICATION). Event loop. */
     public ChannelFuture write(BgpMessage message) {
+        if (closed) {
+            return channel.newFailedFuture(new java.nio.channels.ClosedChannelException());
+        }
         owner.countSent(message);
         return channel.write(message);
     }
@@ -216,6 +221,12 @@ public final class BgpConnection extends SimpleChannelInboundHandler<Object> {
     /**
      * Ends the connection: sends {@code notification} first when it is not null, then closes. Safe to call more than
      * once; the first reason wins. Call on the event loop.
+     *
+     * <p>After a NOTIFICATION the session is over at once (the owner hears of it now), but the socket is left for the
+     * peer to close once it has read the NOTIFICATION (RFC 4271 §6), at most {@value #NOTIFICATION_LINGER_SECONDS} s:
+     * a closed socket then means the peer has the NOTIFICATION. A new connection of ours that reached FRR before it
+     * had read the Cease made FRR, a graceful-restart helper, take the old session for lost and keep its routes as
+     * stale (docs/development.md, pitfall 32).
      */
     public void close(NotificationMessage notification, String reason) {
         if (closed) {
@@ -228,13 +239,31 @@ public final class BgpConnection extends SimpleChannelInboundHandler<Object> {
         if (notification != null && channel.isActive()) {
             LOG.info("Closing session with {}: {}; sending {}", peerName, reason, notification);
             owner.countSent(notification);
-            channel.writeAndFlush(notification).addListener(ChannelFutureListener.CLOSE);
-            // do not wait for a peer that does not read
-            channel.eventLoop().schedule(() -> channel.close(), 2, TimeUnit.SECONDS);
+            channel.writeAndFlush(notification).addListener(f -> {
+                if (!f.isSuccess()) {
+                    channel.close();
+                }
+            });
+            // a peer that does not read (or is frozen) is not waited for
+            channel.eventLoop().schedule(() -> channel.close(), NOTIFICATION_LINGER_SECONDS, TimeUnit.SECONDS);
+            report();
         } else {
             LOG.info("Closing session with {}: {}", peerName, reason);
             channel.close();
         }
+    }
+
+    /** How long the socket may stay open after our NOTIFICATION, waiting for the peer to close it. */
+    static final int NOTIFICATION_LINGER_SECONDS = 2;
+
+    /** Tells the owner, once, that the connection is over. */
+    private void report() {
+        if (reported) {
+            return;
+        }
+        reported = true;
+        state = SessionState.IDLE;
+        owner.closed(this, closeReason != null ? closeReason : "connection closed by the peer");
     }
 
     @Override
@@ -250,8 +279,7 @@ public final class BgpConnection extends SimpleChannelInboundHandler<Object> {
         cancel(holdTimer);
         cancel(keepaliveTimer);
         closed = true;
-        state = SessionState.IDLE;
-        owner.closed(this, closeReason != null ? closeReason : "connection closed by the peer");
+        report();
     }
 
     @Override

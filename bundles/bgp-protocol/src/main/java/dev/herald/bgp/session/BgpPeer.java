@@ -66,6 +66,8 @@ public final class BgpPeer implements ConnectionOwner {
     private final Listener listener;
     private final String name;
     private final List<BgpConnection> connections = new ArrayList<>();
+    /** Sockets of connections that are over, left for the peer to close after our NOTIFICATION; event loop only. */
+    private final java.util.Set<Channel> lingering = new java.util.HashSet<>();
     private final SessionCounters counters = new SessionCounters();
     private volatile SessionState state = SessionState.IDLE;
     private volatile Instant establishedSince;
@@ -132,6 +134,14 @@ public final class BgpPeer implements ConnectionOwner {
     /** The Established connection, or null. Event loop only. */
     public BgpConnection session() {
         return established;
+    }
+
+    /**
+     * Whether any socket of this peer is still open: a connection under way, or one that is over but waits for the
+     * peer to close it after our NOTIFICATION. Event loop only.
+     */
+    public boolean socketsOpen() {
+        return !connections.isEmpty() || !lingering.isEmpty();
     }
 
     /** Starts connecting (and accepting). */
@@ -345,6 +355,10 @@ public final class BgpPeer implements ConnectionOwner {
     @Override
     public void closed(BgpConnection c, String reason) {
         connections.remove(c);
+        Channel ch = c.channel();
+        if (ch != null && ch.isOpen() && lingering.add(ch)) {
+            ch.closeFuture().addListener(f -> lingering.remove(ch));
+        }
         lastError = reason;
         if (c == established) {
             established = null;

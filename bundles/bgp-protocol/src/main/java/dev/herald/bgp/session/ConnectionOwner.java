@@ -15,7 +15,11 @@ interface ConnectionOwner {
 
     void writabilityChanged(BgpConnection c);
 
-    /** The connection is gone; called exactly once. */
+    /**
+     * The connection is over; called exactly once. After a NOTIFICATION of ours its socket may stay open a little
+     * longer, until the peer closes it ({@link BgpConnection#close}); {@link BgpConnection#channel()}'s close future
+     * says when it is gone.
+     */
     void closed(BgpConnection c, String reason);
 
     /** A message is about to be written. */
