@@ -1,5 +1,5 @@
 /**
- * What the tests of several modules share (docs/robustness.md): the fuzz targets' time and allocation bounds. A
- * plain jar on the test class path, never a bundle.
+ * What the tests of several modules share: the fuzz targets' time and allocation bounds (docs/robustness.md) and an
+ * in-memory cluster state. A plain jar on the test class path, never a bundle.
  */
 package dev.herald.testing;
