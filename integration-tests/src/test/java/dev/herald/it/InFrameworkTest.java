@@ -6,8 +6,8 @@ import static org.awaitility.Awaitility.await;
 import dev.herald.it.peers.Daemons;
 import dev.herald.launcher.FrameworkLauncher;
 import dev.herald.launcher.HeraldHome;
+import dev.herald.support.gobgp.GobgpdBinary;
 import java.lang.reflect.Method;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -130,8 +130,7 @@ class InFrameworkTest {
         ServiceReference<?>[] refs = ctx.getAllServiceReferences("dev.herald.api.spi.BgpServerFactory",
                 "(herald.backend=gobgp)");
         assertThat(refs).as("gobgp BgpServerFactory service").isNotNull().hasSize(1);
-        Daemons.assumeInstalled("gobgpd", Files.isExecutable(Path.of("/usr/bin/gobgpd"))
-                || Files.isExecutable(Path.of("/usr/sbin/gobgpd")));
+        Daemons.assumeInstalled("gobgpd", GobgpdBinary.installed());
         Object factory = ctx.getService(refs[0]);
         try {
             Bundle api = bundle("dev.herald.api");

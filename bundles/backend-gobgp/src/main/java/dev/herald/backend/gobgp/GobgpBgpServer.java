@@ -9,6 +9,7 @@ import dev.herald.api.SessionState;
 import dev.herald.api.spi.BgpException;
 import dev.herald.api.spi.BgpServer;
 import dev.herald.api.spi.StopMode;
+import dev.herald.support.HostPort;
 import dev.herald.backend.gobgp.apipb.AddPathRequest;
 import dev.herald.backend.gobgp.apipb.AddPathStreamRequest;
 import dev.herald.backend.gobgp.apipb.AddPeerRequest;
@@ -177,8 +178,7 @@ public final class GobgpBgpServer implements BgpServer {
         }
 
         String describe() {
-            return "gobgpd" + (process != null ? " (pid " + process.pid() + ")" : "") + " at " + api.getHostString()
-                    + ":" + api.getPort();
+            return "gobgpd" + (process != null ? " (pid " + process.pid() + ")" : "") + " at " + HostPort.format(api);
         }
 
         /** Closes the channel and stops its threads; a process Herald started is killed. */
