@@ -120,7 +120,7 @@ class BackendSwitchTest {
                 return () -> { };
             }
         };
-        ClusterState cluster = new dev.herald.it.OneNodeCluster(node, policy);
+        ClusterState cluster = new dev.herald.testing.InMemoryClusterState(node, policy);
         BgpPolicyReconciler r = new BgpPolicyReconciler(cluster, ClusterWriter.NONE,
                 () -> Optional.ofNullable(factories.get(backend)), () -> List.of(source),
                 new BgpPolicyReconciler.Settings(Optional.of(Addresses.address(agent, "listen"))));
