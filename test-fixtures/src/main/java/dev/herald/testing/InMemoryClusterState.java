@@ -87,7 +87,7 @@ public class InMemoryClusterState implements ClusterState {
     /** Sets the passwords, keyed as {@link #bgpPasswords()} says. */
     public void setPasswords(Map<String, String> byPeer) {
         passwords = Map.copyOf(byPeer);
-        fire(Kind.SECRET, "kube-system/antrea-bgp-passwords");
+        fire(Kind.SECRET, "antrea-bgp-passwords"); // the key the informers use
     }
 
     public void put(ServiceInfo s) {
