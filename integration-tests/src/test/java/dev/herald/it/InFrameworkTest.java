@@ -86,7 +86,10 @@ class InFrameworkTest {
         components = componentStates();
         assertThat(components).extracting(c -> c[0])
                 .contains("dev.herald.ops.StatusServer", "dev.herald.ops.LogForwarder",
-                        "dev.herald.kube.KubeComponent", "dev.herald.controller.ControllerComponent");
+                        "dev.herald.kube.KubeComponent", "dev.herald.controller.ControllerComponent",
+                        // the route sources are components themselves, over the cluster state
+                        "dev.herald.source.service.ServiceRouteSource", "dev.herald.source.egress.EgressRouteSource",
+                        "dev.herald.source.pod.PodRouteSource");
         // ComponentConfigurationDTO: SATISFIED = 4 (a delayed service, activated on first use), ACTIVE = 8
         assertThat(components).allSatisfy(c -> assertThat(c[2]).as(c[0]).isIn("4", "8"));
         assertThat(components).filteredOn(c -> c[0].equals("dev.herald.ops.StatusServer")
