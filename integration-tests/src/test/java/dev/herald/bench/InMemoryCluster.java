@@ -10,9 +10,9 @@ import dev.herald.api.NodeInfo;
 import dev.herald.api.Route;
 import dev.herald.api.RouteType;
 import dev.herald.api.ServiceIPType;
-import dev.herald.it.OneNodeCluster;
 import dev.herald.api.spi.Registration;
 import dev.herald.api.spi.RouteSource;
+import dev.herald.testing.InMemoryClusterState;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.HashMap;
@@ -22,7 +22,7 @@ import java.util.Optional;
 import java.util.Set;
 
 /** A cluster of plain objects with a trivial route source, for timing the reconciler's own work. */
-final class InMemoryCluster extends OneNodeCluster {
+final class InMemoryCluster extends InMemoryClusterState {
     final Map<String, Set<Route>> routes = new HashMap<>();
     final RouteSource source = new RouteSource() {
         @Override

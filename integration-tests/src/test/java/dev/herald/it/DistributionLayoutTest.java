@@ -55,6 +55,27 @@ class DistributionLayoutTest {
     }
 
     @Test
+    void theSimulatorSharesTheJarsThatSystemAndLibShip() throws IOException {
+        Path sim = home.resolve("lib/sim");
+        List<String> own;
+        try (Stream<Path> s = Files.list(sim)) {
+            own = s.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".jar")).toList();
+        }
+        assertThat(own).contains("herald-simulator-0.1.0-SNAPSHOT.jar", "herald-sim-classpath.jar");
+        for (String jar : own) {
+            assertThat(home.resolve("system").resolve(jar)).as("lib/sim/" + jar + " also in system/").doesNotExist();
+            assertThat(home.resolve("lib").resolve(jar)).as("lib/sim/" + jar + " also in lib/").doesNotExist();
+        }
+        try (JarFile j = new JarFile(sim.resolve("herald-sim-classpath.jar").toFile())) {
+            String classPath = j.getManifest().getMainAttributes().getValue("Class-Path");
+            assertThat(classPath).contains("../../system/herald-api-").contains("../picocli-");
+            for (String entry : classPath.trim().split(" +")) {
+                assertThat(sim.resolve(entry)).as("Class-Path entry " + entry).isRegularFile();
+            }
+        }
+    }
+
+    @Test
     void theTarGzHoldsTheSameFolderWithAnExecutableLauncher() throws Exception {
         Path tar = Path.of(System.getProperty("herald.distribution.tar"));
         assertThat(tar).isRegularFile();

@@ -6,8 +6,8 @@ import static org.awaitility.Awaitility.await;
 import dev.herald.it.peers.Daemons;
 import dev.herald.launcher.FrameworkLauncher;
 import dev.herald.launcher.HeraldHome;
+import dev.herald.support.gobgp.GobgpdBinary;
 import java.lang.reflect.Method;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -86,7 +86,10 @@ class InFrameworkTest {
         components = componentStates();
         assertThat(components).extracting(c -> c[0])
                 .contains("dev.herald.ops.StatusServer", "dev.herald.ops.LogForwarder",
-                        "dev.herald.kube.KubeComponent", "dev.herald.controller.ControllerComponent");
+                        "dev.herald.kube.KubeComponent", "dev.herald.controller.ControllerComponent",
+                        // the route sources are components themselves, over the cluster state
+                        "dev.herald.source.service.ServiceRouteSource", "dev.herald.source.egress.EgressRouteSource",
+                        "dev.herald.source.pod.PodRouteSource");
         // ComponentConfigurationDTO: SATISFIED = 4 (a delayed service, activated on first use), ACTIVE = 8
         assertThat(components).allSatisfy(c -> assertThat(c[2]).as(c[0]).isIn("4", "8"));
         assertThat(components).filteredOn(c -> c[0].equals("dev.herald.ops.StatusServer")
@@ -130,8 +133,7 @@ class InFrameworkTest {
         ServiceReference<?>[] refs = ctx.getAllServiceReferences("dev.herald.api.spi.BgpServerFactory",
                 "(herald.backend=gobgp)");
         assertThat(refs).as("gobgp BgpServerFactory service").isNotNull().hasSize(1);
-        Daemons.assumeInstalled("gobgpd", Files.isExecutable(Path.of("/usr/bin/gobgpd"))
-                || Files.isExecutable(Path.of("/usr/sbin/gobgpd")));
+        Daemons.assumeInstalled("gobgpd", GobgpdBinary.installed());
         Object factory = ctx.getService(refs[0]);
         try {
             Bundle api = bundle("dev.herald.api");

@@ -8,6 +8,7 @@ import dev.herald.it.peers.Commands;
 import dev.herald.it.peers.Daemons;
 import dev.herald.it.peers.FrrDaemon;
 import dev.herald.it.peers.TcpConnections;
+import dev.herald.support.gobgp.GobgpdBinary;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -231,7 +232,7 @@ public final class Soak {
         if (!FrrDaemon.installed()) {
             missing.add("frr");
         }
-        if (Daemons.onPath("gobgpd") == null) {
+        if (!GobgpdBinary.installed()) {
             missing.add("gobgpd");
         }
         if (!TcpConnections.available()) {

@@ -17,8 +17,8 @@ import dev.herald.backend.gobgp.GobgpBgpServerFactory;
 import dev.herald.backend.gobgp.GobgpdSettings;
 import dev.herald.it.peers.BirdDaemon;
 import dev.herald.it.peers.Daemons;
+import dev.herald.support.gobgp.GobgpdBinary;
 import java.net.InetSocketAddress;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -47,8 +47,7 @@ class GobgpBackendBirdTest {
     @BeforeEach
     void needsDaemons() {
         Daemons.assumeInstalled("bird2", BirdDaemon.installed());
-        Daemons.assumeInstalled("gobgpd", Files.isExecutable(Path.of("/usr/bin/gobgpd"))
-                || Files.isExecutable(Path.of("/usr/sbin/gobgpd")));
+        Daemons.assumeInstalled("gobgpd", GobgpdBinary.installed());
     }
 
     @AfterEach
@@ -363,8 +362,7 @@ class GobgpBackendBirdTest {
 
     /** A gobgpd with no config and its API on 127.0.0.1:apiPort, as an operator would run one for Herald. */
     private Process gobgpd(int apiPort, String name) throws Exception {
-        Path binary = Files.isExecutable(Path.of("/usr/bin/gobgpd")) ? Path.of("/usr/bin/gobgpd")
-                : Path.of("/usr/sbin/gobgpd");
+        Path binary = GobgpdBinary.find().orElseThrow();
         Process p = new ProcessBuilder(binary.toString(), "--api-hosts", "127.0.0.1:" + apiPort, "--pprof-disable")
                 .redirectErrorStream(true).redirectOutput(tmp.resolve("gobgpd-" + name + ".log").toFile()).start();
         cleanup.add(() -> {

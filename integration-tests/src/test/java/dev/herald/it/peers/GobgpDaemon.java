@@ -1,5 +1,6 @@
 package dev.herald.it.peers;
 
+import dev.herald.support.gobgp.GobgpdBinary;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,7 +20,7 @@ import tools.jackson.databind.json.JsonMapper;
  * namespace's veth addresses in a namespace.
  */
 public final class GobgpDaemon implements AutoCloseable {
-    private static final Path GOBGPD = Path.of("/usr/bin/gobgpd");
+    private static final Path GOBGPD = GobgpdBinary.find().orElse(Path.of("/usr/bin/gobgpd"));
     private static final Path GOBGP = Path.of("/usr/bin/gobgp");
     private static final Duration CLI_TIMEOUT = Duration.ofSeconds(10);
     private static final JsonMapper JSON = JsonMapper.builder().build();

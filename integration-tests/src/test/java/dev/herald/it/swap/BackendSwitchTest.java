@@ -27,8 +27,8 @@ import dev.herald.simulator.peer.EmulatedPeer;
 import dev.herald.simulator.peer.EmulatedPeerConfig;
 import dev.herald.simulator.peer.RouteEvent;
 import dev.herald.simulator.peer.SessionInfo;
+import dev.herald.support.gobgp.GobgpdBinary;
 import java.net.InetAddress;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -66,8 +66,7 @@ class BackendSwitchTest {
 
     @BeforeEach
     void daemons() {
-        Daemons.assumeInstalled("gobgpd", Files.isExecutable(Path.of("/usr/bin/gobgpd"))
-                || Files.isExecutable(Path.of("/usr/sbin/gobgpd")));
+        Daemons.assumeInstalled("gobgpd", GobgpdBinary.installed());
     }
 
     @AfterEach
@@ -121,7 +120,7 @@ class BackendSwitchTest {
                 return () -> { };
             }
         };
-        ClusterState cluster = new dev.herald.it.OneNodeCluster(node, policy);
+        ClusterState cluster = new dev.herald.testing.InMemoryClusterState(node, policy);
         BgpPolicyReconciler r = new BgpPolicyReconciler(cluster, ClusterWriter.NONE,
                 () -> Optional.ofNullable(factories.get(backend)), () -> List.of(source),
                 new BgpPolicyReconciler.Settings(Optional.of(Addresses.address(agent, "listen"))));

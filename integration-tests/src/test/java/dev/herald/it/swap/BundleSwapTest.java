@@ -12,6 +12,7 @@ import dev.herald.simulator.peer.EmulatedPeer;
 import dev.herald.simulator.peer.EmulatedPeerConfig;
 import dev.herald.simulator.peer.RouteEvent;
 import dev.herald.simulator.peer.SessionInfo;
+import dev.herald.support.gobgp.GobgpdBinary;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -244,8 +245,7 @@ class BundleSwapTest {
     @Test
     @Order(8)
     void herald_swapToGobgpItsBundleUpdatedAndAnEditOfHeraldCfgBackAreGracefulRestarts() throws Exception {
-        Daemons.assumeInstalled("gobgpd", Files.isExecutable(Path.of("/usr/bin/gobgpd"))
-                || Files.isExecutable(Path.of("/usr/sbin/gobgpd")));
+        Daemons.assumeInstalled("gobgpd", GobgpdBinary.installed());
         Object[] answer = new Object[1];
         gracefulSwap("herald:swap gobgp", () -> answer[0] = command("swap", "gobgp", 60L));
         System.out.println("[bundle-swap] herald:swap answered: " + answer[0]);

@@ -5,16 +5,14 @@ import dev.herald.api.spi.BgpServerFactory;
 import dev.herald.backend.gobgp.GobgpBgpServer;
 import dev.herald.backend.gobgp.GobgpBgpServerFactory;
 import dev.herald.it.peers.Daemons;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import dev.herald.support.gobgp.GobgpdBinary;
 import java.time.Duration;
 
 /** The conformance suite on the goBGP backend: a real gobgpd that each server starts and supervises. */
 class GobgpBackendConformanceTest extends BgpServerConformanceTest {
     @Override
     protected void assumeBackendInstalled() {
-        Daemons.assumeInstalled("gobgpd", Files.isExecutable(Path.of("/usr/bin/gobgpd"))
-                || Files.isExecutable(Path.of("/usr/sbin/gobgpd")));
+        Daemons.assumeInstalled("gobgpd", GobgpdBinary.installed());
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.herald.simulator.cluster;
 
+import dev.herald.testing.OffLoopClose;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.utils.Serialization;

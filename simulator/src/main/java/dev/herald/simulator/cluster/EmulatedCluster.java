@@ -1,5 +1,6 @@
 package dev.herald.simulator.cluster;
 
+import dev.herald.testing.TcpProxy;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NodeBuilder;

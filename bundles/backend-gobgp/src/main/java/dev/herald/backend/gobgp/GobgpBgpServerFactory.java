@@ -6,15 +6,12 @@ import dev.herald.api.spi.BgpServerFactory;
 import dev.herald.api.spi.ShutdownAdvisor;
 import dev.herald.api.spi.StartMode;
 import dev.herald.api.spi.StopMode;
-import dev.herald.support.ServerStopPolicy;
+import dev.herald.support.HostPort;
+import dev.herald.support.backend.RunningServers;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.Collection;
-import java.util.Collections;
-import java.util.List;
 import java.util.Optional;
-import java.util.Set;
-import java.util.WeakHashMap;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -52,12 +49,8 @@ public final class GobgpBgpServerFactory implements BgpServerFactory {
     /** Asked how the sessions end when the whole agent stops: replaced (rolling update) or removed. */
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile ShutdownAdvisor shutdownAdvisor;
-    private ServerStopPolicy stopPolicy;
     private volatile GobgpdSettings settings;
-    private volatile boolean closed;
-    /** Servers handed out and maybe still running; weak, so a forgotten stopped server is not kept. */
-    private final Set<GobgpBgpServer> created = Collections.synchronizedSet(
-            Collections.newSetFromMap(new WeakHashMap<>()));
+    private final RunningServers<GobgpBgpServer> servers = new RunningServers<>("goBGP", GobgpBgpServer::isRunning);
 
     public GobgpBgpServerFactory() {
         this(GobgpdSettings.defaults());
@@ -69,7 +62,7 @@ public final class GobgpBgpServerFactory implements BgpServerFactory {
 
     @Activate
     void activate(BundleContext context, Config config) {
-        stopPolicy = new ServerStopPolicy(context, () -> shutdownAdvisor);
+        servers.activate(context, () -> shutdownAdvisor);
         configure(config);
     }
 
@@ -80,8 +73,7 @@ public final class GobgpBgpServerFactory implements BgpServerFactory {
             settings = next;
             LOG.info("goBGP backend: {}", next.supervised()
                     ? "Herald starts gobgpd " + next.gobgpdPath().map(Path::toString).orElse("(found by itself)")
-                    : "drives the gobgpd at " + next.apiAddress().get().getHostString() + ":"
-                            + next.apiAddress().get().getPort());
+                    : "drives the gobgpd at " + HostPort.format(next.apiAddress().get()));
         }
     }
 
@@ -90,7 +82,7 @@ public final class GobgpBgpServerFactory implements BgpServerFactory {
         GobgpdSettings s = GobgpdSettings.defaults();
         String api = config.gobgpd_apiAddress() == null ? "" : config.gobgpd_apiAddress().strip();
         if (!api.isEmpty()) {
-            Optional<InetSocketAddress> a = hostPort(api);
+            Optional<InetSocketAddress> a = HostPort.parse(api);
             if (a.isEmpty()) {
                 LOG.error("gobgpd.apiAddress '{}' is not host:port (e.g. 127.0.0.1:50051 or [::1]:50051); Herald "
                         + "starts its own gobgpd instead", api);
@@ -101,29 +93,6 @@ public final class GobgpBgpServerFactory implements BgpServerFactory {
         String path = config.gobgpd_path() == null ? "" : config.gobgpd_path().strip();
         return path.isEmpty() ? s : new GobgpdSettings(Optional.of(Path.of(path)), Optional.empty(),
                 s.apiTimeout(), s.logLevel());
-    }
-
-    /** {@code host:port} or {@code [v6]:port}, not resolved; empty when it is not that. */
-    static Optional<InetSocketAddress> hostPort(String text) {
-        int colon = text.lastIndexOf(':');
-        if (colon <= 0 || colon == text.length() - 1) {
-            return Optional.empty();
-        }
-        String host = text.substring(0, colon);
-        if (host.startsWith("[") && host.endsWith("]")) {
-            host = host.substring(1, host.length() - 1);
-        } else if (host.contains(":")) {
-            return Optional.empty(); // an IPv6 address needs brackets
-        }
-        try {
-            int port = Integer.parseInt(text.substring(colon + 1));
-            if (port < 1 || port > 65535 || host.isEmpty()) {
-                return Optional.empty();
-            }
-            return Optional.of(InetSocketAddress.createUnresolved(host, port));
-        } catch (NumberFormatException e) {
-            return Optional.empty();
-        }
     }
 
     @Override
@@ -139,19 +108,13 @@ public final class GobgpBgpServerFactory implements BgpServerFactory {
     /** With {@link StartMode#GRACEFUL_RESTART} the server's peers are added with gobgpd's local-restarting state. */
     @Override
     public BgpServer create(GlobalConfig config, StartMode mode) {
-        if (closed) {
-            throw new dev.herald.api.spi.BgpException("the goBGP backend is stopping: its bundle goes away");
-        }
-        GobgpBgpServer s = new GobgpBgpServer(config, settings, mode == StartMode.GRACEFUL_RESTART);
-        created.add(s);
-        return s;
+        GobgpdSettings now = settings;
+        return servers.create(() -> new GobgpBgpServer(config, now, mode == StartMode.GRACEFUL_RESTART));
     }
 
     @Override
     public Collection<BgpServer> running() {
-        synchronized (created) {
-            return List.copyOf(created.stream().filter(GobgpBgpServer::isRunning).toList());
-        }
+        return servers.running();
     }
 
     /**
@@ -161,26 +124,10 @@ public final class GobgpBgpServerFactory implements BgpServerFactory {
      */
     @Deactivate
     void deactivate() {
-        stopAll(stopPolicy.onDeactivate());
+        servers.deactivate();
     }
 
     void stopAll(StopMode mode) {
-        closed = true; // a server created now would outlive the bundle
-        GobgpBgpServer[] servers;
-        synchronized (created) {
-            servers = created.toArray(new GobgpBgpServer[0]);
-            created.clear();
-        }
-        int running = 0;
-        for (GobgpBgpServer s : servers) {
-            if (s.isRunning()) {
-                running++;
-            }
-            s.stop(mode);
-        }
-        if (running > 0) {
-            LOG.info("goBGP backend stopping: {} BGP server(s) stopped {}", running, mode == StopMode.CEASE
-                    ? "with Cease (agent shutdown)" : "for a graceful restart (bundle update or swap)");
-        }
+        servers.stopAll(mode);
     }
 }

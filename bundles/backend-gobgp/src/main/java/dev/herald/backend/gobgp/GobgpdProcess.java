@@ -1,8 +1,11 @@
 package dev.herald.backend.gobgp;
 
+import static dev.herald.support.gobgp.GobgpdBinary.DEBIAN_PACKAGE;
+import static dev.herald.support.gobgp.GobgpdBinary.DEFAULT_LOCATIONS;
+
 import dev.herald.api.spi.BgpException;
+import dev.herald.support.gobgp.GobgpdBinary;
 import java.io.BufferedReader;
-import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.net.InetAddress;
@@ -24,9 +27,6 @@ import java.util.concurrent.TimeUnit;
  * chosen, its log relayed into Herald's. Thread-safe.
  */
 final class GobgpdProcess {
-    /** Where Debian's package puts it ({@code /usr/bin}), and where other builds tend to ({@code /usr/sbin}). */
-    static final List<Path> DEFAULT_LOCATIONS = List.of(Path.of("/usr/sbin/gobgpd"), Path.of("/usr/bin/gobgpd"));
-    static final String DEBIAN_PACKAGE = "gobgpd";
     /** util-linux' setpriv ties gobgpd's life to the launching thread, so a crashed JVM leaves no speaker behind. */
     private static final Path SETPRIV = Path.of("/usr/bin/setpriv");
     private static final int RECENT_LINES = 20;
@@ -53,23 +53,10 @@ final class GobgpdProcess {
             }
             return p;
         }
-        List<Path> candidates = new ArrayList<>(DEFAULT_LOCATIONS);
-        String pathVar = System.getenv("PATH");
-        if (pathVar != null) {
-            for (String dir : pathVar.split(File.pathSeparator)) {
-                if (!dir.isEmpty()) {
-                    candidates.add(Path.of(dir, "gobgpd"));
-                }
-            }
-        }
-        for (Path p : candidates) {
-            if (Files.isExecutable(p)) {
-                return p;
-            }
-        }
-        throw new BgpException("gobgpd is not installed (looked in " + DEFAULT_LOCATIONS + " and the PATH): install "
-                + "Debian's package " + DEBIAN_PACKAGE + " (apt-get install " + DEBIAN_PACKAGE
-                + "), set gobgpd.path, or give gobgpd.apiAddress of a running one");
+        return GobgpdBinary.find().orElseThrow(() -> new BgpException("gobgpd is not installed (looked in "
+                + DEFAULT_LOCATIONS + " and the PATH): install Debian's package " + DEBIAN_PACKAGE + " (apt-get install "
+                + DEBIAN_PACKAGE
+                + "), set gobgpd.path, or give gobgpd.apiAddress of a running one"));
     }
 
     /**

@@ -9,7 +9,7 @@ import java.util.Optional;
 /**
  * Which gobgpd a {@link GobgpBgpServer} drives.
  *
- * @param gobgpdPath the gobgpd binary to start; empty means the first of {@link GobgpdProcess#DEFAULT_LOCATIONS}
+ * @param gobgpdPath the gobgpd binary to start; empty means the first of {@link dev.herald.support.gobgp.GobgpdBinary#DEFAULT_LOCATIONS}
  *     that exists, else {@code gobgpd} on the PATH
  * @param apiAddress the gRPC API of a running gobgpd to attach to; empty means Herald starts and supervises its own
  * @param apiTimeout how long a started daemon may take until its API answers

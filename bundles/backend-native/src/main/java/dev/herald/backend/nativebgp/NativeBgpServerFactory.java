@@ -6,12 +6,8 @@ import dev.herald.api.spi.BgpServerFactory;
 import dev.herald.api.spi.ShutdownAdvisor;
 import dev.herald.api.spi.StartMode;
 import dev.herald.api.spi.StopMode;
-import dev.herald.support.ServerStopPolicy;
+import dev.herald.support.backend.RunningServers;
 import java.util.Collection;
-import java.util.Collections;
-import java.util.List;
-import java.util.Set;
-import java.util.WeakHashMap;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -19,8 +15,6 @@ import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The native backend: Herald's own BGP-4 speaker on Netty, needing no routing daemon on the node. Its servers live as
@@ -31,16 +25,12 @@ import org.slf4j.LoggerFactory;
 @Component(immediate = true, property = BgpServerFactory.BACKEND_PROPERTY + "=" + NativeBgpServerFactory.BACKEND)
 public final class NativeBgpServerFactory implements BgpServerFactory {
     public static final String BACKEND = "native";
-    private static final Logger LOG = LoggerFactory.getLogger(NativeBgpServerFactory.class);
 
-    /** Servers handed out and maybe still running; weak, so a forgotten stopped server is not kept. */
-    private volatile boolean closed;
     /** Asked how the sessions end when the whole agent stops: replaced (rolling update) or removed. */
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile ShutdownAdvisor shutdownAdvisor;
-    private ServerStopPolicy stopPolicy;
-    private final Set<NativeBgpServer> created = Collections.synchronizedSet(
-            Collections.newSetFromMap(new WeakHashMap<>()));
+    private final RunningServers<NativeBgpServer> servers = new RunningServers<>("native",
+            NativeBgpServer::isRunning);
 
     @Override
     public String backend() {
@@ -55,25 +45,18 @@ public final class NativeBgpServerFactory implements BgpServerFactory {
     /** With {@link StartMode#GRACEFUL_RESTART} the first OPEN of each session carries the restart-state bit. */
     @Override
     public BgpServer create(GlobalConfig config, StartMode mode) {
-        if (closed) {
-            throw new dev.herald.api.spi.BgpException("the native backend is stopping: its bundle goes away");
-        }
-        NativeBgpServer s = new NativeBgpServer(config, Transports.best(), mode == StartMode.GRACEFUL_RESTART,
-                NativeBgpServer.DEFAULT_RECEIVE_LIMIT);
-        created.add(s);
-        return s;
+        return servers.create(() -> new NativeBgpServer(config, Transports.best(),
+                mode == StartMode.GRACEFUL_RESTART, NativeBgpServer.DEFAULT_RECEIVE_LIMIT));
     }
 
     @Override
     public Collection<BgpServer> running() {
-        synchronized (created) {
-            return List.copyOf(created.stream().filter(NativeBgpServer::isRunning).toList());
-        }
+        return servers.running();
     }
 
     @Activate
     void activate(BundleContext context) {
-        stopPolicy = new ServerStopPolicy(context, () -> shutdownAdvisor);
+        servers.activate(context, () -> shutdownAdvisor);
     }
 
     /**
@@ -83,26 +66,10 @@ public final class NativeBgpServerFactory implements BgpServerFactory {
      */
     @Deactivate
     void deactivate() {
-        stopAll(stopPolicy.onDeactivate());
+        servers.deactivate();
     }
 
     void stopAll(StopMode mode) {
-        closed = true; // a server created now would outlive the bundle
-        NativeBgpServer[] servers;
-        synchronized (created) {
-            servers = created.toArray(new NativeBgpServer[0]);
-            created.clear();
-        }
-        int running = 0;
-        for (NativeBgpServer s : servers) {
-            if (s.isRunning()) {
-                running++;
-            }
-            s.stop(mode);
-        }
-        if (running > 0) {
-            LOG.info("Native backend stopping: {} BGP server(s) stopped {}", running, mode == StopMode.CEASE
-                    ? "with Cease (agent shutdown)" : "for a graceful restart (bundle update or swap)");
-        }
+        servers.stopAll(mode);
     }
 }

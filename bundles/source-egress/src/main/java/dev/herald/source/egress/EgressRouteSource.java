@@ -6,8 +6,8 @@ import dev.herald.api.NodeInfo;
 import dev.herald.api.Route;
 import dev.herald.api.RouteType;
 import dev.herald.api.spi.ClusterState;
-import dev.herald.api.spi.Registration;
 import dev.herald.api.spi.RouteSource;
+import dev.herald.support.source.ClusterRouteSource;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
@@ -16,6 +16,9 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
 
 /**
  * Egress IPs as host routes (docs/bgp-policy.md, Behaviour §5): a Node advertises {@code status.egressIP} of
@@ -29,18 +32,20 @@ import java.util.concurrent.ConcurrentHashMap;
  * (the initial load and each event) are serialised by one lock and read the cluster inside it, so the later of two
  * writes always carries the newer state; queries read the concurrent index without locking. Listeners are called
  * on the thread of the event, after the index was updated. Construction loads the whole index before returning.
+ *
+ * <p>The source is the DS component: registered as a {@link RouteSource} service while a {@link ClusterState} is
+ * there, replaced with it. Immediate, so that it keeps its index while no controller uses it (docs/development.md,
+ * pitfall 11).
  */
-public final class EgressRouteSource implements RouteSource, AutoCloseable {
-    private final ClusterState cluster;
+@Component(service = RouteSource.class, immediate = true)
+public final class EgressRouteSource extends ClusterRouteSource {
     private final Map<String, EgressRoute> index = new ConcurrentHashMap<>();
     private final Object writeLock = new Object();
-    private final RouteListeners listeners = new RouteListeners();
-    private final Registration clusterListener;
 
-    public EgressRouteSource(ClusterState cluster) {
-        this.cluster = Objects.requireNonNull(cluster, "cluster");
-        // listen before loading, so no change falls between the two
-        this.clusterListener = cluster.addListener(this::changed);
+    @Activate
+    public EgressRouteSource(@Reference ClusterState cluster) {
+        super(cluster, Set.of(ClusterState.Kind.EGRESS));
+        follow();
         synchronized (writeLock) {
             for (EgressInfo e : cluster.egresses()) {
                 EgressRoute.of(e).ifPresent(r -> index.put(e.name(), r));
@@ -83,23 +88,13 @@ public final class EgressRouteSource implements RouteSource, AutoCloseable {
     }
 
     @Override
-    public Registration addListener(Listener listener) {
-        return listeners.add(listener);
-    }
-
-    /** Stops following the cluster; the index keeps its last state. */
-    @Override
-    public void close() {
-        clusterListener.close();
-    }
-
-    private void changed(ClusterState.Kind kind, Set<String> names) {
-        if (kind != ClusterState.Kind.EGRESS || names.isEmpty()) {
+    protected void changed(ClusterState.Kind kind, Set<String> names) {
+        if (names.isEmpty()) {
             return;
         }
         Set<String> owners = refresh(names);
         if (!owners.isEmpty()) {
-            listeners.fire(this, owners);
+            fire(owners);
         }
     }
 

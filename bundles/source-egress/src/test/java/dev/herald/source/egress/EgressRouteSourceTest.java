@@ -9,6 +9,7 @@ import dev.herald.api.NodeInfo;
 import dev.herald.api.Route;
 import dev.herald.api.RouteType;
 import dev.herald.api.spi.Registration;
+import dev.herald.testing.InMemoryClusterState;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -27,7 +28,7 @@ class EgressRouteSourceTest {
     static final NodeInfo OTHER = node("node2");
     static final Advertisements EGRESS = new Advertisements(Set.of(), false, true);
 
-    private final FakeClusterState cluster = new FakeClusterState();
+    private final InMemoryClusterState cluster = new InMemoryClusterState();
     private final List<Set<String>> reports = new ArrayList<>();
     private EgressRouteSource source;
 
@@ -142,7 +143,7 @@ class EgressRouteSourceTest {
         cluster.put(egress("web-out", "192.0.2.10", "node1"));
         reports.clear();
 
-        cluster.delete("web-out");
+        cluster.deleteEgress("web-out");
 
         assertThat(reports).containsExactly(Set.of("web-out"));
         assertThat(source.routes(NODE, EGRESS)).isEmpty();
@@ -154,8 +155,8 @@ class EgressRouteSourceTest {
         reports.clear();
 
         cluster.put(egress("web-out", "192.0.2.10", "node1"));
-        cluster.fire(FakeClusterState.Kind.EGRESS, "never-existed");
-        cluster.fire(FakeClusterState.Kind.SERVICE, "web-out");
+        cluster.fire(InMemoryClusterState.Kind.EGRESS, "never-existed");
+        cluster.fire(InMemoryClusterState.Kind.SERVICE, "web-out");
 
         assertThat(reports).isEmpty();
     }
@@ -169,7 +170,7 @@ class EgressRouteSourceTest {
 
         cluster.putQuietly(egress("a", "192.0.2.1", "node2"));
         cluster.putQuietly(egress("b", "192.0.2.22", "node1"));
-        cluster.fire(FakeClusterState.Kind.EGRESS, "a", "b", "c");
+        cluster.fire(InMemoryClusterState.Kind.EGRESS, "a", "b", "c");
 
         assertThat(reports).containsExactly(Set.of("a", "b"));
         assertThat(texts(source.routes(NODE, EGRESS, List.of("a", "b"))))
@@ -188,7 +189,7 @@ class EgressRouteSourceTest {
 
     @Test
     void egressesPresentAtConstructionAreIndexed() {
-        FakeClusterState existing = new FakeClusterState();
+        InMemoryClusterState existing = new InMemoryClusterState();
         existing.put(egress("early", "192.0.2.30", "node1"));
 
         try (EgressRouteSource fresh = new EgressRouteSource(existing)) {

@@ -5,15 +5,17 @@ import dev.herald.api.NodeInfo;
 import dev.herald.api.Route;
 import dev.herald.api.RouteType;
 import dev.herald.api.spi.ClusterState;
-import dev.herald.api.spi.Registration;
 import dev.herald.api.spi.RouteSource;
+import dev.herald.support.source.ClusterRouteSource;
 import inet.ipaddr.IPAddress;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
 
 /**
  * Pod CIDRs (docs/bgp-policy.md, Behaviour §5): a Node advertises its {@code spec.podCIDRs}, of both families
@@ -26,17 +28,18 @@ import java.util.Set;
  *
  * <p>Threading: events arrive on an informer thread, queries on the controller's. Queries keep no state; the
  * last CIDRs seen are guarded by this object's lock. Listeners are called on the thread of the event.
+ *
+ * <p>The source is the DS component: registered as a {@link RouteSource} service while a {@link ClusterState} is
+ * there, replaced with it (immediate, as the other sources: docs/development.md, pitfall 11).
  */
-public final class PodRouteSource implements RouteSource, AutoCloseable {
-    private final ClusterState cluster;
-    private final RouteListeners listeners = new RouteListeners();
-    private final Registration clusterListener;
+@Component(service = RouteSource.class, immediate = true)
+public final class PodRouteSource extends ClusterRouteSource {
     private List<IPAddress> lastPodCidrs = List.of();
 
-    public PodRouteSource(ClusterState cluster) {
-        this.cluster = Objects.requireNonNull(cluster, "cluster");
-        // listen before reading, so no change falls between the two
-        this.clusterListener = cluster.addListener(this::changed);
+    @Activate
+    public PodRouteSource(@Reference ClusterState cluster) {
+        super(cluster, Set.of(ClusterState.Kind.NODE));
+        follow();
         refresh();
     }
 
@@ -66,19 +69,9 @@ public final class PodRouteSource implements RouteSource, AutoCloseable {
     }
 
     @Override
-    public Registration addListener(Listener listener) {
-        return listeners.add(listener);
-    }
-
-    /** Stops following the cluster. */
-    @Override
-    public void close() {
-        clusterListener.close();
-    }
-
-    private void changed(ClusterState.Kind kind, Set<String> keys) {
-        if (kind == ClusterState.Kind.NODE && refresh()) {
-            listeners.fire(this, Set.of());
+    protected void changed(ClusterState.Kind kind, Set<String> keys) {
+        if (refresh()) {
+            fire(Set.of());
         }
     }
 

@@ -8,6 +8,7 @@ import dev.herald.api.NodeInfo;
 import dev.herald.api.Route;
 import dev.herald.api.RouteType;
 import dev.herald.api.spi.Registration;
+import dev.herald.testing.InMemoryClusterState;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -25,7 +26,7 @@ import org.junit.jupiter.api.Test;
 class PodRouteSourceTest {
     static final Advertisements POD = new Advertisements(Set.of(), true, false);
 
-    private final FakeClusterState cluster = new FakeClusterState();
+    private final InMemoryClusterState cluster = new InMemoryClusterState();
     private final List<Set<String>> reports = new ArrayList<>();
     private PodRouteSource source;
 
@@ -90,8 +91,8 @@ class PodRouteSourceTest {
     @Test
     void nodeChangeThatKeepsThePodCidrsIsNotReported() {
         cluster.setNode(node(Map.of("bgp", "on"), "10.244.1.0/24"));
-        cluster.fire(FakeClusterState.Kind.SERVICE, "ns/a");
-        cluster.fire(FakeClusterState.Kind.EGRESS, "e");
+        cluster.fire(InMemoryClusterState.Kind.SERVICE, "ns/a");
+        cluster.fire(InMemoryClusterState.Kind.EGRESS, "e");
 
         assertThat(reports).isEmpty();
     }

@@ -7,8 +7,8 @@ import dev.herald.api.RouteType;
 import dev.herald.api.ServiceIPType;
 import dev.herald.api.ServiceInfo;
 import dev.herald.api.spi.ClusterState;
-import dev.herald.api.spi.Registration;
 import dev.herald.api.spi.RouteSource;
+import dev.herald.support.source.ClusterRouteSource;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.HashSet;
@@ -16,6 +16,9 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
 
 /**
  * Service IPs as host routes (docs/bgp-policy.md, Behaviour §5): every ClusterIP, ExternalIP and, for type
@@ -34,21 +37,23 @@ import java.util.concurrent.ConcurrentHashMap;
  * concurrent index without locking and see every entry either before or after a write. Listeners are called on the
  * thread of the event, after the index was updated. Construction loads the whole index before returning, so a
  * source that is visible to anyone is complete.
+ *
+ * <p>The source is the DS component: registered as a {@link RouteSource} service while a {@link ClusterState} is
+ * there, replaced with it. Immediate, so that it keeps its index while no controller uses it (docs/development.md,
+ * pitfall 11).
  */
-public final class ServiceRouteSource implements RouteSource, AutoCloseable {
+@Component(service = RouteSource.class, immediate = true)
+public final class ServiceRouteSource extends ClusterRouteSource {
     private static final Set<RouteType> TYPES = Set.of(RouteType.SERVICE_CLUSTER_IP, RouteType.SERVICE_EXTERNAL_IP,
             RouteType.SERVICE_LOAD_BALANCER_IP);
 
-    private final ClusterState cluster;
     private final Map<String, ServiceRoutes> index = new ConcurrentHashMap<>();
     private final Object writeLock = new Object();
-    private final RouteListeners listeners = new RouteListeners();
-    private final Registration clusterListener;
 
-    public ServiceRouteSource(ClusterState cluster) {
-        this.cluster = Objects.requireNonNull(cluster, "cluster");
-        // listen before loading, so no change falls between the two
-        this.clusterListener = cluster.addListener(this::changed);
+    @Activate
+    public ServiceRouteSource(@Reference ClusterState cluster) {
+        super(cluster, Set.of(ClusterState.Kind.SERVICE, ClusterState.Kind.ENDPOINT_SLICE));
+        follow();
         for (ServiceInfo s : cluster.services()) {
             refresh(s.key()); // re-reads under the lock: an event for this key may have been applied already
         }
@@ -89,20 +94,7 @@ public final class ServiceRouteSource implements RouteSource, AutoCloseable {
     }
 
     @Override
-    public Registration addListener(Listener listener) {
-        return listeners.add(listener);
-    }
-
-    /** Stops following the cluster; the index keeps its last state. */
-    @Override
-    public void close() {
-        clusterListener.close();
-    }
-
-    private void changed(ClusterState.Kind kind, Set<String> keys) {
-        if (kind != ClusterState.Kind.SERVICE && kind != ClusterState.Kind.ENDPOINT_SLICE) {
-            return;
-        }
+    protected void changed(ClusterState.Kind kind, Set<String> keys) {
         Set<String> owners = new HashSet<>();
         for (String key : keys) {
             boolean differs = kind == ClusterState.Kind.SERVICE ? refresh(key) : refreshEndpoints(key);
@@ -111,7 +103,7 @@ public final class ServiceRouteSource implements RouteSource, AutoCloseable {
             }
         }
         if (!owners.isEmpty()) {
-            listeners.fire(this, owners);
+            fire(owners);
         }
     }
 

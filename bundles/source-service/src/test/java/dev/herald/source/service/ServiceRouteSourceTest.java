@@ -10,6 +10,7 @@ import dev.herald.api.RouteType;
 import dev.herald.api.ServiceIPType;
 import dev.herald.api.ServiceInfo;
 import dev.herald.api.spi.Registration;
+import dev.herald.testing.InMemoryClusterState;
 import inet.ipaddr.IPAddress;
 import inet.ipaddr.IPAddressString;
 import java.util.ArrayList;
@@ -32,7 +33,7 @@ class ServiceRouteSourceTest {
     static final NodeInfo OTHER = node("node2");
     static final Advertisements ALL = ads(ServiceIPType.values());
 
-    private final FakeClusterState cluster = new FakeClusterState();
+    private final InMemoryClusterState cluster = new InMemoryClusterState();
     private final List<Set<String>> reports = new ArrayList<>();
     private ServiceRouteSource source;
 
@@ -261,13 +262,13 @@ class ServiceRouteSourceTest {
             for (int i = 0; i < 100; i++) {
                 cluster.put(svc("ns", "s" + i).cluster("10.96.5." + i).build());
             }
-            int lists = cluster.listReads;
-            int reads = cluster.serviceReads;
+            int lists = cluster.listReads();
+            int reads = cluster.serviceReads();
 
             cluster.put(svc("ns", "s7").cluster("10.96.6.7").build());
 
-            assertThat(cluster.listReads).isEqualTo(lists);
-            assertThat(cluster.serviceReads).isEqualTo(reads + 1);
+            assertThat(cluster.listReads()).isEqualTo(lists);
+            assertThat(cluster.serviceReads()).isEqualTo(reads + 1);
             assertThat(texts(source.routes(NODE, ALL, List.of("ns/s7"))))
                     .containsExactly("10.96.6.7/32 ServiceClusterIP ns/s7");
         }
@@ -277,7 +278,7 @@ class ServiceRouteSourceTest {
             cluster.put(svc("ns", "gone").cluster("10.96.4.3").build());
             reports.clear();
 
-            cluster.delete("ns/gone");
+            cluster.deleteService("ns/gone");
 
             assertThat(reports).containsExactly(Set.of("ns/gone"));
             assertThat(source.routes(NODE, ALL, List.of("ns/gone"))).isEmpty();
@@ -292,7 +293,7 @@ class ServiceRouteSourceTest {
             cluster.put(svc("ns", "a").cluster("10.96.4.1").build());
             // a Local policy with no IP to restrict changes nothing either
             cluster.put(svc("ns", "a").cluster("10.96.4.1").etpLocal().build());
-            cluster.fire(FakeClusterState.Kind.SERVICE, "ns/unknown");
+            cluster.fire(InMemoryClusterState.Kind.SERVICE, "ns/unknown");
 
             assertThat(reports).isEmpty();
         }
@@ -301,13 +302,13 @@ class ServiceRouteSourceTest {
         void endpointSliceChangeOfANonLocalServiceReportsNothingAndReadsNothing() {
             cluster.put(svc("ns", "cluster").cluster("10.96.4.4").external("192.0.2.44").build());
             reports.clear();
-            int reads = cluster.endpointReads;
+            int reads = cluster.endpointReads();
 
             cluster.setEndpoints("ns/cluster", ready("node1"));
             cluster.setEndpoints("ns/cluster");
 
             assertThat(reports).isEmpty();
-            assertThat(cluster.endpointReads).isEqualTo(reads);
+            assertThat(cluster.endpointReads()).isEqualTo(reads);
         }
 
         @Test
@@ -351,8 +352,8 @@ class ServiceRouteSourceTest {
             cluster.put(svc("ns", "a").cluster("10.96.4.1").build());
             reports.clear();
 
-            cluster.fire(FakeClusterState.Kind.NODE, "node1");
-            cluster.fire(FakeClusterState.Kind.EGRESS, "ns/a");
+            cluster.fire(InMemoryClusterState.Kind.NODE, "node1");
+            cluster.fire(InMemoryClusterState.Kind.EGRESS, "ns/a");
 
             assertThat(reports).isEmpty();
         }
@@ -366,7 +367,7 @@ class ServiceRouteSourceTest {
 
             cluster.putQuietly(svc("ns", "a").cluster("10.96.4.11").build());
             cluster.putQuietly(svc("ns", "b").cluster("10.96.4.12").build());
-            cluster.fire(FakeClusterState.Kind.SERVICE, "ns/a", "ns/b", "ns/c");
+            cluster.fire(InMemoryClusterState.Kind.SERVICE, "ns/a", "ns/b", "ns/c");
 
             assertThat(reports).containsExactly(Set.of("ns/a", "ns/b"));
         }
@@ -376,7 +377,7 @@ class ServiceRouteSourceTest {
     class Lifecycle {
         @Test
         void servicesPresentAtConstructionAreIndexed() {
-            FakeClusterState existing = new FakeClusterState();
+            InMemoryClusterState existing = new InMemoryClusterState();
             existing.put(svc("ns", "early").itpLocal().cluster("10.96.7.1").build());
             existing.setEndpoints("ns/early", ready("node1"));
 
@@ -402,7 +403,7 @@ class ServiceRouteSourceTest {
 
         @Test
         void aFailingListenerDoesNotStopTheOthers() {
-            FakeClusterState c = new FakeClusterState();
+            InMemoryClusterState c = new InMemoryClusterState();
             try (ServiceRouteSource s = new ServiceRouteSource(c)) {
                 List<Set<String>> told = new ArrayList<>();
                 s.addListener((src, owners) -> {

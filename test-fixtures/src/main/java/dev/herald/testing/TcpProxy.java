@@ -1,4 +1,4 @@
-package dev.herald.simulator.cluster;
+package dev.herald.testing;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,4 +1,4 @@
-package dev.herald.simulator.cluster;
+package dev.herald.testing;
 
 import io.fabric8.mockwebserver.http.ByteString;
 import io.fabric8.mockwebserver.http.Response;
@@ -11,18 +11,18 @@ import java.util.concurrent.Executors;
  * A watch's WebSocket listener whose close and failure handling runs off the server's event loop. The mock's
  * listener waits (up to a minute) in onClosed/onFailure for its pending sends, and those sends need the very event
  * loop it blocks: every client that dropped a watch while events were queued (an agent restarting, an API outage)
- * froze the whole emulated API server.
+ * froze the whole emulated API server. The simulator's emulated cluster and the tests' mock API servers use it.
  */
-final class OffLoopClose extends WebSocketListener {
+public final class OffLoopClose extends WebSocketListener {
     private static final ExecutorService CLOSER = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "sim-watch-close");
+        Thread t = new Thread(r, "mock-watch-close");
         t.setDaemon(true);
         return t;
     });
 
     private final WebSocketListener inner;
 
-    OffLoopClose(WebSocketListener inner) {
+    public OffLoopClose(WebSocketListener inner) {
         this.inner = inner;
     }
 

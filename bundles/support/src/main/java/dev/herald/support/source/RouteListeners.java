@@ -1,4 +1,4 @@
-package dev.herald.source.service;
+package dev.herald.support.source;
 
 import dev.herald.api.spi.Registration;
 import dev.herald.api.spi.RouteSource;
@@ -13,12 +13,12 @@ import org.slf4j.LoggerFactory;
  * The listeners of one route source. Thread-safe: listeners come and go from any thread while another fires; a
  * listener that throws is logged and does not keep the others from being told.
  */
-final class RouteListeners {
+public final class RouteListeners {
     private static final Logger LOG = LoggerFactory.getLogger(RouteListeners.class);
 
     private final List<Entry> entries = new CopyOnWriteArrayList<>();
 
-    Registration add(RouteSource.Listener listener) {
+    public Registration add(RouteSource.Listener listener) {
         // one entry per call, so that the same listener added twice is removed once per close
         Entry entry = new Entry(Objects.requireNonNull(listener, "listener"));
         entries.add(entry);
@@ -26,7 +26,7 @@ final class RouteListeners {
     }
 
     /** Tells every listener; {@code owners} empty means "anything may have changed". */
-    void fire(RouteSource source, Set<String> owners) {
+    public void fire(RouteSource source, Set<String> owners) {
         Set<String> copy = Set.copyOf(owners);
         for (Entry e : entries) {
             try {
