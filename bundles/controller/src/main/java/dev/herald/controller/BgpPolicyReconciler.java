@@ -288,10 +288,11 @@ public final class BgpPolicyReconciler {
     }
 
     /**
-     * One pass. Returns normally when the node runs what it should; throws when something failed, after keeping
-     * whatever progress was made, so the caller retries with back-off.
+     * One pass. Returns {@link PassResult#DONE} when the node runs what it should, a waiting result when it cannot
+     * go on yet for an expected reason (a backend being bound); throws when something failed, after keeping whatever
+     * progress was made, so the caller retries with back-off.
      */
-    public void reconcile() {
+    public PassResult reconcile() {
         boolean fullPass;
         Map<RouteSource, Set<String>> owners;
         synchronized (dirtyLock) {
@@ -302,13 +303,16 @@ public final class BgpPolicyReconciler {
         }
         stage = "ReconcileFailed";
         try {
-            pass(fullPass, owners);
-            publishConditions(null);
-        } catch (ReconcileLoop.Pending e) {
-            synchronized (dirtyLock) {
-                full = true;
+            PassResult result = pass(fullPass, owners);
+            if (result.done()) {
+                publishConditions(null);
+            } else {
+                synchronized (dirtyLock) {
+                    full = true;
+                }
+                // nothing failed: the conditions stay as they are
             }
-            throw e; // nothing failed: the conditions stay as they are
+            return result;
         } catch (RuntimeException e) {
             synchronized (dirtyLock) {
                 full = true; // the next pass must not trust what this one left half done
@@ -320,13 +324,13 @@ public final class BgpPolicyReconciler {
         }
     }
 
-    private void pass(boolean fullPass, Map<RouteSource, Set<String>> owners) {
+    private PassResult pass(boolean fullPass, Map<RouteSource, Set<String>> owners) {
         if (!cluster.synced()) {
             LOG.debug("Informers not synced yet: nothing is changed on ignorance");
             synchronized (dirtyLock) {
                 full = true;
             }
-            return;
+            return PassResult.DONE;
         }
         Optional<NodeInfo> node = cluster.localNode();
         Optional<BgpPolicy> policy = node.flatMap(n -> PolicyElection.effective(cluster.bgpPolicies(), n));
@@ -341,7 +345,7 @@ public final class BgpPolicyReconciler {
                 effective = null;
             }
             swap = null; // nothing replaces the old server: its peers' stale routes go with their restart timers
-            return;
+            return PassResult.DONE;
         }
         NodeInfo n = node.get();
         BgpPolicy p = policy.get();
@@ -394,7 +398,7 @@ public final class BgpPolicyReconciler {
             if (chosen.isEmpty() && System.nanoTime() < backendWaitUntil) {
                 // a new controller before its references are bound, or a backend bundle being updated: not a
                 // failure to report (the factory's arrival triggers the next pass)
-                throw new ReconcileLoop.Pending("waiting for the BGP backend to register");
+                return PassResult.waiting("the BGP backend to register");
             }
             BgpServerFactory factory = chosen.orElseThrow(() ->
                     new IllegalStateException("no BGP backend is available (see 'backend' in etc/herald.cfg)"));
@@ -474,6 +478,7 @@ public final class BgpPolicyReconciler {
             lastSwap = new SwapApplied(swap.from(), swap.to(), server, swap.startedNanos());
             swap = null;
         }
+        return PassResult.DONE;
     }
 
     private void applyRoutes(NodeInfo n, BgpPolicy p, boolean fullPass, Map<RouteSource, Set<String>> owners,

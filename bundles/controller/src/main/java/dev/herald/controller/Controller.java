@@ -176,26 +176,25 @@ public final class Controller implements AutoCloseable {
     }
 
     /** One pass, then whatever timers it asks for: the end of a source's grace period, a swap's convergence. */
-    private void pass() {
+    private PassResult pass() {
         if (stopping.getAsBoolean()) {
             // the agent stops: its sources and cluster state go one by one, and a pass for each would only rebuild
             // the table (at 110,000 routes, seconds of work in a full heap) for a server that stops as the
             // ShutdownAdvisor says, holding what it advertises until then
-            return;
+            return PassResult.DONE;
         }
         long started = System.nanoTime();
         Optional<String> failure = Optional.empty();
-        boolean pending = false;
+        PassResult result = null;
         try {
-            reconciler.reconcile();
-        } catch (ReconcileLoop.Pending e) {
-            pending = true; // waiting for a service to come: neither a pass that did its work nor an error
-            throw e;
+            result = reconciler.reconcile();
+            return result;
         } catch (RuntimeException e) {
             failure = Optional.of(reconciler.failedStep());
             throw e;
         } finally {
-            if (!pending) {
+            // a pass waiting for a service to come is neither one that did its work nor an error
+            if (result == null || result.done()) {
                 telemetry.reconciled(Duration.ofNanos(System.nanoTime() - started), failure);
             }
             if (!timers.isShutdown()) {
