@@ -230,7 +230,7 @@ public final class ControllerBenchmark {
         try {
             return reconciler.reconcile();
         } catch (RuntimeException e) {
-            failure = Optional.of(reconciler.failedStep());
+            failure = Optional.of(reconciler.failedStep().reason());
             throw e;
         } finally {
             telemetry.reconciled(java.time.Duration.ofNanos(System.nanoTime() - t0), failure);

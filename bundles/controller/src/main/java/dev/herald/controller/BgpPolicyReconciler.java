@@ -7,6 +7,7 @@ import dev.herald.api.GlobalConfig;
 import dev.herald.api.NodeInfo;
 import dev.herald.api.PeerConfig;
 import dev.herald.api.PeerKey;
+import dev.herald.api.ReconcileStep;
 import dev.herald.api.Route;
 import dev.herald.api.RouteType;
 import dev.herald.api.ServiceIPType;
@@ -157,7 +158,7 @@ public final class BgpPolicyReconciler {
     private volatile SwapApplied lastSwap;
 
     /** The step a pass is in, so a failure's condition names what failed. */
-    private String stage = "ReconcileFailed";
+    private volatile ReconcileStep stage = ReconcileStep.RECONCILE;
     /** The conditions this node last wrote, by policy name: written again only when they change. */
     private final Map<String, Condition> conditions = new HashMap<>();
 
@@ -223,7 +224,7 @@ public final class BgpPolicyReconciler {
     }
 
     /** The step the last failed pass failed at, as its policy's status condition names it. */
-    public String failedStep() {
+    public ReconcileStep failedStep() {
         return stage;
     }
 
@@ -301,7 +302,7 @@ public final class BgpPolicyReconciler {
             full = false;
             dirtyOwners.clear();
         }
-        stage = "ReconcileFailed";
+        stage = ReconcileStep.RECONCILE;
         try {
             PassResult result = pass(fullPass, owners);
             if (result.done()) {
@@ -365,7 +366,7 @@ public final class BgpPolicyReconciler {
             effective = p.name();
         }
 
-        stage = "NodeAddressesMissing";
+        stage = ReconcileStep.NODE_ADDRESSES;
         if (!n.hasIPv4() && !n.hasIPv6()) {
             // no family to run peers or routes in; not a decision to withdraw, so what runs is left as it is
             String why = "Node " + n.name() + " has no InternalIP in status.addresses and no spec.podCIDRs: Herald "
@@ -374,7 +375,7 @@ public final class BgpPolicyReconciler {
             throw new IllegalStateException(why);
         }
 
-        stage = "InvalidRouterID";
+        stage = ReconcileStep.ROUTER_ID;
         RouterIds.Choice id;
         try {
             id = RouterIds.choose(n);
@@ -388,7 +389,7 @@ public final class BgpPolicyReconciler {
         GlobalConfig desired = new GlobalConfig(p.spec().localAsn(), id.routerId(), p.spec().listenPort(),
                 settings.listenAddress(), p.spec().confederation(), true);
 
-        stage = "BgpServerFailed";
+        stage = ReconcileStep.BGP_SERVER;
         boolean restarted = false;
         boolean adopted = adoptOrStop(Optional.of(desired));
         Optional<BgpServerFactory> chosen = backend.get();
@@ -456,13 +457,13 @@ public final class BgpPolicyReconciler {
         // crashed and came back) drop at End-of-RIB whatever was not sent again.
         boolean routesFirst = swap != null || restarted; // swap: also on the retry of one whose first pass failed
         if (routesFirst) {
-            stage = "RoutesFailed";
+            stage = ReconcileStep.ROUTES;
             applyRoutes(n, p, fullPass, owners, true);
         }
-        stage = "BgpPeerFailed";
+        stage = ReconcileStep.BGP_PEERS;
         applyPeers(p, n);
         if (!routesFirst) {
-            stage = "RoutesFailed";
+            stage = ReconcileStep.ROUTES;
             applyRoutes(n, p, fullPass, owners, restarted || adopted);
         }
         appliedBackend = serverBackend;
@@ -891,7 +892,7 @@ public final class BgpPolicyReconciler {
             selecting++;
             if (winner.isPresent() && p.name().equals(winner.get().name())) {
                 if (failure != null) {
-                    next.put(p.name(), new Condition(false, stage, String.valueOf(failure.getMessage())));
+                    next.put(p.name(), new Condition(false, stage.reason(), String.valueOf(failure.getMessage())));
                 } else {
                     GlobalConfig c = server == null ? null : server.config();
                     String running = c == null ? "applied" : "BGP server running: AS " + c.localAsn()

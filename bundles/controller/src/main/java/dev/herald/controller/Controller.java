@@ -190,7 +190,7 @@ public final class Controller implements AutoCloseable {
             result = reconciler.reconcile();
             return result;
         } catch (RuntimeException e) {
-            failure = Optional.of(reconciler.failedStep());
+            failure = Optional.of(reconciler.failedStep().reason());
             throw e;
         } finally {
             // a pass waiting for a service to come is neither one that did its work nor an error

@@ -13,6 +13,7 @@ import dev.herald.api.Confederation;
 import dev.herald.api.LabelSelector;
 import dev.herald.api.NodeInfo;
 import dev.herald.api.PeerTimers;
+import dev.herald.api.ReconcileStep;
 import dev.herald.api.RouteType;
 import dev.herald.api.ServiceIPType;
 import dev.herald.api.spi.RouteSource;
@@ -406,7 +407,7 @@ class BgpPolicyReconcilerTest {
         services.set("ns/c", "10.96.0.11");
         reconciler.routesChanged(services, Set.of("ns/c"));
         assertThatThrownBy(reconciler::reconcile).hasMessageContaining("injected failure of advertise");
-        assertThat(reconciler.failedStep()).isEqualTo("RoutesFailed");
+        assertThat(reconciler.failedStep()).isEqualTo(ReconcileStep.ROUTES);
         assertThat(reconciler.desiredRoutes()).containsEntry(RouteType.SERVICE_CLUSTER_IP, 3);
         assertThat(reconciler.advertisedRoutes()).containsEntry(RouteType.SERVICE_CLUSTER_IP, 2);
 
