@@ -12,6 +12,7 @@ import dev.herald.api.spi.ClusterWriter;
 import dev.herald.api.spi.StopMode;
 import dev.herald.api.spi.Telemetry;
 import dev.herald.controller.BgpPolicyReconciler;
+import dev.herald.controller.PassResult;
 import dev.herald.controller.ReconcileLoop;
 import dev.herald.it.kube.MockCluster;
 import dev.herald.kube.InformerClusterState;
@@ -223,13 +224,13 @@ public final class ControllerBenchmark {
     }
 
     /** One pass, recorded as the agent's controller records it (docs/metrics.md). */
-    private static void timed(BgpPolicyReconciler reconciler, Telemetry telemetry) {
+    private static PassResult timed(BgpPolicyReconciler reconciler, Telemetry telemetry) {
         long t0 = System.nanoTime();
         Optional<String> failure = Optional.empty();
         try {
-            reconciler.reconcile();
+            return reconciler.reconcile();
         } catch (RuntimeException e) {
-            failure = Optional.of(reconciler.failedStep());
+            failure = Optional.of(reconciler.failedStep().reason());
             throw e;
         } finally {
             telemetry.reconciled(java.time.Duration.ofNanos(System.nanoTime() - t0), failure);

@@ -64,7 +64,7 @@ class InFrameworkTest {
     @Test
     void heraldBundlesExportOnlyVersionedApi() {
         Bundle api = bundle("dev.herald.api");
-        assertThat(api.getHeaders().get("Export-Package")).contains("dev.herald.api;version=\"1.2.0\"")
+        assertThat(api.getHeaders().get("Export-Package")).contains("dev.herald.api;version=\"1.3.0\"")
                 .contains("dev.herald.api.spi;version=\"1.6.0\"");
         assertThat(bundle("dev.herald.ops").getHeaders().get("Export-Package")).isNull();
         // the metrics bundle keeps the Prometheus client to itself (docs/metrics.md); the BFD kit is a library

@@ -5,5 +5,5 @@
  * {@link dev.herald.api.spi}.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.2.0")
+@org.osgi.annotation.versioning.Version("1.3.0")
 package dev.herald.api;

@@ -5,31 +5,21 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Runs a reconcile pass on one thread whenever something changed: bursts of {@link #trigger()} collapse into one
- * pass, a failed pass is retried with exponential back-off (5 s doubling to 300 s by default), and a change that
- * arrives while a retry waits runs at once instead of after the back-off (docs/bgp-policy.md, Behaviour §6).
+ * pass, a failed pass is retried with exponential back-off (5 s doubling to 300 s by default), one that waits for
+ * something ({@link PassResult}) after the initial back-off, and a change that arrives while a retry waits runs at
+ * once instead of after the back-off (docs/bgp-policy.md, Behaviour §6).
  */
 public final class ReconcileLoop implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ReconcileLoop.class);
     private static final Duration CLOSE_WAIT = Duration.ofSeconds(60);
 
-    /**
-     * Thrown by a pass that cannot go on yet for an expected reason (a service being bound): retried after the
-     * initial back-off, or at once on a change, without counting or logging it as a failure.
-     */
-    public static final class Pending extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-
-        public Pending(String message) {
-            super(message, null, false, false);
-        }
-    }
-
-    private final Runnable pass;
+    private final Supplier<PassResult> pass;
     private final Duration initialBackoff;
     private final Duration maxBackoff;
     private final ScheduledExecutorService executor;
@@ -40,7 +30,7 @@ public final class ReconcileLoop implements AutoCloseable {
     private volatile long passes;
     private volatile long errors;
 
-    public ReconcileLoop(String name, Runnable pass, Duration initialBackoff, Duration maxBackoff) {
+    public ReconcileLoop(String name, Supplier<PassResult> pass, Duration initialBackoff, Duration maxBackoff) {
         this.pass = pass;
         this.initialBackoff = initialBackoff;
         this.maxBackoff = maxBackoff;
@@ -83,15 +73,16 @@ public final class ReconcileLoop implements AutoCloseable {
         }
         passes++;
         try {
-            pass.run();
+            PassResult result = pass.get();
             synchronized (this) {
-                failures = 0;
-            }
-        } catch (Pending e) {
-            LOG.debug("Reconcile pending: {}", e.getMessage());
-            synchronized (this) {
-                if (!dirty && !executor.isShutdown()) {
-                    retry = executor.schedule(this::retry, initialBackoff.toMillis(), TimeUnit.MILLISECONDS);
+                if (result.done()) {
+                    failures = 0;
+                } else {
+                    // an expected wait (a service being bound): no failure, and not a success that ends a back-off
+                    LOG.debug("Reconcile waiting for {}", result.waitingFor().get());
+                    if (!dirty && !executor.isShutdown()) {
+                        retry = executor.schedule(this::retry, initialBackoff.toMillis(), TimeUnit.MILLISECONDS);
+                    }
                 }
             }
         } catch (RuntimeException e) {

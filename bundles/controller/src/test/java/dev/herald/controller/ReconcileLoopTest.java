@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 class ReconcileLoopTest {
     @Test
     void backoffDoublesFromFiveSecondsToFiveMinutes() throws Exception {
-        try (ReconcileLoop loop = new ReconcileLoop("t", () -> { }, Duration.ofSeconds(5), Duration.ofSeconds(300))) {
+        try (ReconcileLoop loop = new ReconcileLoop("t", () -> PassResult.DONE, Duration.ofSeconds(5), Duration.ofSeconds(300))) {
             assertThat(loop.backoff(1)).isEqualTo(Duration.ofSeconds(5));
             assertThat(loop.backoff(2)).isEqualTo(Duration.ofSeconds(10));
             assertThat(loop.backoff(6)).isEqualTo(Duration.ofSeconds(160));
@@ -28,6 +28,7 @@ class ReconcileLoopTest {
             if (failuresLeft.getAndDecrement() > 0) {
                 throw new IllegalStateException("not yet");
             }
+            return PassResult.DONE;
         }, Duration.ofMillis(200), Duration.ofSeconds(60))) {
             loop.trigger();
             // first pass fails at once, the retry comes 200 ms later and fails, the next would wait 400 ms
@@ -52,6 +53,7 @@ class ReconcileLoopTest {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+            return PassResult.DONE;
         }, Duration.ofSeconds(5), Duration.ofSeconds(300))) {
             for (int i = 0; i < 1000; i++) {
                 loop.trigger();
@@ -59,6 +61,19 @@ class ReconcileLoopTest {
             await().atMost(Duration.ofSeconds(2)).until(() -> loop.passes() >= 1);
             Thread.sleep(200);
             assertThat(calls.get()).isBetween(1, 2);
+        }
+    }
+
+    @Test
+    void aWaitingPassIsRetriedAfterTheInitialBackoffWithoutCountingAnError() throws Exception {
+        AtomicInteger calls = new AtomicInteger();
+        try (ReconcileLoop loop = new ReconcileLoop("t", () -> calls.incrementAndGet() < 3
+                ? PassResult.waiting("a backend") : PassResult.DONE, Duration.ofMillis(100), Duration.ofSeconds(60))) {
+            loop.trigger();
+            await().atMost(Duration.ofSeconds(2)).until(() -> calls.get() == 3);
+            Thread.sleep(300);
+            assertThat(calls.get()).as("no retry after a pass that did its work").isEqualTo(3);
+            assertThat(loop.errors()).isZero();
         }
     }
 }

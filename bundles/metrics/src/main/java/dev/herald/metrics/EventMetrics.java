@@ -1,5 +1,6 @@
 package dev.herald.metrics;
 
+import dev.herald.api.ReconcileStep;
 import dev.herald.api.spi.Telemetry;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Histogram;
@@ -14,12 +15,6 @@ import java.util.Optional;
  * errors and durations, backend swaps and their convergence, Kubernetes watch events.
  */
 final class EventMetrics implements Telemetry {
-    /**
-     * The failed steps the controller names (docs/metrics.md), at 0 from the start: a series that first appears at
-     * 1 hides that first error from {@code increase()}, and the alert rules would miss it.
-     */
-    static final List<String> REASONS = List.of("ReconcileFailed", "NodeAddressesMissing", "InvalidRouterID",
-            "BgpServerFailed", "BgpPeerFailed", "RoutesFailed");
     /** The backends Herald ships, so that their swap counters start at 0 too. */
     static final List<String> BACKENDS = List.of("native", "gobgp");
 
@@ -45,7 +40,11 @@ final class EventMetrics implements Telemetry {
         swapConvergence = Histogram.builder().name("herald_backend_swap_convergence_seconds").unit(Unit.SECONDS)
                 .help("Time from a backend swap's start until every peer had every route").classicOnly()
                 .classicUpperBounds(0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300).register(registry);
-        REASONS.forEach(r -> errors.labelValues(r));
+        // every step the controller can fail at, at 0 from the start (docs/metrics.md): a series that first appears
+        // at 1 hides that first error from increase(), and the alert rules would miss it
+        for (ReconcileStep step : ReconcileStep.values()) {
+            errors.labelValues(step.reason());
+        }
         for (String from : BACKENDS) {
             for (String to : BACKENDS) {
                 if (!from.equals(to)) {

@@ -55,6 +55,14 @@ class EventMetricsTest {
     }
 
     @Test
+    void everyStepTheControllerCanFailAtHasItsSeries() throws IOException {
+        String scraped = scrape();
+        for (dev.herald.api.ReconcileStep step : dev.herald.api.ReconcileStep.values()) {
+            assertThat(scraped).contains("herald_reconcile_errors_total{reason=\"" + step.reason() + "\"} 0.0");
+        }
+    }
+
+    @Test
     void watchEventsByKindAndType() throws IOException {
         events.watchEvent("Service", "ADDED");
         events.watchEvent("Service", "ADDED");

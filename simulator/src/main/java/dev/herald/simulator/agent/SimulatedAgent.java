@@ -5,11 +5,11 @@ import dev.herald.api.PeerStatus;
 import dev.herald.api.Route;
 import dev.herald.api.spi.BgpServerFactory;
 import dev.herald.api.spi.ClusterState;
-import dev.herald.api.spi.Registration;
 import dev.herald.api.spi.RouteSource;
 import dev.herald.api.spi.StopMode;
+import dev.herald.api.spi.Telemetry;
 import dev.herald.controller.BgpPolicyReconciler;
-import dev.herald.controller.ReconcileLoop;
+import dev.herald.controller.Controller;
 import dev.herald.kube.InformerClusterState;
 import dev.herald.kube.KubeClients;
 import dev.herald.kube.KubeClusterWriter;
@@ -19,7 +19,6 @@ import dev.herald.source.service.ServiceRouteSource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -29,8 +28,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One Herald agent of an emulated node, in the simulator's JVM: the same parts the OSGi components wire together
- * (informers, the three route sources, the reconciler and its loop, a backend), each with its own instances, its
- * own NODE_NAME, kubeconfig and listen address. Only the OSGi shell differs, which the distribution tests cover.
+ * (informers, the three route sources, the {@link Controller} with its loop and timers, a backend), each with its own
+ * instances, its own NODE_NAME, kubeconfig and listen address. Only the OSGi shell differs, which the distribution
+ * tests cover.
  */
 public final class SimulatedAgent implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SimulatedAgent.class);
@@ -41,9 +41,7 @@ public final class SimulatedAgent implements AutoCloseable {
     /** This agent's own informers; null when it uses shared ones. */
     private final InformerClusterState own;
     private final List<RouteSource> sources = new ArrayList<>();
-    private final List<Registration> registrations = new ArrayList<>();
-    private final BgpPolicyReconciler reconciler;
-    private final ReconcileLoop loop;
+    private final Controller controller;
 
     /**
      * @param listenAddress the address the agent's BGP server listens on and sends from (its 127.0.0.x)
@@ -82,31 +80,18 @@ public final class SimulatedAgent implements AutoCloseable {
         sources.add(new ServiceRouteSource(cluster));
         sources.add(new EgressRouteSource(cluster));
         sources.add(new PodRouteSource(cluster));
-        reconciler = new BgpPolicyReconciler(cluster, writer,
-                () -> Optional.of(backend), () -> List.copyOf(sources), new BgpPolicyReconciler.Settings(
-                Optional.of(Addresses.address(listenAddress, "listen address of " + node))));
-        loop = new ReconcileLoop("sim-reconcile-" + node, reconciler::reconcile, Duration.ofSeconds(5),
-                Duration.ofSeconds(300));
-        for (RouteSource s : sources) {
-            registrations.add(s.addListener((src, owners) -> {
-                reconciler.routesChanged(src, owners);
-                loop.trigger();
-            }));
-        }
-        registrations.add(cluster.addListener((kind, keys) -> {
-            if (kind == ClusterState.Kind.NODE || kind == ClusterState.Kind.BGP_POLICY
-                    || kind == ClusterState.Kind.SECRET) {
-                reconciler.invalidate();
-                loop.trigger();
-            }
-        }));
+        controller = new Controller(new Controller.Parts("sim-reconcile-" + node, cluster, writer,
+                () -> Optional.of(backend), List::of, Telemetry.NONE, () -> false),
+                new BgpPolicyReconciler.Settings(Optional.of(Addresses.address(listenAddress,
+                        "listen address of " + node))));
+        sources.forEach(controller::addSource);
     }
 
     public SimulatedAgent start() {
         if (own != null) {
             own.start();
         }
-        loop.trigger();
+        controller.start();
         LOG.debug("Agent of {} started", node);
         return this;
     }
@@ -116,32 +101,31 @@ public final class SimulatedAgent implements AutoCloseable {
     }
 
     public Optional<String> effectivePolicy() {
-        return reconciler.status().policy();
+        return controller.status().policy();
     }
 
     public List<PeerStatus> peers() {
-        var server = reconciler.server();
+        var server = controller.server();
         return server == null ? List.of() : server.peers();
     }
 
     public List<Route> routes() {
-        return reconciler.status().routes();
+        return controller.status().routes();
     }
 
     public long reconcileErrors() {
-        return loop.errors();
+        return controller.reconcileErrors();
     }
 
     /** Stops the agent as SIGTERM would: sessions closed with a Cease. */
     @Override
     public void close() {
         try {
-            loop.close();
+            controller.close();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        registrations.forEach(Registration::close);
-        var server = reconciler.server();
+        var server = controller.server();
         if (server != null) {
             try {
                 server.stop(StopMode.CEASE);

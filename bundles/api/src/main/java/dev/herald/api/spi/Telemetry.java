@@ -25,8 +25,8 @@ public interface Telemetry {
      * A reconcile pass ended.
      *
      * @param took how long it ran
-     * @param failure empty when it succeeded, else the failed step as the policy's status condition names it
-     *     ({@code BgpServerFailed}, {@code RoutesFailed}, ...)
+     * @param failure empty when it succeeded, else the failed step as the policy's status condition names it: a
+     *     {@link dev.herald.api.ReconcileStep#reason()} ({@code BgpServerFailed}, {@code RoutesFailed}, ...)
      */
     default void reconciled(Duration took, Optional<String> failure) {
     }
