@@ -1,6 +1,7 @@
 package dev.herald.bench.soak;
 
 import dev.herald.it.kube.MockCluster;
+import dev.herald.simulator.cluster.ApiEdits;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;

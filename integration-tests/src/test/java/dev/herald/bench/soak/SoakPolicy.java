@@ -1,6 +1,7 @@
 package dev.herald.bench.soak;
 
 import dev.herald.it.kube.MockCluster;
+import dev.herald.simulator.cluster.ApiEdits;
 import java.util.Map;
 
 /**

@@ -157,13 +157,13 @@ public final class EmulatedCluster implements AutoCloseable {
             }
             ResourceDefinitionContext crd = crd(r.getApiVersion(), r.getKind());
             if (crd != null) {
-                client.genericKubernetesResources(crd).resource(r).createOr(x -> x.update());
+                ApiEdits.retryOnConflict(() -> client.genericKubernetesResources(crd).resource(r).createOr(x -> x.update()));
             } else {
                 HasMetadata typed = Serialization.unmarshal(doc);
                 if (typed.getMetadata().getNamespace() == null && namespaced(typed.getKind())) {
                     typed.getMetadata().setNamespace("default");
                 }
-                client.resource(typed).createOr(x -> x.update());
+                ApiEdits.retryOnConflict(() -> client.resource(typed).createOr(x -> x.update()));
             }
             applied.add(r.getKind() + " " + (r.getMetadata().getNamespace() == null ? ""
                     : r.getMetadata().getNamespace() + "/") + r.getMetadata().getName());
