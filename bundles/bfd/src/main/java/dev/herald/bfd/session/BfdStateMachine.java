@@ -6,6 +6,7 @@ import dev.herald.bfd.packet.Diagnostic;
 import dev.herald.bfd.packet.DiscardReason;
 import java.util.Objects;
 import java.util.random.RandomGenerator;
+import org.osgi.annotation.versioning.ProviderType;
 
 /**
  * One BFD session in Asynchronous mode (RFC 5880 §6.8), active role, without Echo function or authentication.
@@ -21,6 +22,7 @@ import java.util.random.RandomGenerator;
  * <p>Packets are sent at once (besides the periodic ones) when the state changes, when a Poll starts, and in answer
  * to a Poll (§6.8.7 lets the Final go "without respect to the transmission timer").
  */
+@ProviderType
 public final class BfdStateMachine {
     /** §6.8.3: the slowest Desired Min TX a session that is not Up may advertise is at least this. */
     static final long SLOW_TX_MICROS = 1_000_000;
