@@ -8,11 +8,13 @@ import inet.ipaddr.IPAddressStringParameters;
 import inet.ipaddr.IncompatibleAddressException;
 import inet.ipaddr.ipv6.IPv6Address;
 import inet.ipaddr.ipv4.IPv4Address;
+import org.osgi.annotation.versioning.ProviderType;
 
 /**
  * Parsing of IP addresses and prefixes through the ipaddress library, with errors that name the field.
  * Stateless and thread-safe.
  */
+@ProviderType
 public final class Addresses {
     /**
      * IPv4 text read as Kubernetes reads it: four decimal parts, leading zeros allowed and decimal

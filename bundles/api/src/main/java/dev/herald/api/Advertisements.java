@@ -1,6 +1,7 @@
 package dev.herald.api;
 
 import java.util.Set;
+import org.osgi.annotation.versioning.ProviderType;
 
 /**
  * What a BGPPolicy advertises ({@code spec.advertisements}).
@@ -9,6 +10,7 @@ import java.util.Set;
  * @param pod whether this Node's Pod CIDRs are advertised ({@code pod: {}})
  * @param egress whether Egress IPs held by this Node are advertised ({@code egress: {}})
  */
+@ProviderType
 public record Advertisements(Set<ServiceIPType> serviceIpTypes, boolean pod, boolean egress) {
     public static final Advertisements NONE = new Advertisements(Set.of(), false, false);
 

@@ -1,6 +1,9 @@
 package dev.herald.api;
 
+import org.osgi.annotation.versioning.ProviderType;
+
 /** Checks for autonomous system numbers; 4-octet ASNs (RFC 6793) are carried as {@code long}. */
+@ProviderType
 public final class Asn {
     /** The largest 4-octet AS number. */
     public static final long MAX = 0xFFFF_FFFFL;

@@ -1,5 +1,7 @@
 package dev.herald.api;
 
+import org.osgi.annotation.versioning.ProviderType;
+
 /**
  * BFD (RFC 5880, 5881, 5883) for one peer's BGP session, from a BGPPolicy's {@code bgpPeers[].bfd} (docs/bgp-policy.md,
  * "Timers and BFD"). When BFD says the peer is down, the BGP session goes down at once.
@@ -10,6 +12,7 @@ package dev.herald.api;
  * @param detectionMultiplier missed packets before the peer is declared down, 1..255
  * @since 1.2
  */
+@ProviderType
 public record BfdSettings(boolean enabled, int minReceiveIntervalMilliseconds, int minTransmitIntervalMilliseconds,
                           int detectionMultiplier) {
     public static final int DEFAULT_INTERVAL_MILLISECONDS = 300;

@@ -2,12 +2,14 @@ package dev.herald.api;
 
 import inet.ipaddr.IPAddress;
 import java.util.Optional;
+import org.osgi.annotation.versioning.ProviderType;
 
 /**
  * One {@code spec.bgpPeers[]} entry of a BGPPolicy, with the CRD's defaults already applied (port 179, multihopTTL
  * 1, gracefulRestartTimeSeconds 120, hold time 90 s, graceful restart on, no BFD). The password is not here: it
  * comes from the Secret.
  */
+@ProviderType
 public record BgpPeerSpec(IPAddress address, long asn, int port, int multihopTtl, int gracefulRestartTimeSeconds,
                           PeerTimers timers, boolean gracefulRestart, BfdSettings bfd) {
     public BgpPeerSpec {

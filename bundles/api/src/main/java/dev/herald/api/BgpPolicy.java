@@ -3,6 +3,7 @@ package dev.herald.api;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.Objects;
+import org.osgi.annotation.versioning.ProviderType;
 
 /**
  * A BGPPolicy object as the cluster holds it.
@@ -12,6 +13,7 @@ import java.util.Objects;
  * @param generation {@code metadata.generation}; only a change of it is a change of the spec
  * @param spec the validated spec
  */
+@ProviderType
 public record BgpPolicy(String name, Instant creationTimestamp, long generation, BgpPolicySpec spec) {
     /** Oldest first; equal timestamps by name, so the choice never depends on listing order. */
     public static final Comparator<BgpPolicy> AGE_ORDER = Comparator

@@ -3,6 +3,7 @@ package dev.herald.api;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import org.osgi.annotation.versioning.ProviderType;
 
 /**
  * The {@code spec} of a {@code crd.antrea.io/v1alpha1} BGPPolicy, validated and with defaults applied.
@@ -14,6 +15,7 @@ import java.util.Optional;
  * @param advertisements what to advertise
  * @param bgpPeers the peers, in the order written
  */
+@ProviderType
 public record BgpPolicySpec(LabelSelector nodeSelector, long localAsn, int listenPort,
                             Optional<Confederation> confederation, Advertisements advertisements,
                             List<BgpPeerSpec> bgpPeers) {

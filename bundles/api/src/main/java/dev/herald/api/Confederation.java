@@ -2,6 +2,7 @@ package dev.herald.api;
 
 import java.util.Set;
 import java.util.TreeSet;
+import org.osgi.annotation.versioning.ProviderType;
 
 /**
  * A BGP confederation (RFC 5065) this speaker belongs to.
@@ -9,6 +10,7 @@ import java.util.TreeSet;
  * @param identifier the confederation identifier, the AS number the outside world sees
  * @param memberAsns the other member sub-ASes; a set, so order and duplicates in the source do not matter
  */
+@ProviderType
 public record Confederation(long identifier, Set<Long> memberAsns) {
     public Confederation {
         Asn.check(identifier, "confederation identifier");

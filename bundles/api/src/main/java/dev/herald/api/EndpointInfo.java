@@ -2,6 +2,7 @@ package dev.herald.api;
 
 import java.util.Objects;
 import java.util.Optional;
+import org.osgi.annotation.versioning.ProviderType;
 
 /**
  * One endpoint of a Service's EndpointSlice, as far as the Local traffic policies care.
@@ -11,6 +12,7 @@ import java.util.Optional;
  * @param serving {@code conditions.serving}; absent counts as {@code ready}
  * @param terminating {@code conditions.terminating}; absent counts as false
  */
+@ProviderType
 public record EndpointInfo(Optional<String> nodeName, boolean ready, boolean serving, boolean terminating) {
     public EndpointInfo {
         Objects.requireNonNull(nodeName, "nodeName");

@@ -4,6 +4,7 @@ import inet.ipaddr.IPAddress;
 import inet.ipaddr.ipv4.IPv4Address;
 import java.util.Objects;
 import java.util.Optional;
+import org.osgi.annotation.versioning.ProviderType;
 
 /**
  * What a BGP server is started with. Two configs that are equal describe the same server; any difference between
@@ -17,6 +18,7 @@ import java.util.Optional;
  * @param confederation the confederation this speaker is a member of, if any
  * @param gracefulRestart whether the server advertises the graceful-restart capability (RFC 4724)
  */
+@ProviderType
 public record GlobalConfig(
         long localAsn,
         IPv4Address routerId,

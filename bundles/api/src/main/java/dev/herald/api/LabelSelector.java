@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import org.osgi.annotation.versioning.ProviderType;
 
 /**
  * A Kubernetes label selector: {@code matchLabels} and {@code matchExpressions} (In, NotIn, Exists, DoesNotExist),
@@ -11,6 +12,7 @@ import java.util.Set;
  * Exists/DoesNotExist or missing for In/NotIn, or an empty key throw {@link IllegalArgumentException}, so a
  * selector that exists can always be evaluated.
  */
+@ProviderType
 public record LabelSelector(Map<String, String> matchLabels, List<Requirement> matchExpressions) {
     /** The selector that matches every set of labels. */
     public static final LabelSelector ALL = new LabelSelector(Map.of(), List.of());
@@ -41,6 +43,7 @@ public record LabelSelector(Map<String, String> matchLabels, List<Requirement> m
     }
 
     /** The operators of {@code matchExpressions}, spelt as in Kubernetes. */
+    @ProviderType
     public enum Operator {
         IN("In"), NOT_IN("NotIn"), EXISTS("Exists"), DOES_NOT_EXIST("DoesNotExist");
 
@@ -66,6 +69,7 @@ public record LabelSelector(Map<String, String> matchLabels, List<Requirement> m
     }
 
     /** One {@code matchExpressions} entry. */
+    @ProviderType
     public record Requirement(String key, Operator operator, Set<String> values) {
         public Requirement {
             Objects.requireNonNull(key, "key");

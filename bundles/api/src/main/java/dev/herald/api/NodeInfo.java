@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import org.osgi.annotation.versioning.ProviderType;
 
 /**
  * What Herald needs to know of the local Node.
@@ -15,6 +16,7 @@ import java.util.Optional;
  * @param internalIps its {@code InternalIP} addresses in the order the Node lists them
  * @param podCidrs its {@code spec.podCIDRs}
  */
+@ProviderType
 public record NodeInfo(String name, Map<String, String> labels, Map<String, String> annotations,
                        List<IPAddress> internalIps, List<IPAddress> podCidrs) {
     /** The annotation that pins a Node's BGP router ID. */

@@ -3,6 +3,7 @@ package dev.herald.api;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 import java.util.Optional;
+import org.osgi.annotation.versioning.ProviderType;
 
 /**
  * One BGP neighbour as the server is told about it.
@@ -16,6 +17,7 @@ import java.util.Optional;
  * @param gracefulRestart whether the graceful-restart capability (RFC 4724) is offered to this peer (since 1.2)
  * @param bfd BFD beside the session (since 1.2)
  */
+@ProviderType
 public record PeerConfig(PeerKey key, int port, int multihopTtl, int gracefulRestartTimeSeconds,
                          Optional<String> password, PeerTimers timers, boolean gracefulRestart, BfdSettings bfd) {
     public static final int DEFAULT_PORT = 179;

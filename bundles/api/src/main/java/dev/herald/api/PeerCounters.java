@@ -2,6 +2,7 @@ package dev.herald.api;
 
 import java.util.Map;
 import java.util.Objects;
+import org.osgi.annotation.versioning.ProviderType;
 
 /**
  * What one peer's sessions exchanged since the peer was added to its server, for metrics (docs/metrics.md). A new
@@ -14,6 +15,7 @@ import java.util.Objects;
  * @param establishedTransitions how many times a session with the peer reached Established
  * @since 1.1
  */
+@ProviderType
 public record PeerCounters(Map<MessageType, Long> sent, Map<MessageType, Long> received,
                            Map<NotificationCode, Long> notificationsSent,
                            Map<NotificationCode, Long> notificationsReceived, long establishedTransitions) {
@@ -21,6 +23,7 @@ public record PeerCounters(Map<MessageType, Long> sent, Map<MessageType, Long> r
     public static final PeerCounters NONE = new PeerCounters(Map.of(), Map.of(), Map.of(), Map.of(), 0);
 
     /** The BGP message types of RFC 4271 §4.1 and RFC 2918, as metrics label them. */
+    @ProviderType
     public enum MessageType {
         OPEN("open"), UPDATE("update"), NOTIFICATION("notification"), KEEPALIVE("keepalive"),
         ROUTE_REFRESH("route_refresh");
@@ -43,6 +46,7 @@ public record PeerCounters(Map<MessageType, Long> sent, Map<MessageType, Long> r
     }
 
     /** A NOTIFICATION's error code and subcode (RFC 4271 §4.5). */
+    @ProviderType
     public record NotificationCode(int code, int subcode) {
     }
 

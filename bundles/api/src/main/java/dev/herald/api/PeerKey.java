@@ -3,11 +3,13 @@ package dev.herald.api;
 import inet.ipaddr.IPAddress;
 import java.util.Comparator;
 import java.util.Objects;
+import org.osgi.annotation.versioning.ProviderType;
 
 /**
  * A peer's identity: its address and AS number, written {@code address-asn} as in the BGPPolicy password Secret's
  * keys. The port is not part of the identity: a new port for the same peer is an update, a new ASN is another peer.
  */
+@ProviderType
 public record PeerKey(IPAddress address, long asn) implements Comparable<PeerKey> {
     /** IPv4 before IPv6, then by address, then by ASN. */
     public static final Comparator<PeerKey> ORDER = Comparator

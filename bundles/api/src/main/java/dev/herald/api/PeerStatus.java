@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
+import org.osgi.annotation.versioning.ProviderType;
 
 /**
  * A snapshot of one peer's session, as a backend reports it.
@@ -21,6 +22,7 @@ import java.util.OptionalInt;
  *     Established (since 1.2)
  * @param bfd the BFD session's state; empty when the peer runs no BFD (since 1.2)
  */
+@ProviderType
 public record PeerStatus(PeerConfig config, SessionState state, Optional<Instant> establishedSince,
                          long messagesSent, long messagesReceived, long prefixesSent, long prefixesReceived,
                          PeerCounters counters, OptionalInt negotiatedHoldTimeSeconds, Optional<BfdState> bfd) {

@@ -1,5 +1,7 @@
 package dev.herald.api;
 
+import org.osgi.annotation.versioning.ProviderType;
+
 /**
  * A peer's BGP timers (RFC 4271 §10), from a BGPPolicy's {@code bgpPeers[]} entry (docs/bgp-policy.md, "Timers
  * and BFD").
@@ -12,6 +14,7 @@ package dev.herald.api;
  *     back-off (5 s doubling to 120 s). Jittered by 0.75..1 either way (RFC 4271 §10)
  * @since 1.2
  */
+@ProviderType
 public record PeerTimers(int holdTimeSeconds, int keepaliveIntervalSeconds, int connectRetrySeconds) {
     public static final int DEFAULT_HOLD_TIME_SECONDS = 90;
     /** The BGP defaults: hold time 90 s, keepalive a third of it, Herald's connect back-off. */

@@ -1,6 +1,9 @@
 package dev.herald.api;
 
+import org.osgi.annotation.versioning.ProviderType;
+
 /** Checks for TCP port numbers. */
+@ProviderType
 public final class Ports {
     private Ports() {
     }

@@ -4,6 +4,7 @@ import inet.ipaddr.IPAddress;
 import java.util.Comparator;
 import java.util.Objects;
 import java.util.Optional;
+import org.osgi.annotation.versioning.ProviderType;
 
 /**
  * A prefix Herald advertises, with why ({@link RouteType}) and for whom (the owner, for the status API).
@@ -16,6 +17,7 @@ import java.util.Optional;
  * @param type why the prefix is advertised
  * @param owner {@code namespace/name} of a Service, the name of an Egress, or empty (Pod CIDRs)
  */
+@ProviderType
 public record Route(IPAddress prefix, RouteType type, Optional<String> owner) {
     /** IPv4 first, then by type, prefix length and address, as Antrea lists routes. */
     public static final Comparator<Route> ORDER = Comparator

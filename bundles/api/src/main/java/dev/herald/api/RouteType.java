@@ -1,8 +1,10 @@
 package dev.herald.api;
 
 import java.util.Arrays;
+import org.osgi.annotation.versioning.ProviderType;
 
 /** Why a route is advertised. The display names are those of Antrea's agent API and {@code antctl}. */
+@ProviderType
 public enum RouteType {
     SERVICE_CLUSTER_IP("ServiceClusterIP"),
     SERVICE_EXTERNAL_IP("ServiceExternalIP"),

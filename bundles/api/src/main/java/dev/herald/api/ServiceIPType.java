@@ -1,6 +1,9 @@
 package dev.herald.api;
 
+import org.osgi.annotation.versioning.ProviderType;
+
 /** The Service IP kinds a BGPPolicy can advertise ({@code spec.advertisements.service.ipTypes}). */
+@ProviderType
 public enum ServiceIPType {
     CLUSTER_IP("ClusterIP"), EXTERNAL_IP("ExternalIP"), LOAD_BALANCER_IP("LoadBalancerIP");
 

@@ -3,6 +3,7 @@ package dev.herald.api;
 import inet.ipaddr.IPAddress;
 import java.util.List;
 import java.util.Objects;
+import org.osgi.annotation.versioning.ProviderType;
 
 /**
  * What route sources need of a Kubernetes Service.
@@ -17,6 +18,7 @@ import java.util.Objects;
  * @param externalTrafficLocal {@code externalTrafficPolicy: Local}
  * @param internalTrafficLocal {@code internalTrafficPolicy: Local}
  */
+@ProviderType
 public record ServiceInfo(String namespace, String name, String type, List<IPAddress> clusterIps,
                           List<IPAddress> externalIps, List<IPAddress> loadBalancerIps,
                           boolean externalTrafficLocal, boolean internalTrafficLocal) {

@@ -1,6 +1,9 @@
 package dev.herald.api;
 
+import org.osgi.annotation.versioning.ProviderType;
+
 /** The BGP finite-state-machine states of RFC 4271 §8, as a peer's session reports them. */
+@ProviderType
 public enum SessionState {
     IDLE("Idle"),
     CONNECT("Connect"),

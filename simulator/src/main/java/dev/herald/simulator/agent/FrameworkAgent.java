@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * replaced while it runs, as an operator would: Gogo's {@code update}, {@code uninstall} and {@code install}, and
  * edits of {@code etc/herald.cfg}.
  */
-public final class FrameworkAgent implements AutoCloseable {
+public final class FrameworkAgent implements Agent {
     private static final Logger LOG = LoggerFactory.getLogger(FrameworkAgent.class);
 
     private final String node;

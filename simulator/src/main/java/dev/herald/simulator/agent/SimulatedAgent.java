@@ -32,7 +32,7 @@ import org.slf4j.LoggerFactory;
  * instances, its own NODE_NAME, kubeconfig and listen address. Only the OSGi shell differs, which the distribution
  * tests cover.
  */
-public final class SimulatedAgent implements AutoCloseable {
+public final class SimulatedAgent implements Agent {
     private static final Logger LOG = LoggerFactory.getLogger(SimulatedAgent.class);
 
     private final String node;

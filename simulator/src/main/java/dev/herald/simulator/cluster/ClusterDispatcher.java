@@ -33,26 +33,19 @@ final class ClusterDispatcher extends KubernetesCrudDispatcher {
     private static final Pattern POLICY = Pattern.compile("/apis/crd\\.antrea\\.io/v1alpha1/bgppolicies(?:/([^/]+))?");
     private static final Pattern EGRESS = Pattern.compile("/apis/crd\\.antrea\\.io/v1beta1/egresses(?:/([^/]+))?");
 
-    private final List<IpPool> serviceCidrs = new ArrayList<>();
-    private final List<IpPool> lbPools = new ArrayList<>();
+    private final ServiceAddresses serviceAddresses;
     private final List<IpPool> egressPools = new ArrayList<>();
-    /** Addresses given to each Service ("namespace/name"), kept when an update leaves them out and freed on delete. */
-    private final Map<String, Allocated> services = new ConcurrentHashMap<>();
     private final Map<String, List<IpPool>> podPools = new ConcurrentHashMap<>();
     /** Every request served, as it came (before any rewriting here). */
     final ApiRequestLog requests = new ApiRequestLog();
 
-    private record Allocated(List<String> clusterIps, List<String> ingress) {
-    }
-
     /** How many Services the store holds (each is admitted here on its way in and released on its way out). */
     int serviceCount() {
-        return services.size();
+        return serviceAddresses.count();
     }
 
     ClusterDispatcher(ClusterConfig config) {
-        config.serviceCidrs().forEach(c -> serviceCidrs.add(new IpPool(c)));
-        config.loadBalancerPools().forEach(c -> lbPools.add(new IpPool(c)));
+        serviceAddresses = new ServiceAddresses(config);
         config.egressPools().forEach(c -> egressPools.add(new IpPool(c)));
     }
 
@@ -100,7 +93,7 @@ final class ClusterDispatcher extends KubernetesCrudDispatcher {
             } else if ("DELETE".equals(method)) {
                 Matcher m = SERVICE.matcher(path);
                 if (m.matches() && m.group(2) != null) {
-                    release(m.group(1) + "/" + m.group(2));
+                    serviceAddresses.release(m.group(1) + "/" + m.group(2));
                 }
             }
         } catch (RuntimeException e) {
@@ -194,7 +187,7 @@ final class ClusterDispatcher extends KubernetesCrudDispatcher {
         Matcher m;
         if ((m = SERVICE.matcher(path)).matches()) {
             GenericKubernetesResource r = Serialization.unmarshal(body, GenericKubernetesResource.class);
-            admitService(m.group(1) + "/" + r.getMetadata().getName(), r);
+            serviceAddresses.admit(m.group(1) + "/" + r.getMetadata().getName(), r);
             return Serialization.asJson(r);
         }
         if ((m = POD.matcher(path)).matches()) {
@@ -217,94 +210,6 @@ final class ClusterDispatcher extends KubernetesCrudDispatcher {
             return admitEgress(r) ? Serialization.asJson(r) : null;
         }
         return null;
-    }
-
-    @SuppressWarnings("unchecked")
-    private void admitService(String key, GenericKubernetesResource r) {
-        Map<String, Object> spec = map(r.getAdditionalProperties(), "spec");
-        String type = String.valueOf(spec.getOrDefault("type", "ClusterIP"));
-        spec.putIfAbsent("type", type);
-        Allocated before = services.get(key);
-        List<String> ips;
-        if ("ExternalName".equals(type) || "None".equals(spec.get("clusterIP"))) {
-            ips = List.of();
-        } else if (spec.get("clusterIPs") instanceof List<?> l && !l.isEmpty()) {
-            ips = (List<String>) l;
-            ips.forEach(ip -> serviceCidrs.forEach(p -> p.reserve(ip)));
-        } else if (spec.get("clusterIP") instanceof String s && !s.isEmpty()) {
-            ips = List.of(s);
-            serviceCidrs.forEach(p -> p.reserve(s));
-        } else if (before != null) {
-            ips = before.clusterIps(); // ClusterIPs are immutable: an update without them keeps them
-        } else {
-            ips = new ArrayList<>();
-            for (IpPool pool : families(spec, serviceCidrs)) {
-                ips.add(pool.allocate());
-            }
-        }
-        if (!ips.isEmpty()) {
-            spec.put("clusterIP", ips.get(0));
-            spec.put("clusterIPs", ips);
-            spec.put("ipFamilies", ips.stream().map(ip -> ip.contains(":") ? "IPv6" : "IPv4").toList());
-            spec.putIfAbsent("ipFamilyPolicy", ips.size() > 1 ? "PreferDualStack" : "SingleStack");
-        }
-        List<String> ingress = List.of();
-        if ("LoadBalancer".equals(type)) {
-            Map<String, Object> status = map(r.getAdditionalProperties(), "status");
-            Map<String, Object> lb = map(status, "loadBalancer");
-            if (lb.get("ingress") instanceof List<?> given && !given.isEmpty()) {
-                ingress = given.stream().map(i -> ((Map<String, Object>) i).get("ip")).filter(ip -> ip != null)
-                        .map(String::valueOf).toList(); // hostname-only entries carry no IP
-            } else if (before != null && !before.ingress().isEmpty()) {
-                ingress = before.ingress();
-                lb.put("ingress", ingress.stream().map(ip -> Map.of("ip", ip)).toList());
-            } else {
-                ingress = new ArrayList<>();
-                lb.put("ingress", ingress);
-                for (String ip : ips) {
-                    for (IpPool pool : lbPools) {
-                        if (pool.isIpv6() == ip.contains(":")) {
-                            ingress.add(pool.allocate());
-                            break;
-                        }
-                    }
-                }
-            }
-            if (lb.get("ingress") == ingress) {
-                lb.put("ingress", ingress.stream().map(ip -> Map.of("ip", ip)).toList());
-            }
-        } else if (before != null) {
-            before.ingress().forEach(ip -> lbPools.forEach(p -> p.release(ip)));
-        }
-        services.put(key, new Allocated(List.copyOf(ips), List.copyOf(ingress)));
-    }
-
-    /** The pools for the families a Service asks for: its ipFamilies, or the primary family, or both if dual. */
-    private static List<IpPool> families(Map<String, Object> spec, List<IpPool> pools) {
-        List<IpPool> out = new ArrayList<>();
-        if (spec.get("ipFamilies") instanceof List<?> fams && !fams.isEmpty()) {
-            for (Object f : fams) {
-                pools.stream().filter(p -> p.isIpv6() == "IPv6".equals(f)).findFirst().ifPresent(out::add);
-            }
-        } else {
-            out.add(pools.get(0));
-            String policy = String.valueOf(spec.get("ipFamilyPolicy"));
-            if (("PreferDualStack".equals(policy) || "RequireDualStack".equals(policy)) && pools.size() > 1) {
-                pools.stream().filter(p -> p.isIpv6() != pools.get(0).isIpv6()).findFirst().ifPresent(out::add);
-            }
-        }
-        if (out.isEmpty()) {
-            throw new IllegalArgumentException("spec.ipFamilies: this cluster has no service CIDR of that family");
-        }
-        return out;
-    }
-
-    private void release(String key) {
-        Allocated a = services.remove(key);
-        if (a != null) {
-            a.clusterIps().forEach(ip -> serviceCidrs.forEach(p -> p.release(ip)));
-            a.ingress().forEach(ip -> lbPools.forEach(p -> p.release(ip)));
-        }
     }
 
     /** A Pod placed on a Node gets an IP of each of the Node's podCIDRs, as the CNI would. */

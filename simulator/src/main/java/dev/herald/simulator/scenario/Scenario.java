@@ -59,9 +59,28 @@ public record Scenario(String name, String description, String backend, boolean 
     }
 
     /** A fault injected by a peer: drop, notification, stop-reading, resume-reading, malformed, restart, graceful-restart. */
-    public record Fault(String where, String peer, String action, Optional<String> node) implements Step {
-        static final Set<String> ACTIONS = Set.of("drop", "notification", "stop-reading", "resume-reading",
-                "malformed", "restart", "graceful-restart");
+    public record Fault(String where, String peer, Action action, Optional<String> node) implements Step {
+        /** The faults, each written in a file as its lower-case name with dashes ({@code stop-reading}). */
+        public enum Action {
+            DROP, NOTIFICATION, STOP_READING, RESUME_READING, MALFORMED, RESTART, GRACEFUL_RESTART;
+
+            /** Whether the fault ends a session and the peer then waits to see it go down. */
+            boolean endsSessions() {
+                return this != STOP_READING && this != RESUME_READING;
+            }
+
+            /** Whether the whole router restarts, rather than one of its sessions being hit. */
+            boolean restartsRouter() {
+                return this == RESTART || this == GRACEFUL_RESTART;
+            }
+
+            @Override
+            public String toString() {
+                return word(this);
+            }
+        }
+
+        static final Set<String> ACTIONS = words(Action.class);
     }
 
     /** The API server becomes unreachable for the agents ({@code up=false}) or reachable again. */
@@ -138,8 +157,18 @@ public record Scenario(String name, String description, String backend, boolean 
      * {@code uninstall} or {@code install} of a bundle by symbolic name, or {@code backend} set in etc/herald.cfg.
      * Needs {@code agents: framework}. Starts a new history for {@link ExpectHistory}.
      */
-    public record Swap(String where, Optional<String> node, String action, String target) implements Step {
-        static final Set<String> ACTIONS = Set.of("update", "uninstall", "install", "backend");
+    public record Swap(String where, Optional<String> node, Action action, String target) implements Step {
+        /** What is replaced: a bundle ({@code update}, {@code uninstall}, {@code install}) or the backend. */
+        public enum Action {
+            UPDATE, UNINSTALL, INSTALL, BACKEND;
+
+            @Override
+            public String toString() {
+                return word(this);
+            }
+        }
+
+        static final Set<String> ACTIONS = words(Action.class);
     }
 
     /**
@@ -148,9 +177,43 @@ public record Scenario(String name, String description, String backend, boolean 
      * {@code renewed} every session was replaced by a new one that sent End-of-RIB and left nothing stale (a
      * graceful restart that completed), with {@code any} sessions are not looked at.
      */
-    public record ExpectHistory(String where, String peer, Duration within, Set<String> withdrawn, String sessions)
-            implements Step {
-        static final Set<String> SESSIONS = Set.of("any", "kept", "renewed");
+    public record ExpectHistory(String where, String peer, Duration within, Set<String> withdrawn,
+                                Sessions sessions) implements Step {
+        /** What the peer's sessions must have gone through. */
+        public enum Sessions {
+            ANY, KEPT, RENEWED;
+
+            @Override
+            public String toString() {
+                return word(this);
+            }
+        }
+
+        static final Set<String> SESSIONS = words(Sessions.class);
+    }
+
+    /** How a scenario file writes a constant of one of the steps' enums: lower case, dashes for underscores. */
+    static String word(Enum<?> constant) {
+        return constant.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+    }
+
+    /** The words of every constant of the enum. */
+    static <E extends Enum<E>> Set<String> words(Class<E> type) {
+        Set<String> words = new java.util.LinkedHashSet<>();
+        for (E e : type.getEnumConstants()) {
+            words.add(word(e));
+        }
+        return Set.copyOf(words);
+    }
+
+    /** The constant the file's word names; the caller has checked that it is one of {@link #words}. */
+    static <E extends Enum<E>> E constant(Class<E> type, String word) {
+        for (E e : type.getEnumConstants()) {
+            if (word(e).equals(word)) {
+                return e;
+            }
+        }
+        throw new IllegalArgumentException(word);
     }
 
     public static final Duration DEFAULT_WITHIN = Duration.ofSeconds(10);
@@ -158,7 +221,7 @@ public record Scenario(String name, String description, String backend, boolean 
     /** Whether some agent runs on goBGP at some point (the scenario's backend, or a swap to it). */
     public boolean needsGobgp() {
         return backend.equals("gobgp") || steps.stream().anyMatch(st -> st instanceof Swap w
-                && w.action().equals("backend") && w.target().equals("gobgp"));
+                && w.action() == Swap.Action.BACKEND && w.target().equals("gobgp"));
     }
 
     /** Reads a scenario from its YAML text; {@code source} names the file in error messages. */

@@ -78,7 +78,8 @@ final class Steps {
                 }
                 Optional<String> node = Optional.ofNullable(d.get("node")).map(String::valueOf);
                 node.ifPresent(n -> checkNode(n, nodes, q + ".node"));
-                return new Fault(p, peer(Yaml.string(d, "peer", q, null), peers, q + ".peer"), action, node);
+                return new Fault(p, peer(Yaml.string(d, "peer", q, null), peers, q + ".peer"),
+                        Scenario.constant(Fault.Action.class, action), node);
             }
             case "apiServer": {
                 String s = String.valueOf(v);
@@ -153,7 +154,7 @@ final class Steps {
                 }
                 Optional<String> node = Optional.ofNullable(d.get("node")).map(String::valueOf);
                 node.ifPresent(n -> checkNode(n, nodes, q + ".node"));
-                return new Swap(p, node, action, target);
+                return new Swap(p, node, Scenario.constant(Swap.Action.class, action), target);
             }
             case "expectHistory": {
                 Map<String, Object> d = Yaml.map(v, q);
@@ -164,7 +165,8 @@ final class Steps {
                 }
                 return new ExpectHistory(p, peer(Yaml.string(d, "peer", q, null), peers, q + ".peer"),
                         Yaml.duration(d, "within", q, DEFAULT_WITHIN),
-                        new java.util.TreeSet<>(Scenario.strings(d.get("withdrawn"), q + ".withdrawn", List.of())), sessions);
+                        new java.util.TreeSet<>(Scenario.strings(d.get("withdrawn"), q + ".withdrawn", List.of())),
+                        Scenario.constant(ExpectHistory.Sessions.class, sessions));
             }
             default:
                 throw Yaml.error(q, "unknown step (expected " + KINDS + ")");

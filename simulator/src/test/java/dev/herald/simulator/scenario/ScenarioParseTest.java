@@ -35,11 +35,14 @@ class ScenarioParseTest {
         assertThat(s.frameworkAgents()).isTrue();
         assertThat(s.needsGobgp()).isTrue();
         assertThat(s.steps()).containsExactly(
-                new Scenario.Swap("steps[0]", Optional.empty(), "update", "dev.herald.controller"),
-                new Scenario.Swap("steps[1]", Optional.of("node1"), "uninstall", "dev.herald.source.service"),
-                new Scenario.Swap("steps[2]", Optional.empty(), "backend", "gobgp"),
-                new Scenario.ExpectHistory("steps[3]", "r1", Scenario.DEFAULT_WITHIN, Set.of("10.96.0.1/32"), "kept"),
-                new Scenario.ExpectHistory("steps[4]", "r1", java.time.Duration.ofSeconds(40), Set.of(), "renewed"));
+                new Scenario.Swap("steps[0]", Optional.empty(), Scenario.Swap.Action.UPDATE, "dev.herald.controller"),
+                new Scenario.Swap("steps[1]", Optional.of("node1"), Scenario.Swap.Action.UNINSTALL,
+                        "dev.herald.source.service"),
+                new Scenario.Swap("steps[2]", Optional.empty(), Scenario.Swap.Action.BACKEND, "gobgp"),
+                new Scenario.ExpectHistory("steps[3]", "r1", Scenario.DEFAULT_WITHIN, Set.of("10.96.0.1/32"),
+                        Scenario.ExpectHistory.Sessions.KEPT),
+                new Scenario.ExpectHistory("steps[4]", "r1", java.time.Duration.ofSeconds(40), Set.of(),
+                        Scenario.ExpectHistory.Sessions.RENEWED));
     }
 
     @Test

@@ -8,11 +8,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import org.osgi.annotation.versioning.ProviderType;
 
 /**
  * What the agent runs now, for the local status API and {@code bin/herald get}. Registered by the controller;
  * thread-safe; every call returns a fresh snapshot.
  */
+@ProviderType
 public interface AgentStatus {
     /** The effective policy and its running server, if any. */
     Optional<EffectivePolicy> effectivePolicy();

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.Set;
+import org.osgi.annotation.versioning.ProviderType;
 
 /**
  * One BGP speaker with one {@link GlobalConfig}, created by a {@link BgpServerFactory}. The policy controller is its
@@ -21,6 +22,7 @@ import java.util.Set;
  * config, removing one that does not exist, advertising an advertised route or withdrawing an absent one are no-ops.
  * A failure throws {@link BgpException} and leaves the server's view consistent with what it actually did.
  */
+@ProviderType
 public interface BgpServer {
     /** The config this server was created with; it never changes (a new config means a new server). */
     GlobalConfig config();

@@ -3,6 +3,7 @@ package dev.herald.api.spi;
 import dev.herald.api.GlobalConfig;
 import java.util.Collection;
 import java.util.List;
+import org.osgi.annotation.versioning.ProviderType;
 
 /**
  * Creates {@link BgpServer}s of one backend. Registered as an OSGi service with the property
@@ -10,6 +11,7 @@ import java.util.List;
  * {@code backend} in {@code etc/herald.cfg} names and re-binds when that setting changes or the bundle is replaced.
  * Thread-safe.
  */
+@ProviderType
 public interface BgpServerFactory {
     /** The service property that names a factory's backend. */
     String BACKEND_PROPERTY = "herald.backend";

@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.osgi.annotation.versioning.ConsumerType;
+import org.osgi.annotation.versioning.ProviderType;
 
 /**
  * Read-only view of what Herald knows of the cluster, fed by informers. The controller and route sources read it
@@ -20,6 +22,7 @@ import java.util.Set;
  * thread-safe and never block on the network: when the API server is unreachable they keep answering with the last
  * known state (Herald never withdraws on ignorance).
  */
+@ProviderType
 public interface ClusterState {
     /** The local Node ({@code NODE_NAME}), if it exists. */
     Optional<NodeInfo> localNode();
@@ -65,9 +68,11 @@ public interface ClusterState {
     Registration addListener(Listener listener);
 
     /** The kinds of object a change notification is about. */
+    @ProviderType
     enum Kind { NODE, BGP_POLICY, SECRET, SERVICE, ENDPOINT_SLICE, EGRESS }
 
     /** Told of changes. Called from the informers' thread in event order; must not block. */
+    @ConsumerType
     @FunctionalInterface
     interface Listener {
         /**

@@ -1,10 +1,13 @@
 package dev.herald.api.spi;
 
+import org.osgi.annotation.versioning.ProviderType;
+
 /**
  * What Herald writes back to the cluster: the router-ID annotation of the local Node, Kubernetes Events and the
  * BGPPolicy's per-node status condition. Failures are the implementation's to log; they never fail the caller's
  * reconcile (a missed Event must not stop routes). Thread-safe; calls must not block for long.
  */
+@ProviderType
 public interface ClusterWriter {
     /** Sets {@code node.antrea.io/bgp-router-id} on the local Node, so the chosen ID stays stable. */
     void annotateRouterId(String node, String routerId);

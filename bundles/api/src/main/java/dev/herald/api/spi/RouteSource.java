@@ -6,6 +6,8 @@ import dev.herald.api.Route;
 import dev.herald.api.RouteType;
 import java.util.Collection;
 import java.util.Set;
+import org.osgi.annotation.versioning.ConsumerType;
+import org.osgi.annotation.versioning.ProviderType;
 
 /**
  * One kind of route a node may advertise (Service IPs, Egress IPs, Pod CIDRs). A source keeps an indexed desired
@@ -15,6 +17,7 @@ import java.util.Set;
  * <p>All methods are thread-safe and cheap to call: answers come from the source's index, never from a scan of the
  * cluster.
  */
+@ProviderType
 public interface RouteSource {
     /** The route types this source can produce. */
     Set<RouteType> types();
@@ -32,6 +35,7 @@ public interface RouteSource {
     Registration addListener(Listener listener);
 
     /** Told when routes may have changed. Called from the source's own thread; must not block. */
+    @ConsumerType
     @FunctionalInterface
     interface Listener {
         /**

@@ -1,6 +1,9 @@
 package dev.herald.api.spi;
 
+import org.osgi.annotation.versioning.ProviderType;
+
 /** How a new {@link BgpServer} presents itself to its peers; the counterpart of {@link StopMode}. */
+@ProviderType
 public enum StartMode {
     /** A server that replaces nothing (or one that ended its sessions with a Cease): peers start from scratch. */
     FRESH,

@@ -1,6 +1,9 @@
 package dev.herald.api.spi;
 
+import org.osgi.annotation.versioning.ProviderType;
+
 /** How a {@link BgpServer} ends its sessions when it stops. */
+@ProviderType
 public enum StopMode {
     /**
      * Close every session with a Cease NOTIFICATION: peers drop our routes at once. Used when the policy goes away

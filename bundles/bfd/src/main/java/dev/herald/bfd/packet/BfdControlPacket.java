@@ -1,6 +1,7 @@
 package dev.herald.bfd.packet;
 
 import java.util.Objects;
+import org.osgi.annotation.versioning.ProviderType;
 
 /**
  * A BFD Control packet without authentication section (RFC 5880 §4.1). Intervals are in microseconds, as on the
@@ -22,6 +23,7 @@ import java.util.Objects;
  * @param requiredMinRxMicros Required Min RX Interval
  * @param requiredMinEchoRxMicros Required Min Echo RX Interval
  */
+@ProviderType
 public record BfdControlPacket(int version, Diagnostic diagnostic, BfdState state, boolean poll, boolean fin,
                                boolean controlPlaneIndependent, boolean authenticationPresent, boolean demand,
                                boolean multipoint, int detectMult, long myDiscriminator, long yourDiscriminator,

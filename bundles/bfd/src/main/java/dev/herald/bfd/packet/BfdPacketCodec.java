@@ -1,11 +1,13 @@
 package dev.herald.bfd.packet;
 
 import io.netty.buffer.ByteBuf;
+import org.osgi.annotation.versioning.ProviderType;
 
 /**
  * Encodes and decodes BFD Control packets (RFC 5880 §4.1). Byte 0 holds Version (3 bits) and Diag (5 bits); byte 1
  * State (2 bits) and the P, F, C, A, D, M bits; then Detect Mult, Length, and five 32-bit fields.
  */
+@ProviderType
 public final class BfdPacketCodec {
     private static final int POLL = 0x20;
     private static final int FINAL = 0x10;

@@ -1,6 +1,9 @@
 package dev.herald.bfd.packet;
 
+import org.osgi.annotation.versioning.ProviderType;
+
 /** The session states of RFC 5880 §4.1 (the Sta field) and §6.2, with their wire values. */
+@ProviderType
 public enum BfdState {
     ADMIN_DOWN(0),
     DOWN(1),

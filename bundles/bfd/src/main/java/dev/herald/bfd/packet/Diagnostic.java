@@ -1,9 +1,12 @@
 package dev.herald.bfd.packet;
 
+import org.osgi.annotation.versioning.ProviderType;
+
 /**
  * The diagnostic codes of RFC 5880 §4.1 (the Diag field): why the local system last left Up. Values 9-31 are
  * reserved; a received reserved value decodes as {@link #RESERVED} (its number is not kept).
  */
+@ProviderType
 public enum Diagnostic {
     NONE(0),
     CONTROL_DETECTION_TIME_EXPIRED(1),

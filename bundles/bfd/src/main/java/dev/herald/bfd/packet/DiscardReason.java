@@ -1,10 +1,13 @@
 package dev.herald.bfd.packet;
 
+import org.osgi.annotation.versioning.ProviderType;
+
 /**
  * Why a received BFD Control packet was discarded. The first nine are the reception checks of RFC 5880 §6.8.6 in
  * its order; the codec applies all but {@link #UNKNOWN_YOUR_DISCRIMINATOR}, which needs the session table. The
  * others come from the endpoint that selects the session.
  */
+@ProviderType
 public enum DiscardReason {
     /** The Version field is not 1. */
     BAD_VERSION,

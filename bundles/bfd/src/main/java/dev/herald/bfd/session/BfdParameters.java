@@ -1,6 +1,7 @@
 package dev.herald.bfd.session;
 
 import java.time.Duration;
+import org.osgi.annotation.versioning.ProviderType;
 
 /**
  * What the local system asks for in a session (RFC 5880 §6.8.1): bfd.DesiredMinTxInterval,
@@ -13,6 +14,7 @@ import java.time.Duration;
  * @param detectMultiplier how many of our transmit intervals the peer waits before declaring us down, 1-255
  * @param multihop RFC 5883 (UDP port 4784, TTL check relaxed) instead of RFC 5881 (port 3784, TTL 255 only)
  */
+@ProviderType
 public record BfdParameters(long desiredMinTxMicros, long requiredMinRxMicros, int detectMultiplier,
                             boolean multihop) {
     private static final long MAX_INTERVAL = 0xFFFF_FFFFL;

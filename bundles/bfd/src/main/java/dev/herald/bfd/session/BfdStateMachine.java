@@ -6,6 +6,7 @@ import dev.herald.bfd.packet.Diagnostic;
 import dev.herald.bfd.packet.DiscardReason;
 import java.util.Objects;
 import java.util.random.RandomGenerator;
+import org.osgi.annotation.versioning.ProviderType;
 
 /**
  * One BFD session in Asynchronous mode (RFC 5880 §6.8), active role, without Echo function or authentication.
@@ -16,11 +17,13 @@ import java.util.random.RandomGenerator;
  * bfd.RemoteMinRxInterval), reduced by jitter; the detection time is the peer's Detect Mult times
  * max(bfd.RequiredMinRxInterval, the peer's Desired Min TX). While the session is not Up, the Desired Min TX we
  * advertise and use is at least 1 s (§6.8.3). A change of either interval while Up starts a Poll Sequence (§6.5); an
- * increased TX interval and a reduced RX interval take effect only when the peer's Final confirms them.
+ * increased TX interval and a reduced RX interval take effect only when the peer's Final confirms them
+ * ({@link TimerNegotiation}).
  *
  * <p>Packets are sent at once (besides the periodic ones) when the state changes, when a Poll starts, and in answer
  * to a Poll (§6.8.7 lets the Final go "without respect to the transmission timer").
  */
+@ProviderType
 public final class BfdStateMachine {
     /** §6.8.3: the slowest Desired Min TX a session that is not Up may advertise is at least this. */
     static final long SLOW_TX_MICROS = 1_000_000;
@@ -45,17 +48,7 @@ public final class BfdStateMachine {
     private long remoteDesiredMinTxMicros;
     private int remoteDetectMult;
 
-    /** The Desired Min TX the transmit interval uses: it lags an increase until the Poll that announces it ends. */
-    private long txBasisMicros;
-    /** The Required Min RX the detection time uses: it lags a decrease until the Poll that announces it ends. */
-    private long rxBasisMicros;
-    /** The intervals the peer has confirmed by a Final, or that applied without one while the session was not Up. */
-    private long confirmedTxMicros;
-    private long confirmedRxMicros;
-    private boolean polling;
-    /** The intervals the running Poll announces (valid while {@link #polling}). */
-    private long pollTxMicros;
-    private long pollRxMicros;
+    private final TimerNegotiation timers = new TimerNegotiation();
 
     private boolean running;
     private BfdScheduler.Cancellable txTimer;
@@ -106,7 +99,7 @@ public final class BfdStateMachine {
             return;
         }
         localDiagnostic = Diagnostic.ADMINISTRATIVELY_DOWN;
-        polling = false;
+        timers.abandonPoll();
         stopDetection();
         changeState(BfdState.ADMIN_DOWN);
         if (running) {
@@ -151,7 +144,7 @@ public final class BfdStateMachine {
         remoteMinRxMicros = p.requiredMinRxMicros();
         remoteDesiredMinTxMicros = p.desiredMinTxMicros();
         remoteDetectMult = p.detectMult();
-        if (polling && p.fin()) {
+        if (timers.polling() && p.fin()) {
             finishPoll();
         }
         if (state == BfdState.ADMIN_DOWN) {
@@ -205,45 +198,23 @@ public final class BfdStateMachine {
             localDiagnostic = Diagnostic.NONE;
         }
         if (before == BfdState.UP) {
-            polling = false; // a Poll is about the timers of an Up session
+            timers.abandonPoll();
         }
         intervalsChanged();
         listener.stateChanged(new StateChange(before, next, localDiagnostic, remoteAdminDown));
     }
 
-    /**
-     * Brings txBasis and rxBasis to the parameters and state. While not Up new intervals apply at once and count as
-     * confirmed; while Up, intervals that differ from the confirmed ones start a Poll (§6.8.3), and until its Final
-     * only a shorter TX and a longer RX interval are used.
-     */
+    /** The parameters or the state changed: the timers follow (§6.8.3), maybe by a Poll that starts now. */
     private void intervalsChanged() {
-        long tx = advertisedTxMicros();
-        long rx = parameters.requiredMinRxMicros();
-        if (state != BfdState.UP) {
-            confirmedTxMicros = tx;
-            confirmedRxMicros = rx;
-        }
-        txBasisMicros = Math.min(confirmedTxMicros, tx);
-        rxBasisMicros = Math.max(confirmedRxMicros, rx);
-        if (state == BfdState.UP && !polling && (tx != confirmedTxMicros || rx != confirmedRxMicros)) {
-            startPoll(tx, rx);
-        }
-    }
-
-    private void startPoll(long tx, long rx) {
-        polling = true;
-        pollTxMicros = tx;
-        pollRxMicros = rx;
-        if (running) {
+        if (timers.advertise(advertisedTxMicros(), parameters.requiredMinRxMicros(), state == BfdState.UP)
+                && running) {
             transmitNow(false);
         }
     }
 
     /** The peer's Final confirms what the Poll announced; a change made meanwhile starts the next Poll. */
     private void finishPoll() {
-        polling = false;
-        confirmedTxMicros = pollTxMicros;
-        confirmedRxMicros = pollRxMicros;
+        timers.confirm();
         intervalsChanged();
     }
 
@@ -256,7 +227,7 @@ public final class BfdStateMachine {
 
     private void transmitNow(boolean fin) {
         // P and F are never set together: a Final goes without P even while our own Poll runs
-        boolean poll = polling && !fin;
+        boolean poll = timers.polling() && !fin;
         sender.send(BfdControlPacket.of(localDiagnostic, state, poll, fin, parameters.detectMultiplier(),
                 localDiscriminator, remoteDiscriminator, advertisedTxMicros(), parameters.requiredMinRxMicros()));
     }
@@ -283,7 +254,7 @@ public final class BfdStateMachine {
         if (!running) {
             return;
         }
-        boolean demandQuiet = remoteDemand && state == BfdState.UP && remoteState == BfdState.UP && !polling;
+        boolean demandQuiet = remoteDemand && state == BfdState.UP && remoteState == BfdState.UP && !timers.polling();
         if (!demandQuiet) {
             transmitNow(false);
         }
@@ -303,7 +274,7 @@ public final class BfdStateMachine {
         if (remoteMinRxMicros == 0) {
             return 0;
         }
-        return Math.max(txBasisMicros, remoteMinRxMicros) * 1000;
+        return Math.max(timers.txBasisMicros(), remoteMinRxMicros) * 1000;
     }
 
     // --- detection (§6.8.4)
@@ -313,7 +284,7 @@ public final class BfdStateMachine {
         if (remoteDetectMult == 0) {
             return 0;
         }
-        return remoteDetectMult * Math.max(rxBasisMicros, remoteDesiredMinTxMicros) * 1000;
+        return remoteDetectMult * Math.max(timers.rxBasisMicros(), remoteDesiredMinTxMicros) * 1000;
     }
 
     private void restartDetection() {
@@ -420,6 +391,6 @@ public final class BfdStateMachine {
 
     /** Whether a Poll Sequence is running. */
     public boolean polling() {
-        return polling;
+        return timers.polling();
     }
 }

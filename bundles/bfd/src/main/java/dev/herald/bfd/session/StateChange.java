@@ -3,6 +3,7 @@ package dev.herald.bfd.session;
 import dev.herald.bfd.packet.BfdState;
 import dev.herald.bfd.packet.Diagnostic;
 import java.util.Objects;
+import org.osgi.annotation.versioning.ProviderType;
 
 /**
  * A session changed state.
@@ -13,6 +14,7 @@ import java.util.Objects;
  * @param remoteAdminDown the change came from the peer's AdminDown: the peer took the session down on purpose, and
  *     a client such as BGP must not take that for a failure (RFC 5882 §3.2)
  */
+@ProviderType
 public record StateChange(BfdState from, BfdState to, Diagnostic diagnostic, boolean remoteAdminDown) {
     public StateChange {
         Objects.requireNonNull(from, "from");

@@ -3,6 +3,7 @@ package dev.herald.bfd.transport;
 import java.net.InetAddress;
 import java.util.List;
 import java.util.Objects;
+import org.osgi.annotation.versioning.ProviderType;
 
 /**
  * How a {@link BfdSessions} endpoint listens and sends. {@link #defaults()} is what a router needs: the wildcard
@@ -21,10 +22,12 @@ import java.util.Objects;
  *     needs the native transport
  * @param transport which socket layer to use
  */
+@ProviderType
 public record BfdEndpointConfig(List<InetAddress> listenAddresses, int singleHopPort, int multihopPort,
                                 int peerSingleHopPort, int peerMultihopPort, int multihopMaxHops,
                                 boolean ttlSecurity, TransportKind transport) {
     /** The socket layer. */
+    @ProviderType
     public enum TransportKind {
         /** Native epoll where it is available, else Java NIO (which then cannot have {@code ttlSecurity}). */
         AUTO,

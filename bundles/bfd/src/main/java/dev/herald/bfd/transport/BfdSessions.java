@@ -35,6 +35,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLongArray;
+import org.osgi.annotation.versioning.ProviderType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,6 +53,7 @@ import org.slf4j.LoggerFactory;
  * bfd.close();   // every session, then the sockets and the thread
  * }</pre>
  */
+@ProviderType
 public final class BfdSessions implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(BfdSessions.class);
     /** RFC 5881 §4: the source port of every session is in this range. */

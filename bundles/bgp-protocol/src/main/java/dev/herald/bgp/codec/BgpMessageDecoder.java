@@ -13,6 +13,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import java.util.List;
+import org.osgi.annotation.versioning.ProviderType;
 
 /**
  * Frames BGP messages on marker and length and decodes them. Emits {@link BgpMessage}s, or one
@@ -20,6 +21,7 @@ import java.util.List;
  * answers with the NOTIFICATION and closes. Lengths are checked per type (RFC 4271 §6.1) against the limit in force
  * ({@link CodecContext#maxMessageLength()}; OPEN and KEEPALIVE never above 4096, RFC 8654).
  */
+@ProviderType
 public final class BgpMessageDecoder extends ByteToMessageDecoder {
     private final CodecContext context;
     private boolean failed;

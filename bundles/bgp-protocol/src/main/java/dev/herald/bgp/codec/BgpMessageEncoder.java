@@ -10,11 +10,13 @@ import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.EncoderException;
 import io.netty.handler.codec.MessageToByteEncoder;
+import org.osgi.annotation.versioning.ProviderType;
 
 /**
  * Writes BGP messages: header (marker, length, type) and body. A message larger than the connection allows is a
  * bug in the caller (the packer sizes UPDATEs) and fails the write instead of going out.
  */
+@ProviderType
 @Sharable
 public final class BgpMessageEncoder extends MessageToByteEncoder<BgpMessage> {
     private final CodecContext context;

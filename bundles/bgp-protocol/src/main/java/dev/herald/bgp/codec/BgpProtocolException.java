@@ -1,8 +1,10 @@
 package dev.herald.bgp.codec;
 
 import dev.herald.bgp.message.NotificationMessage;
+import org.osgi.annotation.versioning.ProviderType;
 
 /** Input that breaks the protocol so that the session must end with this NOTIFICATION. */
+@ProviderType
 public final class BgpProtocolException extends Exception {
     private static final long serialVersionUID = 1L;
     private final transient NotificationMessage notification;

@@ -1,12 +1,14 @@
 package dev.herald.bgp.codec;
 
 import dev.herald.bgp.message.BgpMessage;
+import org.osgi.annotation.versioning.ProviderType;
 
 /**
  * What a connection has negotiated that changes the wire format. Starts at the RFC 4271 defaults (2-octet AS
  * numbers, 4096-byte messages) and is switched once both OPENs are known. One per connection; read and written from
  * the connection's event loop only.
  */
+@ProviderType
 public final class CodecContext {
     private volatile boolean fourOctetAs;
     private volatile boolean extendedMessages;

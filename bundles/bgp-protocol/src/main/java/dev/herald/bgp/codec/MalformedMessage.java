@@ -1,6 +1,7 @@
 package dev.herald.bgp.codec;
 
 import dev.herald.bgp.message.NotificationMessage;
+import org.osgi.annotation.versioning.ProviderType;
 
 /**
  * Emitted by the decoder instead of a message when the input breaks the protocol: the session sends
@@ -9,5 +10,6 @@ import dev.herald.bgp.message.NotificationMessage;
  * @param notification the NOTIFICATION RFC 4271 §6 prescribes
  * @param reason what exactly was wrong, for the log
  */
+@ProviderType
 public record MalformedMessage(NotificationMessage notification, String reason) {
 }

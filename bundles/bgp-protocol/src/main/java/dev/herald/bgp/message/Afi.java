@@ -1,6 +1,9 @@
 package dev.herald.bgp.message;
 
+import org.osgi.annotation.versioning.ProviderType;
+
 /** Address family identifiers (IANA) that Herald speaks; SAFI is always unicast (1). */
+@ProviderType
 public enum Afi {
     IPV4(1, 4), IPV6(2, 16);
 

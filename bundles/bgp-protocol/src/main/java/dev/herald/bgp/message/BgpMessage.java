@@ -1,6 +1,9 @@
 package dev.herald.bgp.message;
 
+import org.osgi.annotation.versioning.ProviderType;
+
 /** A BGP message. The header (marker, length, type) is the codec's business. */
+@ProviderType
 public sealed interface BgpMessage
         permits OpenMessage, UpdateMessage, NotificationMessage, KeepaliveMessage, RouteRefreshMessage {
     /** Message type codes (RFC 4271 §4.1, RFC 2918). */

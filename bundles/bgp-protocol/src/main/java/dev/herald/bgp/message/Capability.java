@@ -2,8 +2,10 @@ package dev.herald.bgp.message;
 
 import java.util.Arrays;
 import java.util.List;
+import org.osgi.annotation.versioning.ProviderType;
 
 /** A capability advertised in OPEN (RFC 5492). Unknown capabilities are kept as {@link Unknown} and ignored. */
+@ProviderType
 public sealed interface Capability {
     int MULTIPROTOCOL = 1;
     int ROUTE_REFRESH = 2;
@@ -14,6 +16,7 @@ public sealed interface Capability {
     int code();
 
     /** Multiprotocol extensions (RFC 4760): this AFI/SAFI. */
+    @ProviderType
     record Multiprotocol(int afi, int safi) implements Capability {
         public static Multiprotocol unicast(Afi afi) {
             return new Multiprotocol(afi.code(), Afi.SAFI_UNICAST);
@@ -26,6 +29,7 @@ public sealed interface Capability {
     }
 
     /** Route refresh (RFC 2918). */
+    @ProviderType
     record RouteRefresh() implements Capability {
         @Override
         public int code() {
@@ -34,6 +38,7 @@ public sealed interface Capability {
     }
 
     /** Extended messages up to 65535 bytes (RFC 8654). */
+    @ProviderType
     record ExtendedMessage() implements Capability {
         @Override
         public int code() {
@@ -42,6 +47,7 @@ public sealed interface Capability {
     }
 
     /** 4-octet AS numbers (RFC 6793): the speaker's real AS. */
+    @ProviderType
     record FourOctetAs(long asn) implements Capability {
         @Override
         public int code() {
@@ -56,6 +62,7 @@ public sealed interface Capability {
      * @param restartTimeSeconds 0..4095
      * @param families the AFI/SAFIs preserved, each with its forwarding-state bit
      */
+    @ProviderType
     record GracefulRestart(boolean restarting, int restartTimeSeconds, List<Family> families)
             implements Capability {
         public GracefulRestart {
@@ -71,11 +78,13 @@ public sealed interface Capability {
         }
 
         /** One AFI/SAFI, with F: forwarding state was preserved over the restart. */
+        @ProviderType
         public record Family(int afi, int safi, boolean forwardingPreserved) {
         }
     }
 
     /** Anything else, kept only to be ignored and logged. */
+    @ProviderType
     record Unknown(int code, byte[] value) implements Capability {
         public Unknown {
             value = value.clone();

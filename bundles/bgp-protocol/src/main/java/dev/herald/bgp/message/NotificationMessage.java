@@ -2,8 +2,10 @@ package dev.herald.bgp.message;
 
 import java.util.Arrays;
 import java.util.HexFormat;
+import org.osgi.annotation.versioning.ProviderType;
 
 /** NOTIFICATION (RFC 4271 §4.5): error code, subcode and data; the connection closes after it. */
+@ProviderType
 public record NotificationMessage(int code, int subcode, byte[] data) implements BgpMessage {
     // Error codes, RFC 4271 §4.5 and RFC 4486 (cease subcodes)
     public static final int MESSAGE_HEADER_ERROR = 1;

@@ -2,6 +2,7 @@ package dev.herald.bgp.message;
 
 import java.util.List;
 import java.util.Optional;
+import org.osgi.annotation.versioning.ProviderType;
 
 /**
  * OPEN (RFC 4271 §4.2) with its capabilities.
@@ -12,6 +13,7 @@ import java.util.Optional;
  * @param bgpIdentifier the router ID as an unsigned 32-bit value
  * @param capabilities all capabilities, in the order sent
  */
+@ProviderType
 public record OpenMessage(int version, int myAs, int holdTime, long bgpIdentifier, List<Capability> capabilities)
         implements BgpMessage {
     public static final int VERSION = 4;

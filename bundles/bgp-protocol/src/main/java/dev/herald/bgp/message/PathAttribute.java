@@ -2,8 +2,10 @@ package dev.herald.bgp.message;
 
 import java.util.Arrays;
 import java.util.List;
+import org.osgi.annotation.versioning.ProviderType;
 
 /** A path attribute of an UPDATE (RFC 4271 §4.3, §5; RFC 4760; RFC 6793). */
+@ProviderType
 public sealed interface PathAttribute {
     int FLAG_OPTIONAL = 0x80;
     int FLAG_TRANSITIVE = 0x40;
@@ -25,6 +27,7 @@ public sealed interface PathAttribute {
     int typeCode();
 
     /** ORIGIN: 0 IGP, 1 EGP, 2 INCOMPLETE. */
+    @ProviderType
     record Origin(int value) implements PathAttribute {
         public static final Origin IGP = new Origin(0);
 
@@ -35,6 +38,7 @@ public sealed interface PathAttribute {
     }
 
     /** One AS_PATH segment. */
+    @ProviderType
     record Segment(int type, List<Long> asns) {
         public static final int AS_SET = 1;
         public static final int AS_SEQUENCE = 2;
@@ -51,6 +55,7 @@ public sealed interface PathAttribute {
     }
 
     /** AS_PATH; its ASNs are 2 or 4 octets on the wire depending on the session. */
+    @ProviderType
     record AsPath(List<Segment> segments) implements PathAttribute {
         public static final AsPath EMPTY = new AsPath(List.of());
 
@@ -65,6 +70,7 @@ public sealed interface PathAttribute {
     }
 
     /** AS4_PATH (RFC 6793): the real path beside an AS_PATH with AS_TRANS toward a 2-octet speaker. */
+    @ProviderType
     record As4Path(List<Segment> segments) implements PathAttribute {
         public As4Path {
             segments = List.copyOf(segments);
@@ -77,6 +83,7 @@ public sealed interface PathAttribute {
     }
 
     /** NEXT_HOP for IPv4 NLRI, as an unsigned 32-bit address. */
+    @ProviderType
     record NextHop(long address) implements PathAttribute {
         @Override
         public int typeCode() {
@@ -84,6 +91,7 @@ public sealed interface PathAttribute {
         }
     }
 
+    @ProviderType
     record MultiExitDisc(long value) implements PathAttribute {
         @Override
         public int typeCode() {
@@ -91,6 +99,7 @@ public sealed interface PathAttribute {
         }
     }
 
+    @ProviderType
     record LocalPref(long value) implements PathAttribute {
         @Override
         public int typeCode() {
@@ -98,6 +107,7 @@ public sealed interface PathAttribute {
         }
     }
 
+    @ProviderType
     record AtomicAggregate() implements PathAttribute {
         @Override
         public int typeCode() {
@@ -106,10 +116,12 @@ public sealed interface PathAttribute {
     }
 
     /** AGGREGATOR or AS4_AGGREGATOR. */
+    @ProviderType
     record Aggregator(int typeCode, long asn, long address) implements PathAttribute {
     }
 
     /** MP_REACH_NLRI (RFC 4760): next hop (one address, or global + link-local for IPv6) and prefixes. */
+    @ProviderType
     record MpReach(int afi, int safi, byte[] nextHop, List<Prefix> nlri) implements PathAttribute {
         public MpReach {
             nextHop = nextHop.clone();
@@ -139,6 +151,7 @@ public sealed interface PathAttribute {
     }
 
     /** MP_UNREACH_NLRI (RFC 4760): withdrawn prefixes of one AFI/SAFI. */
+    @ProviderType
     record MpUnreach(int afi, int safi, List<Prefix> withdrawn) implements PathAttribute {
         public MpUnreach {
             withdrawn = List.copyOf(withdrawn);
@@ -151,6 +164,7 @@ public sealed interface PathAttribute {
     }
 
     /** An attribute Herald does not interpret; optional transitive ones are passed on with the Partial bit. */
+    @ProviderType
     record Unknown(int flags, int typeCode, byte[] value) implements PathAttribute {
         public Unknown {
             value = value.clone();

@@ -3,12 +3,14 @@ package dev.herald.bgp.message;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.Arrays;
+import org.osgi.annotation.versioning.ProviderType;
 
 /**
  * An IPv4 or IPv6 prefix in the compact form tables keep per route: the address in two longs (IPv4 in the low 32
  * bits of {@code lo}), and the length. Host bits are always zero. Value semantics; ordered IPv4 first, then by
  * address, then by length.
  */
+@ProviderType
 public record Prefix(Afi afi, long hi, long lo, int length) implements Comparable<Prefix> {
     public Prefix {
         if (length < 0 || length > afi.maxPrefixLength()) {

@@ -3,6 +3,7 @@ package dev.herald.bgp.message;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.osgi.annotation.versioning.ProviderType;
 
 /**
  * UPDATE (RFC 4271 §4.3). IPv4 unicast prefixes travel in {@link #withdrawn()} and {@link #nlri()}; other families
@@ -14,6 +15,7 @@ import java.util.Optional;
  * @param treatAsWithdraw set by the decoder when RFC 7606 says this UPDATE's prefixes must be treated as withdrawn
  *     instead of resetting the session; the text says why
  */
+@ProviderType
 public record UpdateMessage(List<Prefix> withdrawn, List<PathAttribute> attributes, List<Prefix> nlri,
                             Optional<String> treatAsWithdraw) implements BgpMessage {
     public UpdateMessage {

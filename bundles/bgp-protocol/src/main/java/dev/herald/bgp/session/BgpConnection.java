@@ -21,6 +21,7 @@ import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
+import org.osgi.annotation.versioning.ProviderType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,6 +31,7 @@ import org.slf4j.LoggerFactory;
  * straight to the socket; UPDATE producers respect {@link #isWritable()}, so a keepalive waits behind at most one
  * write-buffer's worth of UPDATEs, never behind a whole table.
  */
+@ProviderType
 public final class BgpConnection extends SimpleChannelInboundHandler<Object> {
     private static final Logger LOG = LoggerFactory.getLogger(BgpConnection.class);
     /** RFC 4271 §8.2.2: the hold timer while waiting for the peer's OPEN. */

@@ -9,6 +9,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.Map;
 import java.util.function.Function;
+import org.osgi.annotation.versioning.ProviderType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,6 +18,7 @@ import org.slf4j.LoggerFactory;
  * connections from anyone else are closed at once (RFC 4271 §8: only configured peers). Give it the single-thread
  * event loop group its peers run on: a connection's handlers and its peer must share one thread.
  */
+@ProviderType
 public final class BgpListener implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(BgpListener.class);
     private final Channel server;

@@ -25,6 +25,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import org.osgi.annotation.versioning.ConsumerType;
+import org.osgi.annotation.versioning.ProviderType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,6 +39,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>All state lives on one event loop; public methods may be called from any thread.
  */
+@ProviderType
 public final class BgpPeer implements ConnectionOwner {
     private static final Logger LOG = LoggerFactory.getLogger(BgpPeer.class);
     static final Duration FIRST_RETRY = Duration.ofSeconds(5);
@@ -45,6 +48,7 @@ public final class BgpPeer implements ConnectionOwner {
     private static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(16 * 1024, 64 * 1024);
 
     /** What the peer reports to its user. Called on the peer's event loop; must not block. */
+    @ConsumerType
     public interface Listener {
         void established(BgpPeer peer, BgpConnection session);
 

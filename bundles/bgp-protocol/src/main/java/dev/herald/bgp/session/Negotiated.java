@@ -5,6 +5,7 @@ import dev.herald.bgp.message.Capability;
 import dev.herald.bgp.message.OpenMessage;
 import java.util.EnumSet;
 import java.util.Set;
+import org.osgi.annotation.versioning.ProviderType;
 
 /**
  * What both OPENs together decide for an Established session.
@@ -18,6 +19,7 @@ import java.util.Set;
  * @param peerGracefulRestart the peer's graceful-restart capability, if it sent one
  * @param peerOpen the peer's OPEN
  */
+@ProviderType
 public record Negotiated(int holdTime, int keepaliveSeconds, Set<Afi> families, boolean fourOctetAs, boolean extendedMessages,
                          Capability.GracefulRestart peerGracefulRestart, OpenMessage peerOpen) {
 

@@ -4,6 +4,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.Objects;
 import java.util.Optional;
+import org.osgi.annotation.versioning.ProviderType;
 
 /**
  * Where and how to reach a neighbour.
@@ -15,6 +16,7 @@ import java.util.Optional;
  * @param password the TCP-MD5 password, if any
  * @param passive only accept the peer's connections, never connect out
  */
+@ProviderType
 public record PeerEndpoint(InetSocketAddress remote, Optional<InetAddress> localAddress, int ttl,
                            Optional<String> password, boolean passive) {
     public PeerEndpoint {

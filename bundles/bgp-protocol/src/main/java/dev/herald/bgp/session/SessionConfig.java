@@ -6,6 +6,7 @@ import dev.herald.bgp.message.OpenMessage;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import org.osgi.annotation.versioning.ProviderType;
 
 /**
  * What this side of a session proposes and expects.
@@ -25,6 +26,7 @@ import java.util.Set;
  * @param keepaliveTime seconds between KEEPALIVEs; 0 for a third of the negotiated hold time (RFC 4271 §10)
  * @param connectRetryTime seconds between connection attempts; 0 for the back-off of {@link BgpPeer}
  */
+@ProviderType
 public record SessionConfig(long localAsn, long routerId, long peerAsn, int holdTime, Set<Afi> families,
                             int gracefulRestartTime, boolean restarting, boolean extendedMessages,
                             boolean forwardingPreserved, int keepaliveTime, int connectRetryTime) {

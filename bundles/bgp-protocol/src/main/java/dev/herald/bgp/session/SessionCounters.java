@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
+import org.osgi.annotation.versioning.ProviderType;
 
 /**
  * What a peer's sessions exchanged: messages by type in each direction, NOTIFICATIONs by code and subcode, and how
@@ -14,6 +15,7 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * <p>Codes come from the wire, so a hostile peer could make up many: past {@link #MAX_CODES} distinct pairs per
  * direction the rest count under {@link #OTHER}, and a reader's series stay bounded.
  */
+@ProviderType
 public final class SessionCounters {
     /** The key NOTIFICATIONs beyond {@link #MAX_CODES} distinct codes are counted under. */
     public static final int OTHER = -1;

@@ -10,12 +10,15 @@ import io.netty.channel.socket.nio.NioSocketChannel;
 import java.net.InetAddress;
 import java.util.Map;
 import java.util.concurrent.ThreadFactory;
+import org.osgi.annotation.versioning.ConsumerType;
 
 /**
  * The socket layer a speaker runs on. The default is Java NIO, which has neither TCP-MD5 nor a per-socket TTL; a
  * native transport (epoll on Linux) adds both. Sessions that need a feature the transport lacks must fail with a
- * clear error, never run without it.
+ * clear error, never run without it. Implemented by the speaker's users (a native transport, the simulator's peers),
+ * hence {@code @ConsumerType}.
  */
+@ConsumerType
 public interface Transport {
     String name();
 
