@@ -1,5 +1,7 @@
 package dev.herald.api;
 
+import org.osgi.annotation.versioning.ProviderType;
+
 /**
  * The steps of a reconcile pass, as a failed pass names the one it failed at: the reason of the node's condition in
  * its BGPPolicy's status (docs/bgp-policy.md, Behaviour §7) and the {@code reason} label of
@@ -8,6 +10,7 @@ package dev.herald.api;
  *
  * @since 1.3
  */
+@ProviderType
 public enum ReconcileStep {
     /** Before any of the steps below, or between them. */
     RECONCILE("ReconcileFailed"),
