@@ -2,8 +2,6 @@ package dev.herald.simulator.peer;
 
 import static dev.herald.bgp.message.NotificationMessage.CEASE;
 
-import dev.herald.api.PeerConfig;
-import dev.herald.api.SessionState;
 import dev.herald.bgp.codec.BgpMessageEncoder;
 import dev.herald.bgp.codec.CodecContext;
 import dev.herald.bgp.codec.MalformedMessage;
@@ -16,6 +14,8 @@ import dev.herald.bgp.message.PathAttribute;
 import dev.herald.bgp.message.UpdateMessage;
 import dev.herald.bgp.session.BgpConnection;
 import dev.herald.bgp.session.BgpPeer;
+import dev.herald.bgp.session.CloseReason;
+import dev.herald.bgp.session.FsmState;
 import dev.herald.bgp.session.PeerEndpoint;
 import dev.herald.bgp.session.SessionConfig;
 import dev.herald.bgp.session.Transport;
@@ -311,8 +311,8 @@ public final class EmulatedPeer implements AutoCloseable {
 
     /** Closes the session with {@code remote} (every remote when null) without a NOTIFICATION. */
     public int dropSessions(RemoteId remote) {
-        return onSessions(remote, "drop sessions", (r, s) -> s.close(null,
-                "fault injected by emulated peer " + name + ": TCP closed without a NOTIFICATION"));
+        return onSessions(remote, "drop sessions", (r, s) -> s.close(CloseReason.local(null,
+                "fault injected by emulated peer " + name + ": TCP closed without a NOTIFICATION")));
     }
 
     public int sendNotification(int code, int subcode) {
@@ -327,8 +327,8 @@ public final class EmulatedPeer implements AutoCloseable {
     /** Sends a NOTIFICATION to {@code remote} (every remote when null), which ends the session. */
     public int sendNotification(RemoteId remote, int code, int subcode) {
         NotificationMessage n = new NotificationMessage(code, subcode);
-        return onSessions(remote, "send a NOTIFICATION", (r, s) -> s.close(n,
-                "fault injected by emulated peer " + name));
+        return onSessions(remote, "send a NOTIFICATION", (r, s) -> s.close(CloseReason.local(n,
+                "fault injected by emulated peer " + name)));
     }
 
     public int stopReading() {
@@ -475,7 +475,7 @@ public final class EmulatedPeer implements AutoCloseable {
                 }
             }
             if (r.bgp != null) {
-                out.add(r.bgp.stop(notification, reason));
+                out.add(r.bgp.stop(CloseReason.local(notification, reason)));
                 r.bgp = null;
             }
         }
@@ -561,7 +561,7 @@ public final class EmulatedPeer implements AutoCloseable {
     }
 
     private String installListenerKey(Channel s, String password) {
-        byte[] key = PeerConfig.md5Key(password);
+        byte[] key = PeerEndpoint.md5Key(password);
         if (PeerTransport.acceptMd5FromAnyAddress(s, config.address(), key)) {
             return " with TCP-MD5 for any remote";
         }
@@ -691,7 +691,7 @@ public final class EmulatedPeer implements AutoCloseable {
         if (config.md5Password().isPresent()) {
             try {
                 transport.setMd5Keys(ch, Map.of(target.getAddress(),
-                        PeerConfig.md5Key(config.md5Password().get())));
+                        PeerEndpoint.md5Key(config.md5Password().get())));
             } catch (ChannelException e) {
                 LOG.warn("Emulated peer {}: cannot set the TCP-MD5 key toward {}: {}", name, AddressText.of(target),
                         e.getMessage());
@@ -794,7 +794,7 @@ public final class EmulatedPeer implements AutoCloseable {
         NotificationMessage cease = new NotificationMessage(CEASE, NotificationMessage.CONNECTION_COLLISION_RESOLUTION);
         BgpConnection c = ch.pipeline().get(BgpConnection.class);
         if (c != null) {
-            c.close(cease, "connection collision resolved by BGP identifier");
+            c.close(CloseReason.collision("connection collision resolved by BGP identifier"));
         } else {
             LOG.info("Emulated peer {}: closing the connection with {}: collision resolved by BGP identifier", name,
                     AddressText.of(ch.remoteAddress()));
@@ -956,9 +956,9 @@ public final class EmulatedPeer implements AutoCloseable {
         SessionInfo info() {
             boolean up = sessionUp;
             BgpPeer b = bgp;
-            SessionState state = up ? SessionState.ESTABLISHED : b != null ? b.state() : SessionState.IDLE;
-            if (!up && state == SessionState.ESTABLISHED) {
-                state = SessionState.IDLE; // the peer object lags our own bookkeeping by a moment
+            FsmState state = up ? FsmState.ESTABLISHED : b != null ? b.state() : FsmState.IDLE;
+            if (!up && state == FsmState.ESTABLISHED) {
+                state = FsmState.IDLE; // the peer object lags our own bookkeeping by a moment
             }
             return new SessionInfo(address, asn, routerId, state, Optional.ofNullable(up ? establishedAt : null),
                     families, Set.copyOf(endOfRib), grNegotiated, rib.staleCount(key));
@@ -973,8 +973,9 @@ public final class EmulatedPeer implements AutoCloseable {
                 }
                 LOG.info("Emulated peer {}: new session settings for {} (AS {}, restart bit {})", name,
                         who(), remoteAsn, sc.restarting());
-                bgp.stop(sessionUp ? new NotificationMessage(CEASE, NotificationMessage.OTHER_CONFIGURATION_CHANGE)
-                        : null, "remote " + who() + " now announces AS " + remoteAsn);
+                bgp.stop(CloseReason.local(sessionUp ? new NotificationMessage(CEASE,
+                        NotificationMessage.OTHER_CONFIGURATION_CHANGE) : null, "remote " + who() + " now announces AS "
+                        + remoteAsn));
             }
             asn = remoteAsn;
             PeerEndpoint ep = new PeerEndpoint(from, Optional.of(config.address()), 1, Optional.empty(), true);
@@ -1095,9 +1096,9 @@ public final class EmulatedPeer implements AutoCloseable {
         }
 
         @Override
-        public void down(BgpPeer peer, String reason) {
+        public void down(BgpPeer peer, CloseReason reason) {
             if (sessionUp) {
-                sessionDown(reason);
+                sessionDown(reason.text());
             }
         }
 

@@ -390,7 +390,7 @@ public final class ScenarioRunner implements AutoCloseable {
         }
         EmulatedPeer p = peerByName.get(f.peer());
         Map<RemoteId, Optional<java.time.Instant>> before = new HashMap<>();
-        p.sessions().stream().filter(s -> s.state() == dev.herald.api.SessionState.ESTABLISHED)
+        p.sessions().stream().filter(s -> s.state() == dev.herald.bgp.session.FsmState.ESTABLISHED)
                 .filter(s -> f.node().isEmpty() || f.node().get().equals(nodeOf(s.remoteRouterId(), s.remote())))
                 .forEach(s -> before.put(s.id(), s.establishedSince()));
         boolean reading = Set.of("stop-reading", "resume-reading").contains(f.action());
@@ -412,7 +412,7 @@ public final class ScenarioRunner implements AutoCloseable {
         return await(Duration.ofSeconds(5), () -> {
             List<String> still = new ArrayList<>();
             before.forEach((id, since) -> p.session(id).ifPresent(s -> {
-                if (s.state() == dev.herald.api.SessionState.ESTABLISHED && s.establishedSince().equals(since)) {
+                if (s.state() == dev.herald.bgp.session.FsmState.ESTABLISHED && s.establishedSince().equals(since)) {
                     still.add(nodeOf(s.remoteRouterId(), s.remote()));
                 }
             }));
@@ -565,7 +565,7 @@ public final class ScenarioRunner implements AutoCloseable {
     private String checkEstablished(ExpectEstablished e) {
         Set<String> with = new TreeSet<>();
         peerByName.get(e.peer()).sessions().stream()
-                .filter(s -> s.state() == dev.herald.api.SessionState.ESTABLISHED)
+                .filter(s -> s.state() == dev.herald.bgp.session.FsmState.ESTABLISHED)
                 .forEach(s -> with.add(nodeOf(s.remoteRouterId(), s.remote())));
         return with.equals(e.nodes()) ? null : "established with " + with + ", expected " + e.nodes();
     }
@@ -579,7 +579,7 @@ public final class ScenarioRunner implements AutoCloseable {
                     byPrefix.computeIfAbsent(r.prefix(), k -> new ArrayList<>()).add(r)));
             out.printf("%nPeer %s (%s, AS %d): %d prefixes from %d session(s)%n", e.getKey(),
                     AddressText.of(p.localAddress()), p.config().asn(), byPrefix.size(), p.sessions().stream()
-                            .filter(s -> s.state() == dev.herald.api.SessionState.ESTABLISHED).count());
+                            .filter(s -> s.state() == dev.herald.bgp.session.FsmState.ESTABLISHED).count());
             List<String[]> rows = new ArrayList<>();
             rows.add(new String[] {"PREFIX", "NEXT-HOP", "AS-PATH", "FROM-NODE"});
             byPrefix.forEach((prefix, routes) -> {

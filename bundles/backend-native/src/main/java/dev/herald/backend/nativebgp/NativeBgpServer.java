@@ -6,7 +6,6 @@ import dev.herald.api.PeerConfig;
 import dev.herald.api.PeerKey;
 import dev.herald.api.PeerStatus;
 import dev.herald.api.Route;
-import dev.herald.api.SessionState;
 import dev.herald.api.spi.BgpException;
 import dev.herald.api.spi.BgpServer;
 import dev.herald.api.spi.StopMode;
@@ -23,6 +22,8 @@ import dev.herald.bgp.message.UpdateMessage;
 import dev.herald.bgp.session.BgpConnection;
 import dev.herald.bgp.session.BgpListener;
 import dev.herald.bgp.session.BgpPeer;
+import dev.herald.bgp.session.CloseReason;
+import dev.herald.bgp.session.FsmState;
 import dev.herald.bgp.session.Negotiated;
 import dev.herald.bgp.session.PeerEndpoint;
 import dev.herald.bgp.session.SessionConfig;
@@ -189,7 +190,7 @@ public final class NativeBgpServer implements BgpServer {
         try {
             List<io.netty.util.concurrent.Future<?>> closing = onLoop("stop", () -> {
                 List<io.netty.util.concurrent.Future<?>> fs = new ArrayList<>();
-                peers.values().forEach(p -> fs.add(p.bgp.stop(cease, why)));
+                peers.values().forEach(p -> fs.add(p.bgp.stop(CloseReason.local(cease, why))));
                 return fs;
             });
             for (var f : closing) {
@@ -214,7 +215,7 @@ public final class NativeBgpServer implements BgpServer {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
         while (System.nanoTime() < deadline) {
             boolean open = onLoop("check", () -> peers.values().stream()
-                    .anyMatch(p -> p.bgp.state() != SessionState.IDLE || p.bgp.session() != null
+                    .anyMatch(p -> p.bgp.state() != FsmState.IDLE || p.bgp.establishedConnection() != null
                             || p.bgp.socketsOpen()));
             if (!open) {
                 return;
@@ -264,8 +265,8 @@ public final class NativeBgpServer implements BgpServer {
             PeerEntry e = peers.remove(key);
             if (e != null) {
                 bfd.remove(key);
-                e.bgp.stop(new NotificationMessage(NotificationMessage.CEASE, NotificationMessage.PEER_DECONFIGURED),
-                        "peer removed from the configuration");
+                e.bgp.stop(CloseReason.local(new NotificationMessage(NotificationMessage.CEASE,
+                        NotificationMessage.PEER_DECONFIGURED), "peer removed from the configuration"));
                 updateListenerKeys();
                 LOG.info("Removed BGP peer {}", key);
             }
@@ -275,8 +276,8 @@ public final class NativeBgpServer implements BgpServer {
 
     /** A changed port, TTL, restart time or password needs a new session. */
     private void replace(PeerEntry old, PeerConfig peer) {
-        old.bgp.stop(new NotificationMessage(NotificationMessage.CEASE, NotificationMessage.OTHER_CONFIGURATION_CHANGE),
-                "peer configuration changed");
+        old.bgp.stop(CloseReason.local(new NotificationMessage(NotificationMessage.CEASE,
+                NotificationMessage.OTHER_CONFIGURATION_CHANGE), "peer configuration changed"));
         PeerEntry e = newEntry(peer);
         peers.put(peer.key(), e);
         updateListenerKeys();
@@ -335,9 +336,9 @@ public final class NativeBgpServer implements BgpServer {
     private void startBfd(PeerConfig peer, Optional<InetAddress> local, BgpPeer bgp) {
         bfd.remove(peer.key());
         try {
-            bfd.add(peer, local, change -> bgp.resetSession(
+            bfd.add(peer, local, change -> bgp.resetSession(CloseReason.local(
                     new NotificationMessage(NotificationMessage.CEASE, NotificationMessage.BFD_DOWN),
-                    "BFD session went down (" + change.diagnostic() + ")"));
+                    "BFD session went down (" + change.diagnostic() + ")")));
         } catch (java.io.IOException | RuntimeException e) {
             LOG.error("Peer {}: no BFD ({}); the BGP session runs on its hold timer alone", peer.key(),
                     e.getMessage());
@@ -370,7 +371,7 @@ public final class NativeBgpServer implements BgpServer {
         Map<InetAddress, byte[]> keys = new HashMap<>();
         for (PeerEntry e : peers.values()) {
             e.config.password().ifPresent(p -> keys.put(e.bgp.endpoint().remote().getAddress(),
-                    PeerConfig.md5Key(p)));
+                    PeerEndpoint.md5Key(p)));
         }
         if (transport.supportsMd5()) {
             listener.setMd5Keys(keys);
@@ -385,8 +386,8 @@ public final class NativeBgpServer implements BgpServer {
                 BgpPeer b = e.bgp;
                 Instant since = b.establishedSince();
                 int hold = b.negotiatedHoldTime();
-                out.add(new PeerStatus(e.config, b.state(), Optional.ofNullable(since), b.messagesSent(),
-                        b.messagesReceived(), b.session() != null ? e.rib.advertised.size() : 0,
+                out.add(new PeerStatus(e.config, NativeSessionState.of(b.state()), Optional.ofNullable(since), b.messagesSent(),
+                        b.messagesReceived(), b.establishedConnection() != null ? e.rib.advertised.size() : 0,
                         e.rib.received.size(), NativePeerCounters.of(b.counters()),
                         hold < 0 ? OptionalInt.empty() : OptionalInt.of(hold), bfd.state(e.config.key())));
             }
@@ -403,7 +404,7 @@ public final class NativeBgpServer implements BgpServer {
                 Prefix p = toPrefix(r.prefix());
                 locRib.put(p, r);
                 for (PeerEntry e : peers.values()) {
-                    if (e.afi == p.afi() && e.bgp.session() != null) {
+                    if (e.afi == p.afi() && e.bgp.establishedConnection() != null) {
                         e.rib.announce(p);
                     }
                 }
@@ -458,7 +459,7 @@ public final class NativeBgpServer implements BgpServer {
             Map<PeerKey, Set<IPAddress>> out = new HashMap<>();
             for (PeerEntry e : peers.values()) {
                 Set<IPAddress> sent = new HashSet<>();
-                if (e.bgp.session() != null) {
+                if (e.bgp.establishedConnection() != null) {
                     e.rib.advertised.forEach(p -> sent.add(toIpAddress(p)));
                 }
                 out.put(e.config.key(), Set.copyOf(sent));
@@ -471,7 +472,7 @@ public final class NativeBgpServer implements BgpServer {
 
     /** Sends what is pending while the socket takes it; resumes on {@link BgpPeer.Listener#writable}. */
     private void pump(PeerEntry e) {
-        BgpConnection s = e.bgp.session();
+        BgpConnection s = e.bgp.establishedConnection();
         if (s == null || e.attributes == null) {
             return;
         }
@@ -564,12 +565,12 @@ public final class NativeBgpServer implements BgpServer {
         }
 
         @Override
-        public void established(BgpPeer peer, BgpConnection session) {
+        public void established(BgpPeer peer, BgpConnection connection) {
             if (bgp != peer) {
                 return;
             }
             rib.reset();
-            Negotiated n = session.negotiated();
+            Negotiated n = connection.negotiated();
             codec = new CodecContext();
             codec.fourOctetAs(n.fourOctetAs());
             codec.extendedMessages(n.extendedMessages());
@@ -578,14 +579,14 @@ public final class NativeBgpServer implements BgpServer {
                 attributes = null;
                 return;
             }
-            InetAddress local = session.localAddress().getAddress();
+            InetAddress local = connection.localAddress().getAddress();
             if (afi == Afi.IPV6 && !(local instanceof Inet6Address)) {
                 LOG.warn("Peer {}: IPv6 routes need an IPv6 session address for the next hop", config.key());
                 attributes = null;
                 return;
             }
             ipv6NextHop = afi == Afi.IPV6 ? local.getAddress() : null;
-            attributes = attributesFor(this, session);
+            attributes = attributesFor(this, connection);
             locRib.forEach((p, r) -> {
                 if (p.afi() == afi) {
                     rib.announce(p);
@@ -595,7 +596,7 @@ public final class NativeBgpServer implements BgpServer {
         }
 
         @Override
-        public void received(BgpPeer peer, BgpConnection session, BgpMessage message) {
+        public void received(BgpPeer peer, BgpConnection connection, BgpMessage message) {
             if (message instanceof UpdateMessage u) {
                 u.treatAsWithdraw().ifPresent(why -> LOG.warn("Peer {} sent a malformed UPDATE, its prefixes are "
                         + "treated as withdrawn (RFC 7606): {}", config.key(), why));
@@ -606,9 +607,9 @@ public final class NativeBgpServer implements BgpServer {
                 if (rib.received.size() > receiveLimit) {
                     byte[] data = {0, (byte) afi.code(), 1, (byte) (receiveLimit >>> 24),
                             (byte) (receiveLimit >>> 16), (byte) (receiveLimit >>> 8), (byte) receiveLimit};
-                    session.close(new NotificationMessage(NotificationMessage.CEASE,
+                    connection.close(CloseReason.local(new NotificationMessage(NotificationMessage.CEASE,
                             NotificationMessage.MAXIMUM_PREFIXES_REACHED, data),
-                            "peer sent more than " + receiveLimit + " prefixes");
+                            "peer sent more than " + receiveLimit + " prefixes"));
                 }
             } else if (message instanceof RouteRefreshMessage rr && rr.afi() == afi.code()) {
                 rib.advertised.forEach(rib.toAnnounce::add);
@@ -618,12 +619,12 @@ public final class NativeBgpServer implements BgpServer {
         }
 
         @Override
-        public void writable(BgpPeer peer, BgpConnection session) {
+        public void writable(BgpPeer peer, BgpConnection connection) {
             pump(this);
         }
 
         @Override
-        public void down(BgpPeer peer, String reason) {
+        public void down(BgpPeer peer, CloseReason reason) {
             rib.reset();
             attributes = null;
         }

@@ -49,10 +49,7 @@ public final class BgpListener implements AutoCloseable {
                             ch.close();
                             return;
                         }
-                        if (transport.supportsTtl()) {
-                            transport.setTtl(ch, peer.endpoint().ttl());
-                        }
-                        transport.limitSendQueue(ch);
+                        transport.prepareSession(ch, peer.endpoint().ttl());
                         peer.incoming(ch);
                     }
                 });

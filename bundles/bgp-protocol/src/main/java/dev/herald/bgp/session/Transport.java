@@ -46,6 +46,21 @@ public interface Transport {
         channel.config().setOption(io.netty.channel.ChannelOption.SO_SNDBUF, 64 * 1024);
     }
 
+    /** Puts the endpoint's TCP-MD5 key and TTL and the send-queue limit on a socket: before it connects. */
+    default void prepareToConnect(Channel channel, PeerEndpoint endpoint) {
+        endpoint.password().ifPresent(p -> setMd5Keys(channel,
+                Map.of(endpoint.remote().getAddress(), PeerEndpoint.md5Key(p))));
+        prepareSession(channel, endpoint.ttl());
+    }
+
+    /** Puts the TTL (where supported) and the send-queue limit on a session's socket. */
+    default void prepareSession(Channel channel, int ttl) {
+        if (supportsTtl()) {
+            setTtl(channel, ttl);
+        }
+        limitSendQueue(channel);
+    }
+
     /** Java NIO: everywhere, without MD5 and TTL. */
     Transport NIO = new Transport() {
         @Override
