@@ -18,7 +18,7 @@ import dev.herald.bgp.session.CloseReason;
 import dev.herald.bgp.session.FsmState;
 import dev.herald.bgp.session.PeerEndpoint;
 import dev.herald.bgp.session.SessionConfig;
-import dev.herald.bgp.session.Transport;
+import dev.herald.bgp.transport.Transport;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
@@ -561,8 +561,8 @@ public final class EmulatedPeer implements AutoCloseable {
     }
 
     private String installListenerKey(Channel s, String password) {
-        byte[] key = PeerEndpoint.md5Key(password);
-        if (PeerTransport.acceptMd5FromAnyAddress(s, config.address(), key)) {
+        byte[] key = Transport.md5Key(password);
+        if (transport.setMd5KeyForAnyAddress(s, config.address(), key)) {
             return " with TCP-MD5 for any remote";
         }
         Map<InetAddress, byte[]> keys = new HashMap<>();
@@ -691,7 +691,7 @@ public final class EmulatedPeer implements AutoCloseable {
         if (config.md5Password().isPresent()) {
             try {
                 transport.setMd5Keys(ch, Map.of(target.getAddress(),
-                        PeerEndpoint.md5Key(config.md5Password().get())));
+                        Transport.md5Key(config.md5Password().get())));
             } catch (ChannelException e) {
                 LOG.warn("Emulated peer {}: cannot set the TCP-MD5 key toward {}: {}", name, AddressText.of(target),
                         e.getMessage());

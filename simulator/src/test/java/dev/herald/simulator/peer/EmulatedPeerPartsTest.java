@@ -14,12 +14,11 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
-/** The emulated peer's pieces that need no socket: UPDATE reading, the malformed UPDATE, the MD5 key, the config. */
+/** The emulated peer's pieces that need no socket: UPDATE reading, the malformed UPDATE, the config. */
 class EmulatedPeerPartsTest {
     @Test
     void theAsPathMergesAs4PathFromATwoOctetSession() {
@@ -56,24 +55,6 @@ class EmulatedPeerPartsTest {
         } finally {
             b.release();
         }
-    }
-
-    @Test
-    void theRangeKeyIsLinuxStructTcpMd5sigForTheWholeFamily() throws Exception {
-        ByteBuffer v4OnV6 = PeerTransport.rangeKey(true, InetAddress.getByName("127.0.0.1"), "abc".getBytes());
-        assertThat(v4OnV6.remaining()).isEqualTo(216);
-        assertThat(v4OnV6.getShort(0)).isEqualTo((short) 10);
-        assertThat(v4OnV6.get(18)).isEqualTo((byte) 0xFF); // ::ffff:0.0.0.0
-        assertThat(v4OnV6.get(128)).isEqualTo((byte) 1); // prefix flag
-        assertThat(v4OnV6.get(129)).isZero();
-        assertThat(v4OnV6.getShort(130)).isEqualTo((short) 3);
-        assertThat(v4OnV6.get(136)).isEqualTo((byte) 'a');
-        ByteBuffer v6 = PeerTransport.rangeKey(true, InetAddress.getByName("::1"), "abc".getBytes());
-        assertThat(v6.get(18)).isZero();
-        assertThat(PeerTransport.rangeKey(false, InetAddress.getByName("127.0.0.1"), new byte[1]).getShort(0))
-                .isEqualTo((short) 2);
-        assertThatThrownBy(() -> PeerTransport.rangeKey(true, InetAddress.getByName("::1"), new byte[81]))
-                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test

@@ -21,7 +21,7 @@ import dev.herald.bgp.session.CloseReason;
 import dev.herald.bgp.session.FsmState;
 import dev.herald.bgp.session.PeerEndpoint;
 import dev.herald.bgp.session.SessionConfig;
-import dev.herald.bgp.session.Transport;
+import dev.herald.bgp.transport.Transport;
 import dev.herald.simulator.peer.RouteEvent.Kind;
 import io.netty.channel.epoll.Epoll;
 import java.net.InetAddress;

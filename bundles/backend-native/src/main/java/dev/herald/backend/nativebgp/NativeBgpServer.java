@@ -27,7 +27,7 @@ import dev.herald.bgp.session.FsmState;
 import dev.herald.bgp.session.Negotiated;
 import dev.herald.bgp.session.PeerEndpoint;
 import dev.herald.bgp.session.SessionConfig;
-import dev.herald.bgp.session.Transport;
+import dev.herald.bgp.transport.Transport;
 import inet.ipaddr.IPAddress;
 import inet.ipaddr.ipv4.IPv4Address;
 import inet.ipaddr.ipv6.IPv6Address;
@@ -371,7 +371,7 @@ public final class NativeBgpServer implements BgpServer {
         Map<InetAddress, byte[]> keys = new HashMap<>();
         for (PeerEntry e : peers.values()) {
             e.config.password().ifPresent(p -> keys.put(e.bgp.endpoint().remote().getAddress(),
-                    PeerEndpoint.md5Key(p)));
+                    PeerConfig.md5Key(p)));
         }
         if (transport.supportsMd5()) {
             listener.setMd5Keys(keys);

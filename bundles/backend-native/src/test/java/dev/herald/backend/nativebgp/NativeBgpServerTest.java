@@ -19,7 +19,7 @@ import dev.herald.bgp.message.Afi;
 import dev.herald.bgp.message.PathAttribute.Segment;
 import dev.herald.bgp.message.Prefix;
 import dev.herald.bgp.session.CloseReason;
-import dev.herald.bgp.session.Transport;
+import dev.herald.bgp.transport.Transport;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;

@@ -11,7 +11,7 @@ import dev.herald.bgp.session.BgpPeer;
 import dev.herald.bgp.session.CloseReason;
 import dev.herald.bgp.session.PeerEndpoint;
 import dev.herald.bgp.session.SessionConfig;
-import dev.herald.bgp.session.Transport;
+import dev.herald.bgp.transport.Transport;
 import io.netty.channel.EventLoopGroup;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

@@ -1,5 +1,6 @@
 package dev.herald.bgp.session;
 
+import dev.herald.bgp.transport.Transport;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;

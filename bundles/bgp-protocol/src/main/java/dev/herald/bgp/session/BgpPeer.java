@@ -5,6 +5,7 @@ import dev.herald.bgp.codec.BgpMessageEncoder;
 import dev.herald.bgp.codec.CodecContext;
 import dev.herald.bgp.message.BgpMessage;
 import dev.herald.bgp.message.OpenMessage;
+import dev.herald.bgp.transport.Transport;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -228,7 +229,7 @@ public final class BgpPeer {
             if (reg.cause() != null) {
                 throw reg.cause();
             }
-            transport.prepareToConnect(ch, endpoint);
+            transport.prepareToConnect(ch, endpoint.remote().getAddress(), endpoint.password(), endpoint.ttl());
         } catch (Throwable e) {
             lastError = CloseReason.of(CloseReason.Kind.CONNECT_FAILED, null,
                     "cannot create a socket: " + e.getMessage());

@@ -2,7 +2,6 @@ package dev.herald.bgp.session;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -26,11 +25,6 @@ public record PeerEndpoint(InetSocketAddress remote, Optional<InetAddress> local
 
     public static PeerEndpoint of(InetSocketAddress remote) {
         return new PeerEndpoint(remote, Optional.empty(), 1, Optional.empty(), false);
-    }
-
-    /** The TCP-MD5 key of a password: its UTF-8 bytes, as routers take it. */
-    public static byte[] md5Key(String password) {
-        return password.getBytes(StandardCharsets.UTF_8);
     }
 
     @Override

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.herald.bgp.message.Afi;
 import dev.herald.bgp.message.BgpMessage;
+import dev.herald.bgp.transport.Transport;
 import io.netty.channel.EventLoopGroup;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
