@@ -36,7 +36,6 @@ import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -848,48 +847,6 @@ public final class EmulatedPeer implements AutoCloseable {
 
     // ---- reading UPDATEs ----
 
-    /** The AS numbers of AS_PATH in order; with AS4_PATH (a 2-octet session), merged as RFC 6793 §4.2.3 says. */
-    static List<Long> asPath(UpdateMessage u) {
-        List<Long> path = flatten(u.attribute(PathAttribute.AsPath.class).map(PathAttribute.AsPath::segments)
-                .orElse(List.of()));
-        Optional<PathAttribute.As4Path> as4 = u.attribute(PathAttribute.As4Path.class);
-        if (as4.isPresent()) {
-            List<Long> four = flatten(as4.get().segments());
-            if (four.size() <= path.size()) {
-                List<Long> merged = new ArrayList<>(path.subList(0, path.size() - four.size()));
-                merged.addAll(four);
-                return merged;
-            }
-        }
-        return path;
-    }
-
-    private static List<Long> flatten(List<PathAttribute.Segment> segments) {
-        List<Long> out = new ArrayList<>();
-        segments.forEach(s -> out.addAll(s.asns()));
-        return out;
-    }
-
-    /** A next hop field: 4 bytes, 16, or 32 (global then link-local: the global one). */
-    static InetAddress nextHopAddress(byte[] field) {
-        try {
-            if (field.length == 4 || field.length == 16) {
-                return InetAddress.getByAddress(field);
-            }
-            if (field.length == 32) {
-                return InetAddress.getByAddress(Arrays.copyOf(field, 16));
-            }
-        } catch (UnknownHostException e) {
-            throw new IllegalStateException(e);
-        }
-        return null;
-    }
-
-    static InetAddress ipv4(long address) {
-        return nextHopAddress(new byte[] {(byte) (address >>> 24), (byte) (address >>> 16), (byte) (address >>> 8),
-            (byte) address});
-    }
-
     /** An UPDATE whose total path attribute length (255) runs past the 4 attribute bytes that follow. */
     static ByteBuf malformedUpdate(ByteBufAllocator alloc) {
         ByteBuf b = alloc.buffer(27);
@@ -1083,11 +1040,12 @@ public final class EmulatedPeer implements AutoCloseable {
                     .map(w -> "treat-as-withdraw: " + w)
                     .orElse(RouteEvent.UPDATE));
             if (u.treatAsWithdraw().isEmpty()) {
-                List<Long> path = asPath(u);
-                InetAddress hop = u.attribute(PathAttribute.NextHop.class).map(h -> ipv4(h.address())).orElse(null);
+                List<Long> path = u.asPathNumbers();
+                InetAddress hop = u.attribute(PathAttribute.NextHop.class).map(PathAttribute.NextHop::inetAddress)
+                        .orElse(null);
                 rib.announce(key, routerId, asn, u.nlri(), hop, path, now);
                 u.attribute(PathAttribute.MpReach.class).ifPresent(m -> rib.announce(key, routerId, asn,
-                        m.nlri(), nextHopAddress(m.nextHop()), path, now));
+                        m.nlri(), m.nextHopAddress().orElse(null), path, now));
             }
         }
 

@@ -7,9 +7,6 @@ import dev.herald.bgp.codec.BgpMessageDecoder;
 import dev.herald.bgp.codec.CodecContext;
 import dev.herald.bgp.codec.MalformedMessage;
 import dev.herald.bgp.message.NotificationMessage;
-import dev.herald.bgp.message.PathAttribute;
-import dev.herald.bgp.message.PathAttribute.Segment;
-import dev.herald.bgp.message.UpdateMessage;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import java.net.InetAddress;
@@ -18,32 +15,8 @@ import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
-/** The emulated peer's pieces that need no socket: UPDATE reading, the malformed UPDATE, the config. */
+/** The emulated peer's pieces that need no socket: the malformed UPDATE, the config. */
 class EmulatedPeerPartsTest {
-    @Test
-    void theAsPathMergesAs4PathFromATwoOctetSession() {
-        UpdateMessage u = new UpdateMessage(List.of(), List.of(
-                new PathAttribute.AsPath(List.of(Segment.sequence(65010L, 23456L, 23456L))),
-                new PathAttribute.As4Path(List.of(Segment.sequence(4_200_000_001L, 4_200_000_002L)))), List.of());
-        assertThat(EmulatedPeer.asPath(u)).containsExactly(65010L, 4_200_000_001L, 4_200_000_002L);
-        // an AS4_PATH longer than AS_PATH is ignored (RFC 6793 §4.2.3)
-        UpdateMessage odd = new UpdateMessage(List.of(), List.of(
-                new PathAttribute.AsPath(List.of(Segment.sequence(65010L))),
-                new PathAttribute.As4Path(List.of(Segment.sequence(1L, 2L)))), List.of());
-        assertThat(EmulatedPeer.asPath(odd)).containsExactly(65010L);
-        assertThat(EmulatedPeer.asPath(new UpdateMessage(List.of(), List.of(), List.of()))).isEmpty();
-    }
-
-    @Test
-    void anIpv6NextHopWithALinkLocalGivesTheGlobalOne() throws Exception {
-        byte[] both = new byte[32];
-        System.arraycopy(InetAddress.getByName("fd00::1").getAddress(), 0, both, 0, 16);
-        System.arraycopy(InetAddress.getByName("fe80::1").getAddress(), 0, both, 16, 16);
-        assertThat(EmulatedPeer.nextHopAddress(both)).isEqualTo(InetAddress.getByName("fd00::1"));
-        assertThat(EmulatedPeer.ipv4(0x7F00_0001L)).isEqualTo(InetAddress.getByName("127.0.0.1"));
-        assertThat(EmulatedPeer.nextHopAddress(new byte[5])).isNull();
-    }
-
     @Test
     void theMalformedUpdateIsOneOurOwnDecoderRejectsWithMalformedAttributeList() {
         ByteBuf b = EmulatedPeer.malformedUpdate(ByteBufAllocator.DEFAULT);
