@@ -10,6 +10,8 @@ import dev.herald.simulator.peer.EmulatedPeerConfig;
 import dev.herald.simulator.peer.EmulatedPeers;
 import dev.herald.simulator.peer.LearnedRoute;
 import dev.herald.simulator.peer.RemoteId;
+import dev.herald.simulator.peer.Remotes;
+import dev.herald.simulator.peer.SessionFault;
 import dev.herald.simulator.scenario.Scenario.ApiServer;
 import dev.herald.simulator.scenario.Scenario.Apply;
 import dev.herald.simulator.scenario.Scenario.Delete;
@@ -421,20 +423,21 @@ public final class ScenarioRunner implements AutoCloseable {
     }
 
     private String inject(EmulatedPeer p, Fault f, Optional<RemoteId> remote) {
+        Remotes which = remote.map(Remotes::of).orElse(Remotes.ALL);
         switch (f.action()) {
             case "drop":
-                return remote.map(p::dropSessions).orElseGet(p::dropSessions) > 0 ? null : "no session to drop";
+                return p.inject(SessionFault.DROP, which) > 0 ? null : "no session to drop";
             case "notification": // Cease, administrative reset
-                return (remote.isPresent() ? p.sendNotification(remote.get(), 6, 4) : p.sendNotification(6, 4)) > 0
+                return p.inject(SessionFault.notification(6, 4), which) > 0
                         ? null : "no session to send a NOTIFICATION on";
             case "stop-reading":
-                remote.map(p::stopReading).orElseGet(p::stopReading);
+                p.inject(SessionFault.STOP_READING, which);
                 return null;
             case "resume-reading":
-                remote.map(p::resumeReading).orElseGet(p::resumeReading);
+                p.inject(SessionFault.RESUME_READING, which);
                 return null;
             case "malformed":
-                return remote.map(p::sendMalformed).orElseGet(p::sendMalformed) > 0 ? null
+                return p.inject(SessionFault.MALFORMED_UPDATE, which) > 0 ? null
                         : "no session to send a malformed UPDATE on";
             case "restart":
                 p.restart(false);

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 class EmulatedPeerPartsTest {
     @Test
     void theMalformedUpdateIsOneOurOwnDecoderRejectsWithMalformedAttributeList() {
-        ByteBuf b = EmulatedPeer.malformedUpdate(ByteBufAllocator.DEFAULT);
+        ByteBuf b = Faults.malformedUpdate(ByteBufAllocator.DEFAULT);
         try {
             assertThat(b.getUnsignedShort(16)).isEqualTo(b.readableBytes());
             Object m = new BgpMessageDecoder(new CodecContext()).decodeOne(b);

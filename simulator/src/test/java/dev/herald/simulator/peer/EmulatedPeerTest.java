@@ -133,7 +133,7 @@ class EmulatedPeerTest {
         // a fault aimed at one of them leaves the other's session and routes alone
         var bSince = r6.session(idB).orElseThrow().establishedSince();
         r6.clearEvents();
-        assertThat(r6.sendNotification(idA, 6, 4)).isEqualTo(1);
+        assertThat(r6.inject(SessionFault.notification(6, 4), Remotes.of(idA))).isEqualTo(1);
         await().atMost(WAIT).until(() -> withdrawals(r6).size() == 2);
         assertThat(withdrawals(r6)).allSatisfy(e -> assertThat(e.fromRouterId()).isEqualTo("10.0.0.131"));
         assertThat(r6.session(idB).orElseThrow().establishedSince()).isEqualTo(bSince);
@@ -305,12 +305,12 @@ class EmulatedPeerTest {
         agent.advertise(routes(A));
         await().atMost(WAIT).until(() -> r1.prefixes().size() == 1);
 
-        assertThat(r1.sendMalformed(ip("127.0.0.118"))).isEqualTo(1);
+        assertThat(r1.inject(SessionFault.MALFORMED_UPDATE, Remotes.at(ip("127.0.0.118")))).isEqualTo(1);
         await().atMost(Duration.ofSeconds(3)).until(() -> r1.lastNotificationReceived(ip("127.0.0.118")).isPresent());
         assertThat(r1.lastNotificationReceived(ip("127.0.0.118"))).contains(new NotificationMessage(
                 NotificationMessage.UPDATE_MESSAGE_ERROR, NotificationMessage.MALFORMED_ATTRIBUTE_LIST));
         await().atMost(Duration.ofSeconds(3)).until(() -> r1.prefixes().isEmpty());
-        assertThat(r1.sendMalformed(ip("127.0.0.250"))).isZero();
+        assertThat(r1.inject(SessionFault.MALFORMED_UPDATE, Remotes.at(ip("127.0.0.250")))).isZero();
     }
 
     @Test
@@ -321,7 +321,8 @@ class EmulatedPeerTest {
         agent.advertise(routes(A));
         await().atMost(WAIT).until(() -> r1.prefixes().size() == 1);
 
-        assertThat(r1.sendNotification(NotificationMessage.CEASE, NotificationMessage.ADMINISTRATIVE_RESET))
+        assertThat(r1.inject(SessionFault.notification(NotificationMessage.CEASE,
+                NotificationMessage.ADMINISTRATIVE_RESET), Remotes.ALL))
                 .isEqualTo(1);
         assertThat(r1.lastNotificationSent(ip("127.0.0.119")))
                 .contains(new NotificationMessage(6, NotificationMessage.ADMINISTRATIVE_RESET));
@@ -370,7 +371,7 @@ class EmulatedPeerTest {
         // a Cease 6/7 may have settled the connection collision at the start: the drop must add nothing
         var sentBefore = r1.lastNotificationSent(ip("127.0.0.121"));
 
-        assertThat(r1.dropSessions()).isEqualTo(1);
+        assertThat(r1.inject(SessionFault.DROP, Remotes.ALL)).isEqualTo(1);
         assertThat(r1.lastNotificationSent(ip("127.0.0.121"))).isEqualTo(sentBefore);
         await().atMost(WAIT).until(() -> r1.session(ip("127.0.0.121")).orElseThrow().establishedSince()
                 .filter(t -> t.isAfter(before.get(A).receivedAt())).isPresent()
@@ -387,11 +388,11 @@ class EmulatedPeerTest {
         agent.advertise(routes(A));
         await().atMost(WAIT).until(() -> r1.prefixes().size() == 1);
 
-        assertThat(r1.stopReading()).isEqualTo(1);
+        assertThat(r1.inject(SessionFault.STOP_READING, Remotes.ALL)).isEqualTo(1);
         await().atMost(Duration.ofSeconds(6)).until(() -> agent.peers().get(0).state() != SessionState.ESTABLISHED);
         // it was the agent that gave up: the emulated peer kept its own hold timer fed
         assertThat(r1.lastNotificationSent(ip("127.0.0.123"))).isEmpty();
-        r1.resumeReading();
+        r1.inject(SessionFault.RESUME_READING, Remotes.ALL);
         await().atMost(Duration.ofSeconds(3)).until(() -> r1.lastNotificationReceived(ip("127.0.0.123"))
                 .filter(n -> n.code() == NotificationMessage.HOLD_TIMER_EXPIRED).isPresent());
         await().atMost(Duration.ofSeconds(3)).until(() -> r1.prefixes().isEmpty());
