@@ -22,6 +22,7 @@ import org.slf4j.LoggerFactory;
  * backing off (1 s doubling to 30 s) while one refuses. Event loop only.
  */
 final class Dialer {
+    /** The peer's logger, which these lines had before the split: log settings keep applying to them. */
     private static final Logger LOG = LoggerFactory.getLogger(EmulatedPeer.class);
     /** How often an active peer looks for agents it has no connection with. */
     static final long RECONNECT_MILLIS = 1000;

@@ -13,6 +13,7 @@ import org.slf4j.LoggerFactory;
 
 /** The faults an emulated peer injects into its Established sessions. */
 final class Faults {
+    /** The peer's logger, which these lines had before the split: log settings keep applying to them. */
     private static final Logger LOG = LoggerFactory.getLogger(EmulatedPeer.class);
     private final EmulatedPeer peer;
     private final String name;

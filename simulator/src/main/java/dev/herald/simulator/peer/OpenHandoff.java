@@ -33,6 +33,7 @@ import org.slf4j.LoggerFactory;
  * 4271 §6.8) and answers a first message that is no OPEN. Event loop only.
  */
 final class OpenHandoff {
+    /** The peer's logger, which these lines had before the split: log settings keep applying to them. */
     private static final Logger LOG = LoggerFactory.getLogger(EmulatedPeer.class);
     /** A remote that connected but sends no OPEN is dropped after this. */
     static final int OPEN_WAIT_SECONDS = 30;

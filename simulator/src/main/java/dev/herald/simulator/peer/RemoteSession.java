@@ -36,6 +36,7 @@ import org.slf4j.LoggerFactory;
  * routes as the receiving side of RFC 4724 keeps them.
  */
 final class RemoteSession implements BgpPeer.Listener {
+    /** The peer's logger, which these lines had before the split: log settings keep applying to them. */
     private static final Logger LOG = LoggerFactory.getLogger(EmulatedPeer.class);
     /** Stale routes of a remote that came back but never sent End-of-RIB go after this (FRR's default). */
     static final int STALE_PATH_SECONDS = 360;

@@ -16,6 +16,7 @@ import org.slf4j.LoggerFactory;
  * sessions to come up or go down. Written from the peer's event loop, read from any thread.
  */
 final class RemoteTable {
+    /** The peer's logger, which these lines had before the split: log settings keep applying to them. */
     private static final Logger LOG = LoggerFactory.getLogger(EmulatedPeer.class);
     private final String name;
     private final Map<RemoteId, RemoteSession> remotes;

@@ -25,6 +25,7 @@ import org.slf4j.LoggerFactory;
  * in step with the Loc-RIB. Also the peer's listener, so its callbacks find their state directly. Event loop only.
  */
 final class NativePeer implements BgpPeer.Listener {
+    /** The server's logger, which these lines had before the split: log settings keep applying to them. */
     private static final Logger LOG = LoggerFactory.getLogger(NativeBgpServer.class);
 
     final PeerConfig config;

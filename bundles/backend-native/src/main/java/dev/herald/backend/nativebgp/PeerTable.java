@@ -39,6 +39,7 @@ import org.slf4j.LoggerFactory;
  * listening socket, BFD beside the sessions that ask for it, and their status. Event loop only.
  */
 final class PeerTable {
+    /** The server's logger, which these lines had before the split: log settings keep applying to them. */
     private static final Logger LOG = LoggerFactory.getLogger(NativeBgpServer.class);
     /** At most this long a replaced peer's new session waits for the peer to close the old one. */
     private static final Duration REPLACE_WAIT = Duration.ofSeconds(3);
