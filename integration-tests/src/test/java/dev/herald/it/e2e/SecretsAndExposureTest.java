@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import dev.herald.api.SessionState;
+import dev.herald.bgp.session.FsmState;
 import dev.herald.it.AgentProcess;
 import dev.herald.it.Distribution;
 import dev.herald.it.ListeningSockets;
@@ -165,7 +165,7 @@ class SecretsAndExposureTest {
         try {
             await("a session with the router " + (up ? "up" : "down")).atMost(CONVERGE)
                     .pollInterval(Duration.ofMillis(200)).until(() -> router.sessions().stream()
-                            .anyMatch(s -> s.state() == SessionState.ESTABLISHED) == up);
+                            .anyMatch(s -> s.state() == FsmState.ESTABLISHED) == up);
         } catch (RuntimeException | AssertionError e) {
             throw new AssertionError(e.getMessage() + "\nsessions: " + router.sessions() + "\nagent:\n"
                     + quietly(agent), e);

@@ -1,6 +1,6 @@
 package dev.herald.simulator.peer;
 
-import dev.herald.bgp.session.Transport;
+import dev.herald.bgp.transport.Transport;
 import io.netty.channel.EventLoopGroup;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -1,7 +1,7 @@
 package dev.herald.simulator.peer;
 
-import dev.herald.api.SessionState;
 import dev.herald.bgp.message.Afi;
+import dev.herald.bgp.session.FsmState;
 import java.net.InetAddress;
 import java.time.Instant;
 import java.util.Optional;
@@ -18,7 +18,7 @@ import java.util.Set;
  * @param gracefulRestart both sides advertised graceful restart on the last session
  * @param staleRoutes routes kept from an earlier session, waiting for End-of-RIB or the restart timer
  */
-public record SessionInfo(InetAddress remote, long remoteAsn, String remoteRouterId, SessionState state,
+public record SessionInfo(InetAddress remote, long remoteAsn, String remoteRouterId, FsmState state,
                           Optional<Instant> establishedSince, Set<Afi> families, Set<Afi> endOfRibReceived,
                           boolean gracefulRestart, int staleRoutes) {
     public SessionInfo {

@@ -1,8 +1,10 @@
 package dev.herald.simulator.scenario;
 
-import dev.herald.api.SessionState;
+import dev.herald.bgp.session.FsmState;
 import dev.herald.simulator.peer.EmulatedPeer;
 import dev.herald.simulator.peer.RemoteId;
+import dev.herald.simulator.peer.Remotes;
+import dev.herald.simulator.peer.SessionFault;
 import dev.herald.simulator.scenario.Scenario.Fault;
 import java.time.Duration;
 import java.time.Instant;
@@ -36,7 +38,7 @@ final class FaultStep {
         }
         EmulatedPeer p = env.peer(f.peer());
         Map<RemoteId, Optional<Instant>> before = new HashMap<>();
-        p.sessions().stream().filter(s -> s.state() == SessionState.ESTABLISHED)
+        p.sessions().stream().filter(s -> s.state() == FsmState.ESTABLISHED)
                 .filter(s -> f.node().isEmpty() || f.node().get().equals(env.nodeOf(s.remoteRouterId(), s.remote())))
                 .forEach(s -> before.put(s.id(), s.establishedSince()));
         boolean reading = !f.action().endsSessions();
@@ -58,7 +60,7 @@ final class FaultStep {
         return poller.await(Duration.ofSeconds(5), () -> {
             List<String> still = new ArrayList<>();
             before.forEach((id, since) -> p.session(id).ifPresent(s -> {
-                if (s.state() == SessionState.ESTABLISHED && s.establishedSince().equals(since)) {
+                if (s.state() == FsmState.ESTABLISHED && s.establishedSince().equals(since)) {
                     still.add(env.nodeOf(s.remoteRouterId(), s.remote()));
                 }
             }));
@@ -68,20 +70,21 @@ final class FaultStep {
 
     /** The fault on one session of the peer, or on all when no remote is given. */
     private static String inject(EmulatedPeer p, Fault.Action action, Optional<RemoteId> remote) {
+        Remotes which = remote.map(Remotes::of).orElse(Remotes.ALL);
         return switch (action) {
-            case DROP -> remote.map(p::dropSessions).orElseGet(p::dropSessions) > 0 ? null : "no session to drop";
+            case DROP -> p.inject(SessionFault.DROP, which) > 0 ? null : "no session to drop";
             // Cease, administrative reset
-            case NOTIFICATION -> (remote.isPresent() ? p.sendNotification(remote.get(), 6, 4)
-                    : p.sendNotification(6, 4)) > 0 ? null : "no session to send a NOTIFICATION on";
+            case NOTIFICATION -> p.inject(SessionFault.notification(6, 4), which) > 0 ? null
+                    : "no session to send a NOTIFICATION on";
             case STOP_READING -> {
-                remote.map(p::stopReading).orElseGet(p::stopReading);
+                p.inject(SessionFault.STOP_READING, which);
                 yield null;
             }
             case RESUME_READING -> {
-                remote.map(p::resumeReading).orElseGet(p::resumeReading);
+                p.inject(SessionFault.RESUME_READING, which);
                 yield null;
             }
-            case MALFORMED -> remote.map(p::sendMalformed).orElseGet(p::sendMalformed) > 0 ? null
+            case MALFORMED -> p.inject(SessionFault.MALFORMED_UPDATE, which) > 0 ? null
                     : "no session to send a malformed UPDATE on";
             case RESTART -> {
                 p.restart(false);

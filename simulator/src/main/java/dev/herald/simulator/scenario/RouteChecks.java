@@ -1,6 +1,6 @@
 package dev.herald.simulator.scenario;
 
-import dev.herald.api.SessionState;
+import dev.herald.bgp.session.FsmState;
 import dev.herald.simulator.peer.AddressText;
 import dev.herald.simulator.peer.EmulatedPeer;
 import dev.herald.simulator.peer.LearnedRoute;
@@ -111,7 +111,7 @@ final class RouteChecks {
     String established(ExpectEstablished e) {
         Set<String> with = new TreeSet<>();
         env.peer(e.peer()).sessions().stream()
-                .filter(s -> s.state() == SessionState.ESTABLISHED)
+                .filter(s -> s.state() == FsmState.ESTABLISHED)
                 .forEach(s -> with.add(env.nodeOf(s.remoteRouterId(), s.remote())));
         return with.equals(e.nodes()) ? null : "established with " + with + ", expected " + e.nodes();
     }

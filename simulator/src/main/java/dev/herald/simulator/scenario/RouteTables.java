@@ -1,6 +1,6 @@
 package dev.herald.simulator.scenario;
 
-import dev.herald.api.SessionState;
+import dev.herald.bgp.session.FsmState;
 import dev.herald.simulator.peer.AddressText;
 import dev.herald.simulator.peer.EmulatedPeer;
 import dev.herald.simulator.peer.LearnedRoute;
@@ -24,7 +24,7 @@ final class RouteTables {
                     byPrefix.computeIfAbsent(r.prefix(), k -> new ArrayList<>()).add(r)));
             out.printf("%nPeer %s (%s, AS %d): %d prefixes from %d session(s)%n", e.getKey(),
                     AddressText.of(p.localAddress()), p.config().asn(), byPrefix.size(), p.sessions().stream()
-                            .filter(s -> s.state() == SessionState.ESTABLISHED).count());
+                            .filter(s -> s.state() == FsmState.ESTABLISHED).count());
             List<String[]> rows = new ArrayList<>();
             rows.add(new String[] {"PREFIX", "NEXT-HOP", "AS-PATH", "FROM-NODE"});
             byPrefix.forEach((prefix, routes) -> {

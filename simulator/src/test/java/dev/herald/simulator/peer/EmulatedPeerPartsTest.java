@@ -7,47 +7,19 @@ import dev.herald.bgp.codec.BgpMessageDecoder;
 import dev.herald.bgp.codec.CodecContext;
 import dev.herald.bgp.codec.MalformedMessage;
 import dev.herald.bgp.message.NotificationMessage;
-import dev.herald.bgp.message.PathAttribute;
-import dev.herald.bgp.message.PathAttribute.Segment;
-import dev.herald.bgp.message.UpdateMessage;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
-/** The emulated peer's pieces that need no socket: UPDATE reading, the malformed UPDATE, the MD5 key, the config. */
+/** The emulated peer's pieces that need no socket: the malformed UPDATE, the config. */
 class EmulatedPeerPartsTest {
     @Test
-    void theAsPathMergesAs4PathFromATwoOctetSession() {
-        UpdateMessage u = new UpdateMessage(List.of(), List.of(
-                new PathAttribute.AsPath(List.of(Segment.sequence(65010L, 23456L, 23456L))),
-                new PathAttribute.As4Path(List.of(Segment.sequence(4_200_000_001L, 4_200_000_002L)))), List.of());
-        assertThat(EmulatedPeer.asPath(u)).containsExactly(65010L, 4_200_000_001L, 4_200_000_002L);
-        // an AS4_PATH longer than AS_PATH is ignored (RFC 6793 §4.2.3)
-        UpdateMessage odd = new UpdateMessage(List.of(), List.of(
-                new PathAttribute.AsPath(List.of(Segment.sequence(65010L))),
-                new PathAttribute.As4Path(List.of(Segment.sequence(1L, 2L)))), List.of());
-        assertThat(EmulatedPeer.asPath(odd)).containsExactly(65010L);
-        assertThat(EmulatedPeer.asPath(new UpdateMessage(List.of(), List.of(), List.of()))).isEmpty();
-    }
-
-    @Test
-    void anIpv6NextHopWithALinkLocalGivesTheGlobalOne() throws Exception {
-        byte[] both = new byte[32];
-        System.arraycopy(InetAddress.getByName("fd00::1").getAddress(), 0, both, 0, 16);
-        System.arraycopy(InetAddress.getByName("fe80::1").getAddress(), 0, both, 16, 16);
-        assertThat(EmulatedPeer.nextHopAddress(both)).isEqualTo(InetAddress.getByName("fd00::1"));
-        assertThat(EmulatedPeer.ipv4(0x7F00_0001L)).isEqualTo(InetAddress.getByName("127.0.0.1"));
-        assertThat(EmulatedPeer.nextHopAddress(new byte[5])).isNull();
-    }
-
-    @Test
     void theMalformedUpdateIsOneOurOwnDecoderRejectsWithMalformedAttributeList() {
-        ByteBuf b = EmulatedPeer.malformedUpdate(ByteBufAllocator.DEFAULT);
+        ByteBuf b = Faults.malformedUpdate(ByteBufAllocator.DEFAULT);
         try {
             assertThat(b.getUnsignedShort(16)).isEqualTo(b.readableBytes());
             Object m = new BgpMessageDecoder(new CodecContext()).decodeOne(b);
@@ -56,24 +28,6 @@ class EmulatedPeerPartsTest {
         } finally {
             b.release();
         }
-    }
-
-    @Test
-    void theRangeKeyIsLinuxStructTcpMd5sigForTheWholeFamily() throws Exception {
-        ByteBuffer v4OnV6 = PeerTransport.rangeKey(true, InetAddress.getByName("127.0.0.1"), "abc".getBytes());
-        assertThat(v4OnV6.remaining()).isEqualTo(216);
-        assertThat(v4OnV6.getShort(0)).isEqualTo((short) 10);
-        assertThat(v4OnV6.get(18)).isEqualTo((byte) 0xFF); // ::ffff:0.0.0.0
-        assertThat(v4OnV6.get(128)).isEqualTo((byte) 1); // prefix flag
-        assertThat(v4OnV6.get(129)).isZero();
-        assertThat(v4OnV6.getShort(130)).isEqualTo((short) 3);
-        assertThat(v4OnV6.get(136)).isEqualTo((byte) 'a');
-        ByteBuffer v6 = PeerTransport.rangeKey(true, InetAddress.getByName("::1"), "abc".getBytes());
-        assertThat(v6.get(18)).isZero();
-        assertThat(PeerTransport.rangeKey(false, InetAddress.getByName("127.0.0.1"), new byte[1]).getShort(0))
-                .isEqualTo((short) 2);
-        assertThatThrownBy(() -> PeerTransport.rangeKey(true, InetAddress.getByName("::1"), new byte[81]))
-                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test

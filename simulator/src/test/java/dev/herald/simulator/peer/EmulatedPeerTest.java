@@ -17,9 +17,11 @@ import dev.herald.bgp.message.Afi;
 import dev.herald.bgp.message.NotificationMessage;
 import dev.herald.bgp.session.BgpConnection;
 import dev.herald.bgp.session.BgpPeer;
+import dev.herald.bgp.session.CloseReason;
+import dev.herald.bgp.session.FsmState;
 import dev.herald.bgp.session.PeerEndpoint;
 import dev.herald.bgp.session.SessionConfig;
-import dev.herald.bgp.session.Transport;
+import dev.herald.bgp.transport.Transport;
 import dev.herald.simulator.peer.RouteEvent.Kind;
 import io.netty.channel.epoll.Epoll;
 import java.net.InetAddress;
@@ -85,7 +87,7 @@ class EmulatedPeerTest {
         await().atMost(WAIT).until(() -> r1.session(ip("127.0.0.111")).orElseThrow().endOfRibReceived()
                 .contains(Afi.IPV4));
         SessionInfo s = r1.session(ip("127.0.0.111")).orElseThrow();
-        assertThat(s.state()).isEqualTo(SessionState.ESTABLISHED);
+        assertThat(s.state()).isEqualTo(FsmState.ESTABLISHED);
         assertThat(s.remoteAsn()).isEqualTo(AGENT_AS);
         assertThat(s.remoteRouterId()).isEqualTo("10.0.0.111");
         assertThat(s.establishedSince()).isPresent();
@@ -131,7 +133,7 @@ class EmulatedPeerTest {
         // a fault aimed at one of them leaves the other's session and routes alone
         var bSince = r6.session(idB).orElseThrow().establishedSince();
         r6.clearEvents();
-        assertThat(r6.sendNotification(idA, 6, 4)).isEqualTo(1);
+        assertThat(r6.inject(SessionFault.notification(6, 4), Remotes.of(idA))).isEqualTo(1);
         await().atMost(WAIT).until(() -> withdrawals(r6).size() == 2);
         assertThat(withdrawals(r6)).allSatisfy(e -> assertThat(e.fromRouterId()).isEqualTo("10.0.0.131"));
         assertThat(r6.session(idB).orElseThrow().establishedSince()).isEqualTo(bSince);
@@ -143,7 +145,7 @@ class EmulatedPeerTest {
 
         // a graceful stop of one keeps only its routes as stale
         b.stop(StopMode.GRACEFUL_RESTART);
-        await().atMost(WAIT).until(() -> r6.session(idB).orElseThrow().state() != SessionState.ESTABLISHED);
+        await().atMost(WAIT).until(() -> r6.session(idB).orElseThrow().state() != FsmState.ESTABLISHED);
         assertThat(r6.routesFrom(idB).values()).hasSize(2).allMatch(LearnedRoute::stale);
         assertThat(r6.routesFrom(idA).values()).noneMatch(LearnedRoute::stale);
     }
@@ -162,7 +164,7 @@ class EmulatedPeerTest {
         await().atMost(WAIT).until(() -> r6.prefixes().equals(java.util.Set.of("fd00:10:96::3/128",
                 "fd00:10:96::4/128")));
         await().atMost(WAIT).until(() -> r6.sessions().stream()
-                .filter(s -> s.state() == SessionState.ESTABLISHED).count() == 2);
+                .filter(s -> s.state() == FsmState.ESTABLISHED).count() == 2);
         assertThat(r6.sessions()).extracting(SessionInfo::id).containsExactly(RemoteId.of(ip("::1"), "10.0.0.133"),
                 RemoteId.of(ip("::1"), "10.0.0.134"));
         // and it leaves them alone: a second connection to an agent would end its session (taken for a restart);
@@ -186,7 +188,7 @@ class EmulatedPeerTest {
 
         agent.stop(StopMode.GRACEFUL_RESTART);
         await().atMost(WAIT).until(() -> r1.session(ip("127.0.0.113")).orElseThrow().state()
-                != SessionState.ESTABLISHED);
+                != FsmState.ESTABLISHED);
         assertThat(r1.routesFrom(ip("127.0.0.113")).values()).hasSize(2).allMatch(LearnedRoute::stale);
         assertThat(r1.events()).isEmpty();
 
@@ -234,12 +236,13 @@ class EmulatedPeerTest {
                     }
 
                     @Override
-                    public void down(BgpPeer p, String reason) {
+                    public void down(BgpPeer p, CloseReason reason) {
                     }
                 });
         cleanup.add(() -> group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).await(5,
                 java.util.concurrent.TimeUnit.SECONDS));
-        cleanup.add(() -> back.stop(null, "test over").await(2, java.util.concurrent.TimeUnit.SECONDS));
+        cleanup.add(() -> back.stop(CloseReason.local(null, "test over"))
+                .await(2, java.util.concurrent.TimeUnit.SECONDS));
         back.start();
         await().atMost(WAIT).until(() -> r1.prefixes().isEmpty());
         assertThat(r1.events()).extracting(RouteEvent::kind).containsExactly(Kind.WITHDRAW);
@@ -302,12 +305,12 @@ class EmulatedPeerTest {
         agent.advertise(routes(A));
         await().atMost(WAIT).until(() -> r1.prefixes().size() == 1);
 
-        assertThat(r1.sendMalformed(ip("127.0.0.118"))).isEqualTo(1);
+        assertThat(r1.inject(SessionFault.MALFORMED_UPDATE, Remotes.at(ip("127.0.0.118")))).isEqualTo(1);
         await().atMost(Duration.ofSeconds(3)).until(() -> r1.lastNotificationReceived(ip("127.0.0.118")).isPresent());
         assertThat(r1.lastNotificationReceived(ip("127.0.0.118"))).contains(new NotificationMessage(
                 NotificationMessage.UPDATE_MESSAGE_ERROR, NotificationMessage.MALFORMED_ATTRIBUTE_LIST));
         await().atMost(Duration.ofSeconds(3)).until(() -> r1.prefixes().isEmpty());
-        assertThat(r1.sendMalformed(ip("127.0.0.250"))).isZero();
+        assertThat(r1.inject(SessionFault.MALFORMED_UPDATE, Remotes.at(ip("127.0.0.250")))).isZero();
     }
 
     @Test
@@ -318,7 +321,8 @@ class EmulatedPeerTest {
         agent.advertise(routes(A));
         await().atMost(WAIT).until(() -> r1.prefixes().size() == 1);
 
-        assertThat(r1.sendNotification(NotificationMessage.CEASE, NotificationMessage.ADMINISTRATIVE_RESET))
+        assertThat(r1.inject(SessionFault.notification(NotificationMessage.CEASE,
+                NotificationMessage.ADMINISTRATIVE_RESET), Remotes.ALL))
                 .isEqualTo(1);
         assertThat(r1.lastNotificationSent(ip("127.0.0.119")))
                 .contains(new NotificationMessage(6, NotificationMessage.ADMINISTRATIVE_RESET));
@@ -362,12 +366,12 @@ class EmulatedPeerTest {
         // both sides connect: the route can arrive while the collision is still being settled, so wait for the
         // one session that stays
         await().atMost(WAIT).until(() -> r1.session(ip("127.0.0.121"))
-                .filter(s -> s.state() == SessionState.ESTABLISHED).isPresent());
+                .filter(s -> s.state() == FsmState.ESTABLISHED).isPresent());
         Map<String, LearnedRoute> before = r1.routesFrom(ip("127.0.0.121"));
         // a Cease 6/7 may have settled the connection collision at the start: the drop must add nothing
         var sentBefore = r1.lastNotificationSent(ip("127.0.0.121"));
 
-        assertThat(r1.dropSessions()).isEqualTo(1);
+        assertThat(r1.inject(SessionFault.DROP, Remotes.ALL)).isEqualTo(1);
         assertThat(r1.lastNotificationSent(ip("127.0.0.121"))).isEqualTo(sentBefore);
         await().atMost(WAIT).until(() -> r1.session(ip("127.0.0.121")).orElseThrow().establishedSince()
                 .filter(t -> t.isAfter(before.get(A).receivedAt())).isPresent()
@@ -384,11 +388,11 @@ class EmulatedPeerTest {
         agent.advertise(routes(A));
         await().atMost(WAIT).until(() -> r1.prefixes().size() == 1);
 
-        assertThat(r1.stopReading()).isEqualTo(1);
+        assertThat(r1.inject(SessionFault.STOP_READING, Remotes.ALL)).isEqualTo(1);
         await().atMost(Duration.ofSeconds(6)).until(() -> agent.peers().get(0).state() != SessionState.ESTABLISHED);
         // it was the agent that gave up: the emulated peer kept its own hold timer fed
         assertThat(r1.lastNotificationSent(ip("127.0.0.123"))).isEmpty();
-        r1.resumeReading();
+        r1.inject(SessionFault.RESUME_READING, Remotes.ALL);
         await().atMost(Duration.ofSeconds(3)).until(() -> r1.lastNotificationReceived(ip("127.0.0.123"))
                 .filter(n -> n.code() == NotificationMessage.HOLD_TIMER_EXPIRED).isPresent());
         await().atMost(Duration.ofSeconds(3)).until(() -> r1.prefixes().isEmpty());

@@ -14,7 +14,7 @@ import dev.herald.bgp.message.OpenMessage;
 import dev.herald.bgp.message.PathAttribute;
 import dev.herald.bgp.message.Prefix;
 import dev.herald.bgp.message.UpdateMessage;
-import dev.herald.bgp.session.Transport;
+import dev.herald.bgp.transport.Transport;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.HexFormat;

@@ -18,7 +18,8 @@ import dev.herald.api.spi.StopMode;
 import dev.herald.bgp.message.Afi;
 import dev.herald.bgp.message.PathAttribute.Segment;
 import dev.herald.bgp.message.Prefix;
-import dev.herald.bgp.session.Transport;
+import dev.herald.bgp.session.CloseReason;
+import dev.herald.bgp.transport.Transport;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -332,8 +333,8 @@ class NativeBgpServerTest {
         assertThat(p2.table).hasSize(3);
 
         // a later session of the same server is no restart
-        p2.peer().eventLoop().submit(() -> p2.peer().session().close(
-                new dev.herald.bgp.message.NotificationMessage(6, 4), "test")).get();
+        p2.peer().eventLoop().submit(() -> p2.peer().establishedConnection().close(CloseReason.local(
+                new dev.herald.bgp.message.NotificationMessage(6, 4), "test"))).get();
         await().atMost(Duration.ofSeconds(20)).until(() -> p2.serverGr.size() == 2);
         assertThat(p2.serverGr.get(1).orElseThrow().restarting()).isFalse();
     }

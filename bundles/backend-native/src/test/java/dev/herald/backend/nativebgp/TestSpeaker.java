@@ -8,9 +8,10 @@ import dev.herald.bgp.message.UpdateMessage;
 import dev.herald.bgp.session.BgpConnection;
 import dev.herald.bgp.session.BgpListener;
 import dev.herald.bgp.session.BgpPeer;
+import dev.herald.bgp.session.CloseReason;
 import dev.herald.bgp.session.PeerEndpoint;
 import dev.herald.bgp.session.SessionConfig;
-import dev.herald.bgp.session.Transport;
+import dev.herald.bgp.transport.Transport;
 import io.netty.channel.EventLoopGroup;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -64,12 +65,12 @@ final class TestSpeaker implements AutoCloseable, BgpPeer.Listener {
     }
 
     @Override
-    public void established(BgpPeer p, BgpConnection session) {
-        serverGr.add(java.util.Optional.ofNullable(session.negotiated().peerGracefulRestart()));
+    public void established(BgpPeer p, BgpConnection connection) {
+        serverGr.add(java.util.Optional.ofNullable(connection.negotiated().peerGracefulRestart()));
     }
 
     @Override
-    public void received(BgpPeer p, BgpConnection session, BgpMessage message) {
+    public void received(BgpPeer p, BgpConnection connection, BgpMessage message) {
         if (!(message instanceof UpdateMessage u)) {
             return;
         }
@@ -89,18 +90,18 @@ final class TestSpeaker implements AutoCloseable, BgpPeer.Listener {
     }
 
     @Override
-    public void writable(BgpPeer p, BgpConnection session) {
+    public void writable(BgpPeer p, BgpConnection connection) {
     }
 
     @Override
-    public void down(BgpPeer p, String reason) {
-        downs.add(reason);
+    public void down(BgpPeer p, CloseReason reason) {
+        downs.add(reason.text());
         table.clear();
     }
 
     @Override
     public void close() throws InterruptedException {
-        peer.stop(null, "test over").await(2, TimeUnit.SECONDS);
+        peer.stop(CloseReason.local(null, "test over")).await(2, TimeUnit.SECONDS);
         listener.close();
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).await(5, TimeUnit.SECONDS);
     }

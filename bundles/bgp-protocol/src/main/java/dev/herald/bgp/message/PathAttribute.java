@@ -1,7 +1,9 @@
 package dev.herald.bgp.message;
 
+import java.net.InetAddress;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import org.osgi.annotation.versioning.ProviderType;
 
 /** A path attribute of an UPDATE (RFC 4271 §4.3, §5; RFC 4760; RFC 6793). */
@@ -89,6 +91,11 @@ public sealed interface PathAttribute {
         public int typeCode() {
             return NEXT_HOP;
         }
+
+        public InetAddress inetAddress() {
+            return NextHopAddress.of(new byte[] {(byte) (address >>> 24), (byte) (address >>> 16),
+                (byte) (address >>> 8), (byte) address});
+        }
     }
 
     @ProviderType
@@ -136,6 +143,11 @@ public sealed interface PathAttribute {
         @Override
         public int typeCode() {
             return MP_REACH_NLRI;
+        }
+
+        /** The next hop: the address of a 4- or 16-byte field, the global one of a 32-byte field; else empty. */
+        public Optional<InetAddress> nextHopAddress() {
+            return Optional.ofNullable(NextHopAddress.of(nextHop));
         }
 
         @Override

@@ -56,6 +56,31 @@ public record UpdateMessage(List<Prefix> withdrawn, List<PathAttribute> attribut
         return attributes.stream().filter(type::isInstance).map(type::cast).findFirst();
     }
 
+    /**
+     * The AS numbers of AS_PATH in order; with AS4_PATH (from a speaker without 4-octet AS numbers), merged as RFC
+     * 6793 §4.2.3 says: AS4_PATH replaces as many of AS_PATH's last numbers, and is ignored when it is longer.
+     */
+    public List<Long> asPathNumbers() {
+        List<Long> path = asNumbers(attribute(PathAttribute.AsPath.class).map(PathAttribute.AsPath::segments)
+                .orElse(List.of()));
+        Optional<PathAttribute.As4Path> as4 = attribute(PathAttribute.As4Path.class);
+        if (as4.isPresent()) {
+            List<Long> four = asNumbers(as4.get().segments());
+            if (four.size() <= path.size()) {
+                List<Long> merged = new ArrayList<>(path.subList(0, path.size() - four.size()));
+                merged.addAll(four);
+                return merged;
+            }
+        }
+        return path;
+    }
+
+    private static List<Long> asNumbers(List<PathAttribute.Segment> segments) {
+        List<Long> out = new ArrayList<>();
+        segments.forEach(s -> out.addAll(s.asns()));
+        return out;
+    }
+
     /** Every prefix this UPDATE announces, of every family. */
     public List<Prefix> announced() {
         List<Prefix> all = new ArrayList<>(nlri);

@@ -3,5 +3,5 @@
  * immutable values. {@link dev.herald.bgp.message.Prefix} is the compact NLRI form every table uses.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.0.0")
+@org.osgi.annotation.versioning.Version("1.1.0")
 package dev.herald.bgp.message;

@@ -6,7 +6,6 @@ import static dev.herald.bgp.message.NotificationMessage.FSM_ERROR;
 import static dev.herald.bgp.message.NotificationMessage.OPEN_MESSAGE_ERROR;
 import static dev.herald.bgp.message.NotificationMessage.UNACCEPTABLE_HOLD_TIME;
 
-import dev.herald.api.SessionState;
 import dev.herald.bgp.codec.CodecContext;
 import dev.herald.bgp.codec.MalformedMessage;
 import dev.herald.bgp.message.BgpMessage;
@@ -43,11 +42,11 @@ public final class BgpConnection extends SimpleChannelInboundHandler<Object> {
     private final boolean outgoing;
     private final String peerName;
     private Channel channel;
-    private SessionState state = SessionState.OPEN_SENT;
+    private FsmState state = FsmState.OPEN_SENT;
     private Negotiated negotiated;
     private ScheduledFuture<?> holdTimer;
     private ScheduledFuture<?> keepaliveTimer;
-    private String closeReason;
+    private CloseReason closeReason;
     private boolean closed;
     /** The owner was told the connection is over. */
     private boolean reported;
@@ -61,7 +60,7 @@ public final class BgpConnection extends SimpleChannelInboundHandler<Object> {
         this.peerName = peerName;
     }
 
-    public SessionState state() {
+    public FsmState state() {
         return state;
     }
 
@@ -128,7 +127,7 @@ public final class BgpConnection extends SimpleChannelInboundHandler<Object> {
             return;
         }
         if (msg instanceof MalformedMessage m) {
-            close(m.notification(), "received a malformed message: " + m.reason());
+            close(CloseReason.of(CloseReason.Kind.MALFORMED_MESSAGE, m.notification(), m.reason()));
             return;
         }
         if (!(msg instanceof BgpMessage message)) {
@@ -136,7 +135,7 @@ public final class BgpConnection extends SimpleChannelInboundHandler<Object> {
         }
         owner.countReceived(message);
         if (message instanceof NotificationMessage n) {
-            close(null, "peer sent " + n);
+            close(CloseReason.of(CloseReason.Kind.NOTIFICATION_RECEIVED, n, ""));
             return;
         }
         if (negotiated != null && negotiated.holdTime() > 0) {
@@ -147,21 +146,23 @@ public final class BgpConnection extends SimpleChannelInboundHandler<Object> {
                 if (message instanceof OpenMessage open) {
                     onOpen(open);
                 } else {
-                    close(new NotificationMessage(FSM_ERROR, 1), "expected OPEN, got message type " + message.type());
+                    close(CloseReason.of(CloseReason.Kind.FSM_ERROR, new NotificationMessage(FSM_ERROR, 1),
+                            "expected OPEN, got message type " + message.type()));
                 }
             }
             case OPEN_CONFIRM -> {
                 if (message instanceof KeepaliveMessage) {
-                    state = SessionState.ESTABLISHED;
+                    state = FsmState.ESTABLISHED;
                     owner.established(this);
                 } else {
-                    close(new NotificationMessage(FSM_ERROR, 2), "expected KEEPALIVE in OpenConfirm, got message "
-                            + "type " + message.type());
+                    close(CloseReason.of(CloseReason.Kind.FSM_ERROR, new NotificationMessage(FSM_ERROR, 2),
+                            "expected KEEPALIVE in OpenConfirm, got message type " + message.type()));
                 }
             }
             case ESTABLISHED -> {
                 if (message instanceof OpenMessage) {
-                    close(new NotificationMessage(FSM_ERROR, 3), "OPEN on an Established session");
+                    close(CloseReason.of(CloseReason.Kind.FSM_ERROR, new NotificationMessage(FSM_ERROR, 3),
+                            "OPEN on an Established session"));
                 } else if (!(message instanceof KeepaliveMessage)) {
                     owner.received(this, message);
                 }
@@ -173,26 +174,26 @@ public final class BgpConnection extends SimpleChannelInboundHandler<Object> {
 
     private void onOpen(OpenMessage open) {
         if (open.holdTime() == 1 || open.holdTime() == 2) {
-            close(new NotificationMessage(OPEN_MESSAGE_ERROR, UNACCEPTABLE_HOLD_TIME),
+            reject(new NotificationMessage(OPEN_MESSAGE_ERROR, UNACCEPTABLE_HOLD_TIME),
                     "peer proposed hold time " + open.holdTime());
             return;
         }
         if (open.asn() != config.peerAsn()) {
             byte[] data = open.myAs() <= 0xFFFF ? new byte[] {(byte) (open.myAs() >>> 8), (byte) open.myAs()}
                     : new byte[0];
-            close(new NotificationMessage(OPEN_MESSAGE_ERROR, BAD_PEER_AS, data),
+            reject(new NotificationMessage(OPEN_MESSAGE_ERROR, BAD_PEER_AS, data),
                     "peer announced AS " + open.asn() + ", configured " + config.peerAsn());
             return;
         }
         if (open.bgpIdentifier() == 0 || (config.isInternal() && open.bgpIdentifier() == config.routerId())) {
-            close(new NotificationMessage(OPEN_MESSAGE_ERROR, BAD_BGP_IDENTIFIER),
+            reject(new NotificationMessage(OPEN_MESSAGE_ERROR, BAD_BGP_IDENTIFIER),
                     "peer BGP identifier " + open.bgpIdentifierText());
             return;
         }
         negotiated = Negotiated.of(config, open);
         codec.fourOctetAs(negotiated.fourOctetAs());
         codec.extendedMessages(negotiated.extendedMessages());
-        state = SessionState.OPEN_CONFIRM;
+        state = FsmState.OPEN_CONFIRM;
         send(KeepaliveMessage.INSTANCE);
         if (negotiated.holdTime() > 0) {
             restartHoldTimer(negotiated.holdTime());
@@ -208,6 +209,10 @@ public final class BgpConnection extends SimpleChannelInboundHandler<Object> {
         owner.openReceived(this, open);
     }
 
+    private void reject(NotificationMessage error, String detail) {
+        close(CloseReason.of(CloseReason.Kind.OPEN_REJECTED, error, detail));
+    }
+
     private void send(BgpMessage m) {
         owner.countSent(m);
         channel.writeAndFlush(m).addListener(ChannelFutureListener.FIRE_EXCEPTION_ON_FAILURE);
@@ -215,14 +220,14 @@ public final class BgpConnection extends SimpleChannelInboundHandler<Object> {
 
     private void restartHoldTimer(int seconds) {
         cancel(holdTimer);
-        holdTimer = channel.eventLoop().schedule(() -> close(
+        holdTimer = channel.eventLoop().schedule(() -> close(CloseReason.of(CloseReason.Kind.HOLD_TIMER_EXPIRED,
                 new NotificationMessage(NotificationMessage.HOLD_TIMER_EXPIRED, 0),
-                "hold timer expired (" + seconds + " s without a message)"), seconds, TimeUnit.SECONDS);
+                "hold timer expired (" + seconds + " s without a message)")), seconds, TimeUnit.SECONDS);
     }
 
     /**
-     * Ends the connection: sends {@code notification} first when it is not null, then closes. Safe to call more than
-     * once; the first reason wins. Call on the event loop.
+     * Ends the connection: sends the reason's {@link CloseReason#toSend() NOTIFICATION} first when it has one, then
+     * closes. Safe to call more than once; the first reason wins. Call on the event loop.
      *
      * <p>After a NOTIFICATION the session is over at once (the owner hears of it now), but the socket is left for the
      * peer to close once it has read the NOTIFICATION (RFC 4271 §6), at most {@value #NOTIFICATION_LINGER_SECONDS} s:
@@ -230,12 +235,13 @@ public final class BgpConnection extends SimpleChannelInboundHandler<Object> {
      * had read the Cease made FRR, a graceful-restart helper, take the old session for lost and keep its routes as
      * stale (docs/development.md, pitfall 32).
      */
-    public void close(NotificationMessage notification, String reason) {
+    public void close(CloseReason reason) {
         if (closed) {
             return;
         }
         closed = true;
         closeReason = reason;
+        NotificationMessage notification = reason.toSend().orElse(null);
         cancel(holdTimer);
         cancel(keepaliveTimer);
         if (notification != null && channel.isActive()) {
@@ -264,8 +270,9 @@ public final class BgpConnection extends SimpleChannelInboundHandler<Object> {
             return;
         }
         reported = true;
-        state = SessionState.IDLE;
-        owner.closed(this, closeReason != null ? closeReason : "connection closed by the peer");
+        state = FsmState.IDLE;
+        owner.closed(this, closeReason != null ? closeReason
+                : CloseReason.of(CloseReason.Kind.CONNECTION_CLOSED, null, "connection closed by the peer"));
     }
 
     @Override
@@ -287,7 +294,8 @@ public final class BgpConnection extends SimpleChannelInboundHandler<Object> {
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         if (closeReason == null) {
-            closeReason = "connection error: " + cause.getMessage();
+            closeReason = CloseReason.of(CloseReason.Kind.CONNECTION_ERROR, null,
+                    "connection error: " + cause.getMessage());
         }
         LOG.debug("Connection with {} failed", peerName, cause);
         ctx.close();

@@ -1,5 +1,6 @@
 package dev.herald.bgp.session;
 
+import dev.herald.bgp.transport.Transport;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -51,10 +52,7 @@ public final class BgpListener implements AutoCloseable {
                             ch.close();
                             return;
                         }
-                        if (transport.supportsTtl()) {
-                            transport.setTtl(ch, peer.endpoint().ttl());
-                        }
-                        transport.limitSendQueue(ch);
+                        transport.prepareSession(ch, peer.endpoint().ttl());
                         peer.incoming(ch);
                     }
                 });

@@ -1,30 +1,21 @@
 package dev.herald.bgp.session;
 
-import static dev.herald.bgp.message.NotificationMessage.CEASE;
-import static dev.herald.bgp.message.NotificationMessage.CONNECTION_COLLISION_RESOLUTION;
-
-import dev.herald.api.PeerConfig;
-import dev.herald.api.SessionState;
 import dev.herald.bgp.codec.BgpMessageDecoder;
 import dev.herald.bgp.codec.BgpMessageEncoder;
 import dev.herald.bgp.codec.CodecContext;
 import dev.herald.bgp.message.BgpMessage;
-import dev.herald.bgp.message.NotificationMessage;
 import dev.herald.bgp.message.OpenMessage;
+import dev.herald.bgp.transport.Transport;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.WriteBufferWaterMark;
-import io.netty.util.concurrent.ScheduledFuture;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
+import java.util.Optional;
 import org.osgi.annotation.versioning.ConsumerType;
 import org.osgi.annotation.versioning.ProviderType;
 import org.slf4j.Logger;
@@ -40,26 +31,27 @@ import org.slf4j.LoggerFactory;
  * <p>All state lives on one event loop; public methods may be called from any thread.
  */
 @ProviderType
-public final class BgpPeer implements ConnectionOwner {
+public final class BgpPeer {
     private static final Logger LOG = LoggerFactory.getLogger(BgpPeer.class);
-    static final Duration FIRST_RETRY = Duration.ofSeconds(5);
-    static final Duration MAX_RETRY = Duration.ofSeconds(120);
     /** Bounds what waits in a socket's buffer, so a keepalive never queues behind more than this. */
     private static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(16 * 1024, 64 * 1024);
 
     /** What the peer reports to its user. Called on the peer's event loop; must not block. */
     @ConsumerType
     public interface Listener {
-        void established(BgpPeer peer, BgpConnection session);
+        void established(BgpPeer peer, BgpConnection connection);
 
         /** An UPDATE or ROUTE-REFRESH. */
-        void received(BgpPeer peer, BgpConnection session, BgpMessage message);
+        void received(BgpPeer peer, BgpConnection connection, BgpMessage message);
 
-        /** The session's socket can take more; a producer that stopped on {@link BgpConnection#isWritable()} resumes. */
-        void writable(BgpPeer peer, BgpConnection session);
+        /**
+         * The Established connection's socket can take more; a producer that stopped on
+         * {@link BgpConnection#isWritable()} resumes.
+         */
+        void writable(BgpPeer peer, BgpConnection connection);
 
         /** The Established session went down. */
-        void down(BgpPeer peer, String reason);
+        void down(BgpPeer peer, CloseReason reason);
     }
 
     /** Loop thread only, but read by {@link #config()} from any: volatile. */
@@ -73,13 +65,13 @@ public final class BgpPeer implements ConnectionOwner {
     /** Sockets of connections that are over, left for the peer to close after our NOTIFICATION; event loop only. */
     private final java.util.Set<Channel> lingering = new java.util.HashSet<>();
     private final SessionCounters counters = new SessionCounters();
-    private volatile SessionState state = SessionState.IDLE;
+    private volatile FsmState state = FsmState.IDLE;
     private volatile Instant establishedSince;
-    private volatile String lastError = "";
+    private volatile CloseReason lastError;
     private BgpConnection established;
     private ChannelFuture connecting;
-    private ScheduledFuture<?> retry;
-    private int failures;
+    private final ConnectRetry retry;
+    private final Owner owner = new Owner();
     private boolean running;
 
     public BgpPeer(SessionConfig config, PeerEndpoint endpoint, EventLoop loop, Transport transport,
@@ -89,6 +81,7 @@ public final class BgpPeer implements ConnectionOwner {
         this.loop = loop;
         this.transport = transport;
         this.listener = listener;
+        this.retry = new ConnectRetry(loop);
         this.name = endpoint.remote().getAddress().getHostAddress() + " (AS " + config.peerAsn() + ")";
         if (endpoint.password().isPresent() && !transport.supportsMd5()) {
             throw new IllegalStateException("peer " + name + " has a TCP-MD5 password, but the " + transport.name()
@@ -108,13 +101,13 @@ public final class BgpPeer implements ConnectionOwner {
         return loop;
     }
 
-    public SessionState state() {
+    public FsmState state() {
         return state;
     }
 
     /** When the session last became Established, while it is. */
     public Instant establishedSince() {
-        return state == SessionState.ESTABLISHED ? establishedSince : null;
+        return state == FsmState.ESTABLISHED ? establishedSince : null;
     }
 
     public long messagesSent() {
@@ -130,13 +123,13 @@ public final class BgpPeer implements ConnectionOwner {
         return counters;
     }
 
-    /** Why the last connection or session ended, for status and logs. */
-    public String lastError() {
-        return lastError;
+    /** Why the last connection or session ended (or no connection came about), until a session is Established. */
+    public Optional<CloseReason> lastError() {
+        return Optional.ofNullable(lastError);
     }
 
     /** The Established connection, or null. Event loop only. */
-    public BgpConnection session() {
+    public BgpConnection establishedConnection() {
         return established;
     }
 
@@ -155,38 +148,38 @@ public final class BgpPeer implements ConnectionOwner {
                 return;
             }
             running = true;
-            state = SessionState.ACTIVE;
+            state = FsmState.ACTIVE;
             connect();
         });
     }
 
     /**
-     * Stops: every connection closes, with {@code notification} first when it is not null (a Cease), or silently
+     * Stops: every connection closes, with the reason's NOTIFICATION first when it has one (a Cease), or silently
      * for a planned graceful restart. Returns when the connections are closing.
      */
-    public io.netty.util.concurrent.Future<?> stop(NotificationMessage notification, String reason) {
+    public io.netty.util.concurrent.Future<?> stop(CloseReason reason) {
         return loop.submit(() -> {
             running = false;
-            cancelRetry();
+            retry.cancel();
             if (connecting != null) {
                 connecting.cancel(false);
                 connecting.channel().close();
             }
             for (BgpConnection c : List.copyOf(connections)) {
-                c.close(notification, reason);
+                c.close(reason);
             }
-            state = SessionState.IDLE;
+            state = FsmState.IDLE;
         });
     }
 
     /**
-     * Ends the Established session, if there is one, with {@code notification}; the peer then reconnects as after
-     * any lost session. For a liveness check that found the peer gone (BFD).
+     * Ends the Established session, if there is one, with the reason's NOTIFICATION; the peer then reconnects as
+     * after any lost session. For a liveness check that found the peer gone (BFD).
      */
-    public void resetSession(NotificationMessage notification, String reason) {
+    public void resetSession(CloseReason reason) {
         loop.execute(() -> {
             if (established != null) {
-                established.close(notification, reason);
+                established.close(reason);
             }
         });
     }
@@ -212,7 +205,8 @@ public final class BgpPeer implements ConnectionOwner {
                     return;
                 }
                 // RFC 4724 §4.2: the peer restarted; drop the old session, keep its routes with the user
-                established.close(null, "peer reconnected (graceful restart)");
+                established.close(CloseReason.of(CloseReason.Kind.PEER_RESTARTED, null,
+                        "peer reconnected (graceful restart)"));
             }
             attach(channel, false);
         });
@@ -239,14 +233,15 @@ public final class BgpPeer implements ConnectionOwner {
             if (reg.cause() != null) {
                 throw reg.cause();
             }
-            configureSocket(ch);
+            transport.prepareToConnect(ch, endpoint.remote().getAddress(), endpoint.password(), endpoint.ttl());
         } catch (Throwable e) {
-            lastError = "cannot create a socket: " + e.getMessage();
+            lastError = CloseReason.of(CloseReason.Kind.CONNECT_FAILED, null,
+                    "cannot create a socket: " + e.getMessage());
             LOG.warn("Peer {}: {}", name, lastError);
             scheduleRetry();
             return;
         }
-        state = established != null ? state : SessionState.CONNECT;
+        state = established != null ? state : FsmState.CONNECT;
         ChannelFuture f = endpoint.localAddress()
                 .map(local -> ch.connect(endpoint.remote(), new java.net.InetSocketAddress(local, 0)))
                 .orElseGet(() -> ch.connect(endpoint.remote()));
@@ -261,7 +256,8 @@ public final class BgpPeer implements ConnectionOwner {
                 attach(ch, true);
             } else {
                 ch.close();
-                lastError = "connect to " + endpoint.remote() + " failed: " + done.cause().getMessage();
+                lastError = CloseReason.of(CloseReason.Kind.CONNECT_FAILED, null,
+                        "connect to " + endpoint.remote() + " failed: " + done.cause().getMessage());
                 LOG.debug("Peer {}: {}", name, lastError);
                 updateState();
                 if (established == null) {
@@ -271,19 +267,9 @@ public final class BgpPeer implements ConnectionOwner {
         });
     }
 
-    /** MD5 keys and TTL must be on the socket before it connects. */
-    void configureSocket(Channel ch) {
-        endpoint.password().ifPresent(p -> transport.setMd5Keys(ch,
-                Map.of(endpoint.remote().getAddress(), PeerConfig.md5Key(p))));
-        if (transport.supportsTtl()) {
-            transport.setTtl(ch, endpoint.ttl());
-        }
-        transport.limitSendQueue(ch);
-    }
-
     private void attach(Channel ch, boolean outgoing) {
         CodecContext codec = new CodecContext();
-        BgpConnection c = new BgpConnection(config, codec, this, outgoing, name);
+        BgpConnection c = new BgpConnection(config, codec, owner, outgoing, name);
         ch.config().setWriteBufferWaterMark(WATER_MARK);
         ch.pipeline().addLast("decoder", new BgpMessageDecoder(codec))
                 .addLast("encoder", new BgpMessageEncoder(codec))
@@ -297,133 +283,107 @@ public final class BgpPeer implements ConnectionOwner {
         updateState();
     }
 
-    @Override
-    public void openReceived(BgpConnection c, OpenMessage open) {
-        for (BgpConnection other : List.copyOf(connections)) {
-            if (other == c || other.state() == SessionState.OPEN_SENT) {
-                continue;
+    /** What this peer's connections tell it: kept off the peer's public methods. Event loop only. */
+    private final class Owner implements ConnectionOwner {
+        @Override
+        public void openReceived(BgpConnection c, OpenMessage open) {
+            for (BgpConnection other : List.copyOf(connections)) {
+                if (other == c || other.state() == FsmState.OPEN_SENT) {
+                    continue;
+                }
+                if (other.state() == FsmState.ESTABLISHED) {
+                    c.close(CloseReason.collision("collision with the Established connection"));
+                    return;
+                }
+                BgpConnection loser = CollisionRule.survives(c.outgoing(), config.routerId(), open.bgpIdentifier())
+                        ? other : c;
+                loser.close(CloseReason.collision("connection collision resolved by BGP identifier"));
+                if (loser == c) {
+                    return;
+                }
             }
-            if (other.state() == SessionState.ESTABLISHED) {
-                c.close(new NotificationMessage(CEASE, CONNECTION_COLLISION_RESOLUTION),
-                        "collision with the Established connection");
-                return;
+            updateState();
+        }
+
+        @Override
+        public void established(BgpConnection c) {
+            established = c;
+            establishedSince = Instant.now();
+            lastError = null;
+            retry.reset();
+            for (BgpConnection other : List.copyOf(connections)) {
+                if (other != c) {
+                    other.close(CloseReason.collision("another connection became Established"));
+                }
             }
-            // RFC 4271 §6.8: the higher BGP identifier keeps the connection it opened
-            boolean localHigher = Long.compareUnsigned(config.routerId(), open.bgpIdentifier()) > 0;
-            BgpConnection loser = (c.outgoing() == localHigher) ? other : c;
-            loser.close(new NotificationMessage(CEASE, CONNECTION_COLLISION_RESOLUTION),
-                    "connection collision resolved by BGP identifier");
-            if (loser == c) {
-                return;
+            state = FsmState.ESTABLISHED;
+            counters.established();
+            if (config.restarting()) {
+                // RFC 4724: the restart-state bit announces this restart once; a later reconnection is no restart
+                config = config.withRestarting(false);
+            }
+            LOG.info("Session with {} Established ({}, hold time {} s, families {})", name,
+                    c.outgoing() ? "outgoing" : "incoming", c.negotiated().holdTime(), c.negotiated().families());
+            listener.established(BgpPeer.this, c);
+        }
+
+        @Override
+        public void received(BgpConnection c, BgpMessage message) {
+            listener.received(BgpPeer.this, c, message);
+        }
+
+        @Override
+        public void writabilityChanged(BgpConnection c) {
+            if (c == established) {
+                listener.writable(BgpPeer.this, c);
             }
         }
-        updateState();
-    }
 
-    @Override
-    public void established(BgpConnection c) {
-        established = c;
-        establishedSince = Instant.now();
-        failures = 0;
-        lastError = "";
-        cancelRetry();
-        for (BgpConnection other : List.copyOf(connections)) {
-            if (other != c) {
-                other.close(new NotificationMessage(CEASE, CONNECTION_COLLISION_RESOLUTION),
-                        "another connection became Established");
+        @Override
+        public void closed(BgpConnection c, CloseReason reason) {
+            connections.remove(c);
+            Channel ch = c.channel();
+            if (ch != null && ch.isOpen() && lingering.add(ch)) {
+                ch.closeFuture().addListener(f -> lingering.remove(ch));
+            }
+            lastError = reason;
+            if (c == established) {
+                established = null;
+                establishedSince = null;
+                LOG.warn("Session with {} went down: {}", name, reason);
+                listener.down(BgpPeer.this, reason);
+            }
+            updateState();
+            if (running && established == null && connections.isEmpty()) {
+                scheduleRetry();
             }
         }
-        state = SessionState.ESTABLISHED;
-        counters.established();
-        if (config.restarting()) {
-            // RFC 4724: the restart-state bit announces this restart once; a later reconnection is no restart
-            config = config.withRestarting(false);
-        }
-        LOG.info("Session with {} Established ({}, hold time {} s, families {})", name,
-                c.outgoing() ? "outgoing" : "incoming", c.negotiated().holdTime(), c.negotiated().families());
-        listener.established(this, c);
-    }
 
-    @Override
-    public void received(BgpConnection c, BgpMessage message) {
-        listener.received(this, c, message);
-    }
-
-    @Override
-    public void writabilityChanged(BgpConnection c) {
-        if (c == established) {
-            listener.writable(this, c);
+        @Override
+        public void countSent(BgpMessage message) {
+            counters.sent(message);
         }
-    }
 
-    @Override
-    public void closed(BgpConnection c, String reason) {
-        connections.remove(c);
-        Channel ch = c.channel();
-        if (ch != null && ch.isOpen() && lingering.add(ch)) {
-            ch.closeFuture().addListener(f -> lingering.remove(ch));
+        @Override
+        public void countReceived(BgpMessage message) {
+            counters.received(message);
         }
-        lastError = reason;
-        if (c == established) {
-            established = null;
-            establishedSince = null;
-            LOG.warn("Session with {} went down: {}", name, reason);
-            listener.down(this, reason);
-        }
-        updateState();
-        if (running && established == null && connections.isEmpty()) {
-            scheduleRetry();
-        }
-    }
-
-    @Override
-    public void countSent(BgpMessage message) {
-        counters.sent(message);
-    }
-
-    @Override
-    public void countReceived(BgpMessage message) {
-        counters.received(message);
     }
 
     private void scheduleRetry() {
-        if (!running || retry != null || endpoint.passive()) {
-            return;
-        }
-        double random = ThreadLocalRandom.current().nextDouble();
-        int fixed = config.connectRetryTime();
-        long delay = fixed > 0 ? (long) (fixed * 1000L * (0.75 + 0.25 * random)) : retryDelayMillis(failures, random);
-        failures++;
-        retry = loop.schedule(() -> {
-            retry = null;
-            connect();
-        }, delay, TimeUnit.MILLISECONDS);
-    }
-
-    /**
-     * The connect-retry delay after {@code failures} failed attempts in a row: 5 s doubling up to 120 s, times a
-     * jitter factor in 0.75..1 (RFC 4271 §10) drawn from {@code random} in [0, 1).
-     */
-    static long retryDelayMillis(int failures, double random) {
-        long base = Math.min(MAX_RETRY.toMillis(), FIRST_RETRY.toMillis() << Math.min(failures, 10));
-        return (long) (base * (0.75 + 0.25 * random));
-    }
-
-    private void cancelRetry() {
-        if (retry != null) {
-            retry.cancel(false);
-            retry = null;
+        if (running && !endpoint.passive()) {
+            retry.schedule(config.connectRetryTime(), this::connect);
         }
     }
 
     private void updateState() {
         if (!running) {
-            state = SessionState.IDLE;
+            state = FsmState.IDLE;
             return;
         }
-        SessionState best = connecting != null ? SessionState.CONNECT : SessionState.ACTIVE;
+        FsmState best = connecting != null ? FsmState.CONNECT : FsmState.ACTIVE;
         for (BgpConnection c : connections) {
-            if (c.state().ordinal() > best.ordinal()) {
+            if (c.state().isAfter(best)) {
                 best = c.state();
             }
         }

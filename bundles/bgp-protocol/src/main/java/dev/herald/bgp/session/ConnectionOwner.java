@@ -20,7 +20,7 @@ interface ConnectionOwner {
      * longer, until the peer closes it ({@link BgpConnection#close}); {@link BgpConnection#channel()}'s close future
      * says when it is gone.
      */
-    void closed(BgpConnection c, String reason);
+    void closed(BgpConnection c, CloseReason reason);
 
     /** A message is about to be written. */
     void countSent(BgpMessage message);

@@ -5,5 +5,5 @@
  * detection of §6.8); {@link dev.herald.bgp.session.BgpListener} accepts connections and hands them to their peer.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.1.0")
+@org.osgi.annotation.versioning.Version("2.0.0")
 package dev.herald.bgp.session;

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import dev.herald.api.SessionState;
 import dev.herald.bgp.message.Afi;
 import dev.herald.bgp.message.BgpMessage;
+import dev.herald.bgp.transport.Transport;
 import io.netty.channel.EventLoopGroup;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -69,13 +69,13 @@ class BgpPeerTest {
         }
 
         @Override
-        public void down(BgpPeer p, String reason) {
+        public void down(BgpPeer p, CloseReason reason) {
             events.add("down " + reason);
         }
 
         @Override
         public void close() throws Exception {
-            peer.stop(null, "test over").await(2, TimeUnit.SECONDS);
+            peer.stop(CloseReason.local(null, "test over")).await(2, TimeUnit.SECONDS);
             listener.close();
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).await(5, TimeUnit.SECONDS);
         }
@@ -101,15 +101,15 @@ class BgpPeerTest {
         b.peer.start();
         // the race may cost a round (a side that saw Established first keeps its connection, the other closes it:
         // both retry), but the two end on one stable session over one connection
-        await().atMost(Duration.ofSeconds(30)).until(() -> a.peer.state() == SessionState.ESTABLISHED
-                && b.peer.state() == SessionState.ESTABLISHED);
+        await().atMost(Duration.ofSeconds(30)).until(() -> a.peer.state() == FsmState.ESTABLISHED
+                && b.peer.state() == FsmState.ESTABLISHED);
         await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(15)).until(() ->
-                a.peer.state() == SessionState.ESTABLISHED && b.peer.state() == SessionState.ESTABLISHED);
-        boolean aOutgoing = a.peer.eventLoop().submit(() -> a.peer.session().outgoing()).get();
-        boolean bOutgoing = b.peer.eventLoop().submit(() -> b.peer.session().outgoing()).get();
+                a.peer.state() == FsmState.ESTABLISHED && b.peer.state() == FsmState.ESTABLISHED);
+        boolean aOutgoing = a.peer.eventLoop().submit(() -> a.peer.establishedConnection().outgoing()).get();
+        boolean bOutgoing = b.peer.eventLoop().submit(() -> b.peer.establishedConnection().outgoing()).get();
         assertThat(aOutgoing).as("both ends of one TCP connection").isNotEqualTo(bOutgoing);
-        assertThat(a.peer.session().remoteAddress().getPort())
-                .isEqualTo(b.peer.session().localAddress().getPort());
+        assertThat(a.peer.establishedConnection().remoteAddress().getPort())
+                .isEqualTo(b.peer.establishedConnection().localAddress().getPort());
     }
 
     @Test
@@ -147,8 +147,8 @@ class BgpPeerTest {
         Side b = new Side("127.0.0.2", pb, config(65002, 0x0A000002L, 65001, 30), "127.0.0.1", pa, true);
         a.peer.start();
         b.peer.start();
-        await().atMost(Duration.ofSeconds(10)).until(() -> b.peer.state() == SessionState.ESTABLISHED
-                && a.peer.state() == SessionState.ESTABLISHED);
+        await().atMost(Duration.ofSeconds(10)).until(() -> b.peer.state() == FsmState.ESTABLISHED
+                && a.peer.state() == FsmState.ESTABLISHED);
         long received = b.peer.counters().received(4);
         Thread.sleep(3500);
         // 30 s hold time, but a KEEPALIVE every second as configured (a third would be one every 10 s)
@@ -194,12 +194,12 @@ class BgpPeerTest {
         Side b = new Side("127.0.0.2", pb, config(65002, 0x0A000002L, 65001, 3), "127.0.0.1", pa, true);
         a.peer.start();
         b.peer.start();
-        await().atMost(Duration.ofSeconds(10)).until(() -> b.peer.state() == SessionState.ESTABLISHED);
+        await().atMost(Duration.ofSeconds(10)).until(() -> b.peer.state() == FsmState.ESTABLISHED);
         long received = b.peer.messagesReceived();
         Thread.sleep(3500);
         // hold 3 s -> a keepalive every second; the session outlives several hold times
         assertThat(b.peer.messagesReceived() - received).isBetween(2L, 5L);
-        assertThat(b.peer.state()).isEqualTo(SessionState.ESTABLISHED);
+        assertThat(b.peer.state()).isEqualTo(FsmState.ESTABLISHED);
     }
 
     @Test
@@ -210,9 +210,14 @@ class BgpPeerTest {
         Side b = new Side("127.0.0.2", pb, config(65002, 0x0A000002L, 65001, 90), "127.0.0.1", pa, true);
         a.peer.start();
         b.peer.start();
-        await().atMost(Duration.ofSeconds(10)).until(() -> a.peer.lastError().contains("peer announced AS 65002"));
-        assertThat(a.peer.state()).isNotEqualTo(SessionState.ESTABLISHED);
-        assertThat(b.peer.lastError()).contains("NOTIFICATION 2/2");
+        await().atMost(Duration.ofSeconds(10)).until(() -> a.peer.lastError().map(CloseReason::text)
+                .orElse("").contains("peer announced AS 65002"));
+        assertThat(a.peer.state()).isNotEqualTo(FsmState.ESTABLISHED);
+        assertThat(b.peer.lastError()).hasValueSatisfying(r -> {
+            assertThat(r.kind()).isEqualTo(CloseReason.Kind.NOTIFICATION_RECEIVED);
+            assertThat(r.text()).contains("NOTIFICATION 2/2");
+        });
+        assertThat(a.peer.lastError().orElseThrow().kind()).isEqualTo(CloseReason.Kind.OPEN_REJECTED);
     }
 
     @Test
@@ -236,12 +241,12 @@ class BgpPeerTest {
 
     @Test
     void connectRetryStartsWithinFiveSecondsAndBacksOffToTwoMinutes() {
-        assertThat(BgpPeer.retryDelayMillis(0, 0.0)).isEqualTo(3750);
-        assertThat(BgpPeer.retryDelayMillis(0, 0.999)).isBetween(4990L, 5000L);
-        assertThat(BgpPeer.retryDelayMillis(1, 0.0)).isEqualTo(7500);
-        assertThat(BgpPeer.retryDelayMillis(3, 0.5)).isEqualTo(35000);
-        assertThat(BgpPeer.retryDelayMillis(5, 0.999)).isBetween(119_000L, 120_000L);
-        assertThat(BgpPeer.retryDelayMillis(40, 0.999)).isBetween(119_000L, 120_000L);
+        assertThat(ConnectRetry.retryDelayMillis(0, 0.0)).isEqualTo(3750);
+        assertThat(ConnectRetry.retryDelayMillis(0, 0.999)).isBetween(4990L, 5000L);
+        assertThat(ConnectRetry.retryDelayMillis(1, 0.0)).isEqualTo(7500);
+        assertThat(ConnectRetry.retryDelayMillis(3, 0.5)).isEqualTo(35000);
+        assertThat(ConnectRetry.retryDelayMillis(5, 0.999)).isBetween(119_000L, 120_000L);
+        assertThat(ConnectRetry.retryDelayMillis(40, 0.999)).isBetween(119_000L, 120_000L);
     }
 
     @Test
@@ -279,8 +284,8 @@ class BgpPeerTest {
         assertThat(a.peer.config().restarting()).isFalse();
 
         // the session drops: the next OPEN announces no restart, but forwarding is still preserved
-        b.peer.eventLoop().submit(() -> b.peer.session().close(new dev.herald.bgp.message.NotificationMessage(
-                dev.herald.bgp.message.NotificationMessage.CEASE, 4), "test")).get();
+        var cease = new dev.herald.bgp.message.NotificationMessage(dev.herald.bgp.message.NotificationMessage.CEASE, 4);
+        b.peer.eventLoop().submit(() -> b.peer.establishedConnection().close(CloseReason.local(cease, "test"))).get();
         await().atMost(Duration.ofSeconds(15)).until(() -> b.peerGr.size() == 2);
         var second = b.peerGr.get(1);
         assertThat(second.restarting()).isFalse();

@@ -10,10 +10,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
- * Sits between a session's codec and its state machine: sees the NOTIFICATIONs going either way (graceful restart
- * treats a session that ended with one differently), and freezes the session on command.
+ * Sits between a connection's codec and its state machine: sees the NOTIFICATIONs going either way (graceful
+ * restart treats a session that ended with one differently), and freezes the connection on command.
  */
-final class SessionWatcher extends ChannelDuplexHandler {
+final class ConnectionWatcher extends ChannelDuplexHandler {
     static final String NAME = "emulated-peer-watcher";
 
     private final Consumer<NotificationMessage> onReceived;
@@ -23,7 +23,7 @@ final class SessionWatcher extends ChannelDuplexHandler {
     private boolean frozen;
     private ScheduledFuture<?> feeder;
 
-    SessionWatcher(Consumer<NotificationMessage> onReceived, Consumer<NotificationMessage> onSent) {
+    ConnectionWatcher(Consumer<NotificationMessage> onReceived, Consumer<NotificationMessage> onSent) {
         this.onReceived = onReceived;
         this.onSent = onSent;
     }

@@ -1,4 +1,4 @@
-package dev.herald.bgp.session;
+package dev.herald.bgp.transport;
 
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
@@ -8,7 +8,9 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ThreadFactory;
 import org.osgi.annotation.versioning.ConsumerType;
 
@@ -34,6 +36,15 @@ public interface Transport {
     /** Installs TCP-MD5 keys (RFC 2385) on a socket, by peer address. */
     void setMd5Keys(Channel channel, Map<InetAddress, byte[]> keys);
 
+    /**
+     * Makes a listening socket accept TCP-MD5 connections with {@code key} from every address of {@code listen}'s
+     * family, as a router that accepts any remote (BIRD's {@code neighbor range}) needs. Returns false where the
+     * transport or the kernel cannot.
+     */
+    default boolean setMd5KeyForAnyAddress(Channel server, InetAddress listen, byte[] key) {
+        return false;
+    }
+
     /** Whether {@link #setTtl} works. */
     boolean supportsTtl();
 
@@ -47,6 +58,28 @@ public interface Transport {
      */
     default void limitSendQueue(Channel channel) {
         channel.config().setOption(io.netty.channel.ChannelOption.SO_SNDBUF, 64 * 1024);
+    }
+
+    /**
+     * Puts the TCP-MD5 key of {@code password} toward {@code remote}, the TTL and the send-queue limit on a socket:
+     * before it connects.
+     */
+    default void prepareToConnect(Channel channel, InetAddress remote, Optional<String> password, int ttl) {
+        password.ifPresent(p -> setMd5Keys(channel, Map.of(remote, md5Key(p))));
+        prepareSession(channel, ttl);
+    }
+
+    /** Puts the TTL (where supported) and the send-queue limit on a session's socket. */
+    default void prepareSession(Channel channel, int ttl) {
+        if (supportsTtl()) {
+            setTtl(channel, ttl);
+        }
+        limitSendQueue(channel);
+    }
+
+    /** The TCP-MD5 key of a password: its UTF-8 bytes, as routers take it. */
+    static byte[] md5Key(String password) {
+        return password.getBytes(StandardCharsets.UTF_8);
     }
 
     /** Java NIO: everywhere, without MD5 and TTL. */

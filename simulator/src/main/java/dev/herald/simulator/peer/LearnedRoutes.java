@@ -19,7 +19,7 @@ import java.util.TreeSet;
  * What an emulated peer has learned, per remote, and the log of every change. Written from the peer's event loop,
  * read from any thread: one lock keeps each UPDATE's changes and the log in step for readers.
  */
-final class PeerRib {
+final class LearnedRoutes {
     private final Object lock = new Object();
     private final Map<RemoteId, Map<Prefix, LearnedRoute>> routes = new LinkedHashMap<>();
     private final List<RouteEvent> events = new ArrayList<>();

@@ -7,7 +7,7 @@ import java.util.LinkedHashSet;
  * One peer's Adj-RIB-Out and what is still to be sent to it. {@link #advertised} is what the peer holds from us;
  * the two pending sets are the difference still to send. Confined to the server's event loop.
  */
-final class PeerRib {
+final class AdjRibOut {
     final PrefixTable<Void> advertised = PrefixTable.set();
     LinkedHashSet<Prefix> toAnnounce = new LinkedHashSet<>();
     LinkedHashSet<Prefix> toWithdraw = new LinkedHashSet<>();

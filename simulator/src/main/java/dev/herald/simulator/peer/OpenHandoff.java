@@ -1,0 +1,192 @@
+package dev.herald.simulator.peer;
+
+import static dev.herald.bgp.message.NotificationMessage.CEASE;
+
+import dev.herald.bgp.codec.BgpMessageEncoder;
+import dev.herald.bgp.codec.CodecContext;
+import dev.herald.bgp.codec.MalformedMessage;
+import dev.herald.bgp.message.BgpMessage;
+import dev.herald.bgp.message.NotificationMessage;
+import dev.herald.bgp.message.OpenMessage;
+import dev.herald.bgp.session.BgpConnection;
+import dev.herald.bgp.session.BgpPeer;
+import dev.herald.bgp.session.CloseReason;
+import dev.herald.bgp.session.CollisionRule;
+import dev.herald.bgp.transport.Transport;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.EventLoop;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Hands each connection of an emulated peer to the session of its remote: holds the connection until the remote's
+ * OPEN says which speaker it is ({@link OpenSniffer}), resolves collisions between our connection and theirs (RFC
+ * 4271 §6.8) and answers a first message that is no OPEN. Event loop only.
+ */
+final class OpenHandoff {
+    /** The peer's logger, which these lines had before the split: log settings keep applying to them. */
+    private static final Logger LOG = LoggerFactory.getLogger(EmulatedPeer.class);
+    /** A remote that connected but sends no OPEN is dropped after this. */
+    static final int OPEN_WAIT_SECONDS = 30;
+    private final EmulatedPeer peer;
+    private final String name;
+    private final EmulatedPeerConfig config;
+    private final EventLoop loop;
+    private final Transport transport;
+    /** Connections whose remote has not sent its OPEN yet (so which speaker it is is not known), and whether we
+     *  opened them. */
+    final Map<Channel, Boolean> unopened = new HashMap<>();
+    /** On {@code ::1}: which remote listens at an agent address we connected to (learned from its OPEN). */
+    final Map<InetSocketAddress, RemoteId> agentAt = new HashMap<>();
+
+    OpenHandoff(EmulatedPeer peer) {
+        this.peer = peer;
+        this.name = peer.name();
+        this.config = peer.config();
+        this.loop = peer.loop;
+        this.transport = peer.transport;
+    }
+
+    /** Makes the listening socket take the password from any remote, else from the agents it connects to. */
+    String installListenerKey(Channel s, String password) {
+        byte[] key = Transport.md5Key(password);
+        if (transport.setMd5KeyForAnyAddress(s, config.address(), key)) {
+            return " with TCP-MD5 for any remote";
+        }
+        Map<InetAddress, byte[]> keys = new HashMap<>();
+        config.connectTo().forEach(a -> keys.put(a.getAddress(), key));
+        transport.setMd5Keys(s, keys);
+        LOG.warn("Emulated peer {}: the kernel refused a TCP-MD5 key for every address (TCP_MD5SIG_EXT, Linux 4.13+); "
+                + "only the agents in connectTo {} can connect with the password", name, keys.keySet());
+        return " with TCP-MD5 for " + keys.size() + " agents";
+    }
+
+    /** Event loop: a connection a remote opened. */
+    void accepted(Channel ch) {
+        if (!peer.listening) {
+            ch.close();
+            return;
+        }
+        ch.pipeline().addLast(OpenSniffer.NAME, new OpenSniffer(this::firstMessage, false));
+        link(ch, false);
+    }
+
+    void link(Channel ch, boolean outgoing) {
+        unopened.put(ch, outgoing);
+        ch.closeFuture().addListener(f -> unopened.remove(ch));
+        loop.schedule(() -> {
+            OpenSniffer s = ch.pipeline().get(OpenSniffer.class);
+            if (s != null && !s.decided() && ch.isActive()) {
+                LOG.warn("Emulated peer {}: {} connected but sent no OPEN within {} s; closing (this peer sends "
+                        + "its own OPEN after the remote's)", name, AddressText.of(ch.remoteAddress()),
+                        OPEN_WAIT_SECONDS);
+                ch.close();
+            }
+        }, OPEN_WAIT_SECONDS, TimeUnit.SECONDS);
+    }
+
+    private RemoteSession remote(RemoteId key) {
+        return peer.remotes.computeIfAbsent(key, k -> new RemoteSession(peer, k));
+    }
+
+    /** Event loop: the remote's first message on a connection. */
+    void firstMessage(ChannelHandlerContext ctx, OpenSniffer sniffer, Object message) {
+        Channel ch = ctx.channel();
+        InetAddress from = ((InetSocketAddress) ch.remoteAddress()).getAddress();
+        if (message instanceof OpenMessage open) {
+            if (ch.isActive()) {
+                handOff(ctx, sniffer, remote(RemoteId.identity(from, open.bgpIdentifierText())), open);
+            }
+            return;
+        }
+        if (message instanceof NotificationMessage n) {
+            peer.lastReceivedFrom.put(from, n);
+            LOG.warn("Emulated peer {}: {} sent {} before its OPEN; connection closed", name,
+                    AddressText.of(ch.remoteAddress()), n);
+            ch.close();
+            return;
+        }
+        NotificationMessage reply;
+        String why;
+        if (message instanceof MalformedMessage m) {
+            reply = m.notification();
+            why = m.reason();
+        } else {
+            reply = new NotificationMessage(NotificationMessage.FSM_ERROR, 1);
+            why = "first message is of type " + ((BgpMessage) message).type() + ", not OPEN";
+        }
+        LOG.warn("Emulated peer {}: closing the connection from {}: {}; sending {}", name,
+                AddressText.of(ch.remoteAddress()), why, reply);
+        peer.lastSentTo.put(from, reply);
+        writeRawAndClose(ch, reply);
+    }
+
+    private void handOff(ChannelHandlerContext ctx, OpenSniffer sniffer, RemoteSession r, OpenMessage open) {
+        Channel ch = ctx.channel();
+        boolean outgoing = sniffer.outgoing();
+        // the remote is known now: the connection moves to its links, where collisions are resolved
+        unopened.remove(ch);
+        r.links.put(ch, outgoing);
+        ch.closeFuture().addListener(f -> r.links.remove(ch));
+        if (outgoing) {
+            agentAt.put((InetSocketAddress) ch.remoteAddress(), r.key);
+        }
+        if (!r.sessionUp) {
+            for (Map.Entry<Channel, Boolean> e : List.copyOf(r.links.entrySet())) {
+                Channel other = e.getKey();
+                if (other == ch || !other.isActive() || e.getValue() == outgoing) {
+                    continue;
+                }
+                // RFC 4271 §6.8, between our connection and theirs: the higher BGP identifier keeps the one it opened
+                Channel loser = CollisionRule.survives(outgoing, config.routerId(), open.bgpIdentifier()) ? other : ch;
+                closeWithCease(loser, r);
+                if (loser == ch) {
+                    return;
+                }
+            }
+        }
+        BgpPeer bgp = r.peerFor(open.asn(), (InetSocketAddress) ch.remoteAddress());
+        ch.config().setAutoRead(false);
+        bgp.incoming(ch);
+        // runs after the peer has added its handlers (same loop, queued behind incoming's task)
+        loop.execute(() -> {
+            ByteBuf held = sniffer.release(ctx);
+            if (ch.pipeline().get(BgpConnection.class) == null || !ch.isActive()) {
+                held.release(); // the peer refused it (a second connection while Established)
+                return;
+            }
+            ch.pipeline().addAfter("encoder", ConnectionWatcher.NAME, new ConnectionWatcher(r::notificationReceived,
+                    r::notificationSent));
+            ch.pipeline().fireChannelRead(held);
+            ch.pipeline().fireChannelReadComplete();
+        });
+    }
+
+    private void closeWithCease(Channel ch, RemoteSession r) {
+        NotificationMessage cease = new NotificationMessage(CEASE, NotificationMessage.CONNECTION_COLLISION_RESOLUTION);
+        BgpConnection c = ch.pipeline().get(BgpConnection.class);
+        if (c != null) {
+            c.close(CloseReason.collision("connection collision resolved by BGP identifier"));
+        } else {
+            LOG.info("Emulated peer {}: closing the connection with {}: collision resolved by BGP identifier", name,
+                    AddressText.of(ch.remoteAddress()));
+            r.notificationSent(cease);
+            writeRawAndClose(ch, cease);
+        }
+    }
+
+    private static void writeRawAndClose(Channel ch, NotificationMessage n) {
+        ByteBuf buf = ch.alloc().buffer();
+        BgpMessageEncoder.write(n, buf, new CodecContext());
+        ch.writeAndFlush(buf).addListener(ChannelFutureListener.CLOSE);
+    }
+}
