@@ -8,24 +8,13 @@ import dev.herald.bgp.message.PathAttribute;
 import io.netty.buffer.ByteBuf;
 
 /** AS4_PATH (RFC 6793 §3): always 4-octet AS numbers; malformed means attribute discard (RFC 6793 §6). */
-final class As4PathAttributeHandler implements AttributeHandler {
-    @Override
-    public int type() {
-        return PathAttribute.AS4_PATH;
+final class As4PathAttributeHandler extends AttributeHandler {
+    As4PathAttributeHandler() {
+        super(PathAttribute.AS4_PATH, PathAttribute.FLAG_OPTIONAL | PathAttribute.FLAG_TRANSITIVE, Action.ATTRIBUTE_DISCARD);
     }
 
     @Override
-    public int flags() {
-        return PathAttribute.FLAG_OPTIONAL | PathAttribute.FLAG_TRANSITIVE;
-    }
-
-    @Override
-    public Action onMalformed() {
-        return Action.ATTRIBUTE_DISCARD;
-    }
-
-    @Override
-    public PathAttribute parse(int flags, ByteBuf value, CodecContext ctx) throws Malformed {
+    PathAttribute parse(int flags, ByteBuf value, CodecContext ctx) throws Malformed {
         if (!value.isReadable()) {
             // RFC 6793 §6: an AS4_PATH too short to carry one AS number is malformed
             throw malformed(MALFORMED_AS_PATH, "empty AS4_PATH");
@@ -34,12 +23,12 @@ final class As4PathAttributeHandler implements AttributeHandler {
     }
 
     @Override
-    public int valueLength(PathAttribute attribute, CodecContext ctx) {
+    int valueLength(PathAttribute attribute, CodecContext ctx) {
         return AsSegments.length(((PathAttribute.As4Path) attribute).segments(), 4);
     }
 
     @Override
-    public void serialize(PathAttribute attribute, ByteBuf out, CodecContext ctx) {
+    void serialize(PathAttribute attribute, ByteBuf out, CodecContext ctx) {
         AsSegments.write(out, ((PathAttribute.As4Path) attribute).segments(), 4);
     }
 }

@@ -6,35 +6,24 @@ import dev.herald.bgp.message.PathAttribute;
 import io.netty.buffer.ByteBuf;
 
 /** ATOMIC_AGGREGATE (RFC 4271 §5.1.6): no value; malformed means attribute discard (RFC 7606 §7.6). */
-final class AtomicAggregateAttributeHandler implements AttributeHandler {
-    @Override
-    public int type() {
-        return PathAttribute.ATOMIC_AGGREGATE;
+final class AtomicAggregateAttributeHandler extends AttributeHandler {
+    AtomicAggregateAttributeHandler() {
+        super(PathAttribute.ATOMIC_AGGREGATE, PathAttribute.FLAG_TRANSITIVE, Action.ATTRIBUTE_DISCARD);
     }
 
     @Override
-    public int flags() {
-        return PathAttribute.FLAG_TRANSITIVE;
-    }
-
-    @Override
-    public Action onMalformed() {
-        return Action.ATTRIBUTE_DISCARD;
-    }
-
-    @Override
-    public PathAttribute parse(int flags, ByteBuf value, CodecContext ctx) throws Malformed {
+    PathAttribute parse(int flags, ByteBuf value, CodecContext ctx) throws Malformed {
         expectLength(value, 0);
         return new PathAttribute.AtomicAggregate();
     }
 
     @Override
-    public int valueLength(PathAttribute attribute, CodecContext ctx) {
+    int valueLength(PathAttribute attribute, CodecContext ctx) {
         return 0;
     }
 
     @Override
-    public void serialize(PathAttribute attribute, ByteBuf out, CodecContext ctx) {
+    void serialize(PathAttribute attribute, ByteBuf out, CodecContext ctx) {
         // no value
     }
 }

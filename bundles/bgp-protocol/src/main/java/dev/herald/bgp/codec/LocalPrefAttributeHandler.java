@@ -6,35 +6,24 @@ import dev.herald.bgp.message.PathAttribute;
 import io.netty.buffer.ByteBuf;
 
 /** LOCAL_PREF (RFC 4271 §5.1.5): four octets; malformed means treat-as-withdraw (RFC 7606 §7.5). */
-final class LocalPrefAttributeHandler implements AttributeHandler {
-    @Override
-    public int type() {
-        return PathAttribute.LOCAL_PREF;
+final class LocalPrefAttributeHandler extends AttributeHandler {
+    LocalPrefAttributeHandler() {
+        super(PathAttribute.LOCAL_PREF, PathAttribute.FLAG_TRANSITIVE, Action.TREAT_AS_WITHDRAW);
     }
 
     @Override
-    public int flags() {
-        return PathAttribute.FLAG_TRANSITIVE;
-    }
-
-    @Override
-    public Action onMalformed() {
-        return Action.TREAT_AS_WITHDRAW;
-    }
-
-    @Override
-    public PathAttribute parse(int flags, ByteBuf value, CodecContext ctx) throws Malformed {
+    PathAttribute parse(int flags, ByteBuf value, CodecContext ctx) throws Malformed {
         expectLength(value, 4);
         return new PathAttribute.LocalPref(value.readUnsignedInt());
     }
 
     @Override
-    public int valueLength(PathAttribute attribute, CodecContext ctx) {
+    int valueLength(PathAttribute attribute, CodecContext ctx) {
         return 4;
     }
 
     @Override
-    public void serialize(PathAttribute attribute, ByteBuf out, CodecContext ctx) {
+    void serialize(PathAttribute attribute, ByteBuf out, CodecContext ctx) {
         out.writeInt((int) ((PathAttribute.LocalPref) attribute).value());
     }
 }

@@ -14,24 +14,13 @@ import java.util.List;
  * (Optional Attribute Error): its prefixes cannot be found to treat them as withdrawn (RFC 7606 §7.11). Families
  * Herald does not speak are skipped, never an error.
  */
-final class MpReachAttributeHandler implements AttributeHandler {
-    @Override
-    public int type() {
-        return PathAttribute.MP_REACH_NLRI;
+final class MpReachAttributeHandler extends AttributeHandler {
+    MpReachAttributeHandler() {
+        super(PathAttribute.MP_REACH_NLRI, PathAttribute.FLAG_OPTIONAL, Action.SESSION_RESET);
     }
 
     @Override
-    public int flags() {
-        return PathAttribute.FLAG_OPTIONAL;
-    }
-
-    @Override
-    public Action onMalformed() {
-        return Action.SESSION_RESET;
-    }
-
-    @Override
-    public PathAttribute parse(int flags, ByteBuf v, CodecContext ctx) throws Malformed {
+    PathAttribute parse(int flags, ByteBuf v, CodecContext ctx) throws Malformed {
         if (v.readableBytes() < 5) {
             throw malformed(OPTIONAL_ATTRIBUTE_ERROR, "MP_REACH_NLRI of " + v.readableBytes() + " bytes");
         }
@@ -61,13 +50,13 @@ final class MpReachAttributeHandler implements AttributeHandler {
     }
 
     @Override
-    public int valueLength(PathAttribute attribute, CodecContext ctx) {
+    int valueLength(PathAttribute attribute, CodecContext ctx) {
         PathAttribute.MpReach m = (PathAttribute.MpReach) attribute;
         return 5 + m.nextHop().length + NlriCodec.length(m.nlri());
     }
 
     @Override
-    public void serialize(PathAttribute attribute, ByteBuf out, CodecContext ctx) {
+    void serialize(PathAttribute attribute, ByteBuf out, CodecContext ctx) {
         PathAttribute.MpReach m = (PathAttribute.MpReach) attribute;
         out.writeShort(m.afi());
         out.writeByte(m.safi());

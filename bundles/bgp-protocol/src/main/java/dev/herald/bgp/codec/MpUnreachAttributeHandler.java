@@ -10,24 +10,13 @@ import io.netty.buffer.ByteBuf;
 import java.util.List;
 
 /** MP_UNREACH_NLRI (RFC 4760 §4): AFI, SAFI, withdrawn prefixes; malformed resets the session (RFC 7606 §7.11). */
-final class MpUnreachAttributeHandler implements AttributeHandler {
-    @Override
-    public int type() {
-        return PathAttribute.MP_UNREACH_NLRI;
+final class MpUnreachAttributeHandler extends AttributeHandler {
+    MpUnreachAttributeHandler() {
+        super(PathAttribute.MP_UNREACH_NLRI, PathAttribute.FLAG_OPTIONAL, Action.SESSION_RESET);
     }
 
     @Override
-    public int flags() {
-        return PathAttribute.FLAG_OPTIONAL;
-    }
-
-    @Override
-    public Action onMalformed() {
-        return Action.SESSION_RESET;
-    }
-
-    @Override
-    public PathAttribute parse(int flags, ByteBuf v, CodecContext ctx) throws Malformed {
+    PathAttribute parse(int flags, ByteBuf v, CodecContext ctx) throws Malformed {
         if (v.readableBytes() < 3) {
             throw malformed(OPTIONAL_ATTRIBUTE_ERROR, "MP_UNREACH_NLRI of " + v.readableBytes() + " bytes");
         }
@@ -46,12 +35,12 @@ final class MpUnreachAttributeHandler implements AttributeHandler {
     }
 
     @Override
-    public int valueLength(PathAttribute attribute, CodecContext ctx) {
+    int valueLength(PathAttribute attribute, CodecContext ctx) {
         return 3 + NlriCodec.length(((PathAttribute.MpUnreach) attribute).withdrawn());
     }
 
     @Override
-    public void serialize(PathAttribute attribute, ByteBuf out, CodecContext ctx) {
+    void serialize(PathAttribute attribute, ByteBuf out, CodecContext ctx) {
         PathAttribute.MpUnreach m = (PathAttribute.MpUnreach) attribute;
         out.writeShort(m.afi());
         out.writeByte(m.safi());

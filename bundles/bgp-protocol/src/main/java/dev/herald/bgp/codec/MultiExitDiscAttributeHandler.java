@@ -6,35 +6,24 @@ import dev.herald.bgp.message.PathAttribute;
 import io.netty.buffer.ByteBuf;
 
 /** MULTI_EXIT_DISC (RFC 4271 §5.1.4): four octets; malformed means treat-as-withdraw (RFC 7606 §7.4). */
-final class MultiExitDiscAttributeHandler implements AttributeHandler {
-    @Override
-    public int type() {
-        return PathAttribute.MULTI_EXIT_DISC;
+final class MultiExitDiscAttributeHandler extends AttributeHandler {
+    MultiExitDiscAttributeHandler() {
+        super(PathAttribute.MULTI_EXIT_DISC, PathAttribute.FLAG_OPTIONAL, Action.TREAT_AS_WITHDRAW);
     }
 
     @Override
-    public int flags() {
-        return PathAttribute.FLAG_OPTIONAL;
-    }
-
-    @Override
-    public Action onMalformed() {
-        return Action.TREAT_AS_WITHDRAW;
-    }
-
-    @Override
-    public PathAttribute parse(int flags, ByteBuf value, CodecContext ctx) throws Malformed {
+    PathAttribute parse(int flags, ByteBuf value, CodecContext ctx) throws Malformed {
         expectLength(value, 4);
         return new PathAttribute.MultiExitDisc(value.readUnsignedInt());
     }
 
     @Override
-    public int valueLength(PathAttribute attribute, CodecContext ctx) {
+    int valueLength(PathAttribute attribute, CodecContext ctx) {
         return 4;
     }
 
     @Override
-    public void serialize(PathAttribute attribute, ByteBuf out, CodecContext ctx) {
+    void serialize(PathAttribute attribute, ByteBuf out, CodecContext ctx) {
         out.writeInt((int) ((PathAttribute.MultiExitDisc) attribute).value());
     }
 }

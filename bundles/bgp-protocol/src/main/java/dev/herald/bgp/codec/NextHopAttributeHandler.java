@@ -11,24 +11,13 @@ import io.netty.buffer.ByteBuf;
  * NEXT_HOP (RFC 4271 §5.1.3): four octets, a unicast address; anything else means treat-as-withdraw (RFC 7606
  * §7.3).
  */
-final class NextHopAttributeHandler implements AttributeHandler {
-    @Override
-    public int type() {
-        return PathAttribute.NEXT_HOP;
+final class NextHopAttributeHandler extends AttributeHandler {
+    NextHopAttributeHandler() {
+        super(PathAttribute.NEXT_HOP, PathAttribute.FLAG_TRANSITIVE, Action.TREAT_AS_WITHDRAW);
     }
 
     @Override
-    public int flags() {
-        return PathAttribute.FLAG_TRANSITIVE;
-    }
-
-    @Override
-    public Action onMalformed() {
-        return Action.TREAT_AS_WITHDRAW;
-    }
-
-    @Override
-    public PathAttribute parse(int flags, ByteBuf value, CodecContext ctx) throws Malformed {
+    PathAttribute parse(int flags, ByteBuf value, CodecContext ctx) throws Malformed {
         expectLength(value, 4);
         long nh = value.readUnsignedInt();
         int first = (int) (nh >>> 24);
@@ -40,12 +29,12 @@ final class NextHopAttributeHandler implements AttributeHandler {
     }
 
     @Override
-    public int valueLength(PathAttribute attribute, CodecContext ctx) {
+    int valueLength(PathAttribute attribute, CodecContext ctx) {
         return 4;
     }
 
     @Override
-    public void serialize(PathAttribute attribute, ByteBuf out, CodecContext ctx) {
+    void serialize(PathAttribute attribute, ByteBuf out, CodecContext ctx) {
         out.writeInt((int) ((PathAttribute.NextHop) attribute).address());
     }
 }

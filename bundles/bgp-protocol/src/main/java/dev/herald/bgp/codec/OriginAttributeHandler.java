@@ -8,24 +8,13 @@ import dev.herald.bgp.message.PathAttribute;
 import io.netty.buffer.ByteBuf;
 
 /** ORIGIN (RFC 4271 §5.1.1): one byte, 0..2; malformed means treat-as-withdraw (RFC 7606 §7.1). */
-final class OriginAttributeHandler implements AttributeHandler {
-    @Override
-    public int type() {
-        return PathAttribute.ORIGIN;
+final class OriginAttributeHandler extends AttributeHandler {
+    OriginAttributeHandler() {
+        super(PathAttribute.ORIGIN, PathAttribute.FLAG_TRANSITIVE, Action.TREAT_AS_WITHDRAW);
     }
 
     @Override
-    public int flags() {
-        return PathAttribute.FLAG_TRANSITIVE;
-    }
-
-    @Override
-    public Action onMalformed() {
-        return Action.TREAT_AS_WITHDRAW;
-    }
-
-    @Override
-    public PathAttribute parse(int flags, ByteBuf value, CodecContext ctx) throws Malformed {
+    PathAttribute parse(int flags, ByteBuf value, CodecContext ctx) throws Malformed {
         expectLength(value, 1);
         int origin = value.readUnsignedByte();
         if (origin > 2) {
@@ -35,12 +24,12 @@ final class OriginAttributeHandler implements AttributeHandler {
     }
 
     @Override
-    public int valueLength(PathAttribute attribute, CodecContext ctx) {
+    int valueLength(PathAttribute attribute, CodecContext ctx) {
         return 1;
     }
 
     @Override
-    public void serialize(PathAttribute attribute, ByteBuf out, CodecContext ctx) {
+    void serialize(PathAttribute attribute, ByteBuf out, CodecContext ctx) {
         out.writeByte(((PathAttribute.Origin) attribute).value());
     }
 }
