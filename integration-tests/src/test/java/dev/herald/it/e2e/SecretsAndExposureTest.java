@@ -13,6 +13,7 @@ import dev.herald.it.peers.Daemons;
 import dev.herald.simulator.peer.EmulatedPeer;
 import dev.herald.simulator.peer.EmulatedPeerConfig;
 import dev.herald.simulator.peer.EmulatedPeers;
+import dev.herald.support.gobgp.GobgpdBinary;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.IOException;
 import java.io.InputStream;
@@ -68,7 +69,7 @@ class SecretsAndExposureTest {
     void thePasswordShowsNowhereOnlyConfiguredPeersAreAnsweredAndApisStayOnLoopback(String backend)
             throws Exception {
         if (backend.equals("gobgp")) {
-            Daemons.assumeInstalled("gobgpd", dev.herald.simulator.scenario.ScenarioRunner.gobgpdInstalled());
+            Daemons.assumeInstalled("gobgpd", GobgpdBinary.installed());
         }
         byte[] random = new byte[6];
         new SecureRandom().nextBytes(random);

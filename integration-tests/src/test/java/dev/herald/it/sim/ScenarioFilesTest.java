@@ -3,7 +3,7 @@ package dev.herald.it.sim;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.herald.simulator.scenario.Scenario;
-import dev.herald.simulator.scenario.ScenarioRunner;
+import dev.herald.support.gobgp.GobgpdBinary;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -53,7 +53,7 @@ class ScenarioFilesTest {
     static void holds(Path file, Path tmp) throws Exception {
         Scenario s = parse(file);
         if (s.needsGobgp()) {
-            dev.herald.it.peers.Daemons.assumeInstalled("gobgpd", ScenarioRunner.gobgpdInstalled());
+            dev.herald.it.peers.Daemons.assumeInstalled("gobgpd", GobgpdBinary.installed());
         }
         ScenarioRuns.Outcome o = ScenarioRuns.run(s, tmp);
         assertThat(o.passed()).as("%s failed at %s:%n%s", file.getFileName(), o.result().failedStep(), o.report())

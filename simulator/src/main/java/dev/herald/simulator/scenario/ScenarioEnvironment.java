@@ -13,6 +13,7 @@ import dev.herald.simulator.peer.EmulatedPeers;
 import dev.herald.simulator.peer.LearnedRoute;
 import dev.herald.simulator.scenario.Scenario.NodeSpec;
 import dev.herald.simulator.scenario.Scenario.PeerSpec;
+import dev.herald.support.gobgp.GobgpdBinary;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetAddress;
@@ -22,7 +23,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -191,20 +191,11 @@ final class ScenarioEnvironment implements AutoCloseable {
         if (name.equals("native")) {
             return new NativeBgpServerFactory();
         }
-        if (!gobgpdInstalled()) {
+        if (!GobgpdBinary.installed()) {
             throw new ScenarioException("backend: gobgp needs gobgpd (Debian: apt-get install gobgpd), which is not "
                     + "installed here");
         }
         return new dev.herald.backend.gobgp.GobgpBgpServerFactory();
-    }
-
-    /** Where the goBGP backend looks for the daemon when no path is configured. */
-    static boolean gobgpdInstalled() {
-        if (Files.isExecutable(Path.of("/usr/sbin/gobgpd")) || Files.isExecutable(Path.of("/usr/bin/gobgpd"))) {
-            return true;
-        }
-        String path = System.getenv("PATH");
-        return path != null && Arrays.stream(path.split(":")).anyMatch(d -> Files.isExecutable(Path.of(d, "gobgpd")));
     }
 
     String nodeOf(LearnedRoute r) {

@@ -80,11 +80,6 @@ public final class ScenarioRunner implements AutoCloseable {
         }
     }
 
-    /** Where the goBGP backend looks for the daemon when no path is configured. */
-    public static boolean gobgpdInstalled() {
-        return ScenarioEnvironment.gobgpdInstalled();
-    }
-
     /** Walks the timeline; returns at the first failed expectation. */
     public Result run() {
         long t0 = System.nanoTime();
