@@ -28,13 +28,13 @@ class BgpPolicyReconcilerTest extends ReconcilerFixture {
 
     @Test
     void theOldestMatchingPolicyIsEffectiveAndTheNextTakesOverWhenItGoes() {
-        cluster.policies.add(policy("young", 200, 65002, 179));
-        cluster.policies.add(policy("old", 100, 65001, 179));
+        cluster.put(policy("young", 200, 65002, 179));
+        cluster.put(policy("old", 100, 65001, 179));
         assertThat(pass()).containsExactly("start AS 65001 id 192.168.0.11 port 179");
         assertThat(reconciler.status().policy()).contains("old");
         assertThat(writer.events).contains("Normal PolicyEffective: BGPPolicy old is effective on Node node1");
 
-        cluster.policies.removeIf(p -> p.name().equals("old"));
+        cluster.deletePolicy("old");
         reconciler.invalidate();
         assertThat(pass()).containsExactly("stop AS 65001", "start AS 65002 id 192.168.0.11 port 179");
         assertThat(reconciler.status().policy()).contains("young");
@@ -42,8 +42,8 @@ class BgpPolicyReconcilerTest extends ReconcilerFixture {
 
     @Test
     void equalTimestampsAreBrokenByName() {
-        cluster.policies.add(policy("b", 100, 65002, 179));
-        cluster.policies.add(policy("a", 100, 65001, 179));
+        cluster.put(policy("b", 100, 65002, 179));
+        cluster.put(policy("a", 100, 65001, 179));
         pass();
         assertThat(reconciler.status().policy()).contains("a");
     }
@@ -51,17 +51,17 @@ class BgpPolicyReconcilerTest extends ReconcilerFixture {
     @Test
     void aSelectorChangeOrANodeRelabelMovesTheNodeToAnotherPolicyOrToNone() {
         var onlyBgp = new LabelSelector(Map.of("bgp", "on"), List.of());
-        cluster.policies.add(policy("selective", 100, 65001, 179, Optional.empty(), onlyBgp));
-        cluster.policies.add(policy("fallback", 200, 65002, 179, Optional.empty(),
+        cluster.put(policy("selective", 100, 65001, 179, Optional.empty(), onlyBgp));
+        cluster.put(policy("fallback", 200, 65002, 179, Optional.empty(),
                 new LabelSelector(Map.of("zone", "a"), List.of())));
         pass();
         assertThat(reconciler.status().policy()).contains("selective");
 
-        cluster.node = Fakes.node("node1", Map.of("zone", "a"), Map.of(), "192.168.0.11");
+        cluster.setNode(Fakes.node("node1", Map.of("zone", "a"), Map.of(), "192.168.0.11"));
         reconciler.invalidate();
         assertThat(pass()).containsExactly("stop AS 65001", "start AS 65002 id 192.168.0.11 port 179");
 
-        cluster.node = Fakes.node("node1", Map.of(), Map.of(), "192.168.0.11");
+        cluster.setNode(Fakes.node("node1", Map.of(), Map.of(), "192.168.0.11"));
         reconciler.invalidate();
         assertThat(pass()).containsExactly("stop AS 65002");
         assertThat(reconciler.status()).isEqualTo(BgpPolicyReconciler.Status.NONE);
@@ -69,19 +69,19 @@ class BgpPolicyReconcilerTest extends ReconcilerFixture {
 
     @Test
     void aMissingNodeMeansNoPolicy() {
-        cluster.policies.add(policy("p", 100, 65001, 179));
+        cluster.put(policy("p", 100, 65001, 179));
         pass();
-        cluster.node = null;
+        cluster.deleteNode("node1");
         reconciler.invalidate();
         assertThat(pass()).containsExactly("stop AS 65001");
     }
 
     @Test
     void nothingIsDoneBeforeTheInformersHaveSynced() {
-        cluster.policies.add(policy("p", 100, 65001, 179));
-        cluster.synced = false;
+        cluster.put(policy("p", 100, 65001, 179));
+        cluster.setSynced(false);
         assertThat(pass()).isEmpty();
-        cluster.synced = true;
+        cluster.setSynced(true);
         assertThat(pass()).containsExactly("start AS 65001 id 192.168.0.11 port 179");
     }
 
@@ -89,11 +89,12 @@ class BgpPolicyReconcilerTest extends ReconcilerFixture {
 
     @Test
     void routerIdComesFromTheAnnotationElseTheNodeIpv4AndIsWrittenBack() {
-        cluster.policies.add(policy("p", 100, 65001, 179));
+        cluster.put(policy("p", 100, 65001, 179));
         pass();
         assertThat(writer.annotations).containsExactly("node1=192.168.0.11");
 
-        cluster.node = Fakes.node("node1", Map.of(), Map.of(NodeInfo.ROUTER_ID_ANNOTATION, "10.9.9.9"), "192.168.0.11");
+        cluster.setNode(Fakes.node("node1", Map.of(), Map.of(NodeInfo.ROUTER_ID_ANNOTATION, "10.9.9.9"),
+                "192.168.0.11"));
         reconciler.invalidate();
         assertThat(pass()).containsExactly("stop AS 65001", "start AS 65001 id 10.9.9.9 port 179");
         assertThat(writer.annotations).hasSize(1);
@@ -101,9 +102,10 @@ class BgpPolicyReconcilerTest extends ReconcilerFixture {
 
     @Test
     void anInvalidRouterIdAnnotationFailsThePassAndLeavesTheServerAlone() {
-        cluster.policies.add(policy("p", 100, 65001, 179));
+        cluster.put(policy("p", 100, 65001, 179));
         pass();
-        cluster.node = Fakes.node("node1", Map.of(), Map.of(NodeInfo.ROUTER_ID_ANNOTATION, "fd00::1"), "192.168.0.11");
+        cluster.setNode(Fakes.node("node1", Map.of(), Map.of(NodeInfo.ROUTER_ID_ANNOTATION, "fd00::1"),
+                "192.168.0.11"));
         reconciler.invalidate();
         assertThatThrownBy(reconciler::reconcile).hasMessageContaining("invalid node.antrea.io/bgp-router-id");
         assertThat(backend.current().stopped).isFalse();
@@ -114,8 +116,8 @@ class BgpPolicyReconcilerTest extends ReconcilerFixture {
     void anIpv6OnlyNodeGetsTheFnvHashOfItsName() {
         assertThat(RouterIds.hashed("local").toString()).isEqualTo("156.67.103.8");
         assertThat(RouterIds.hashed("node1").toString()).isEqualTo("15.78.40.116");
-        cluster.node = Fakes.node("node1", Map.of(), Map.of(), "fd00::11");
-        cluster.policies.add(policy("p", 100, 65001, 179));
+        cluster.setNode(Fakes.node("node1", Map.of(), Map.of(), "fd00::11"));
+        cluster.put(policy("p", 100, 65001, 179));
         assertThat(pass()).containsExactly("start AS 65001 id 15.78.40.116 port 179");
     }
 
@@ -123,24 +125,24 @@ class BgpPolicyReconcilerTest extends ReconcilerFixture {
 
     @Test
     void asnPortRouterIdAndConfederationRestartTheServer() {
-        cluster.policies.add(policy("p", 100, 65001, 179));
+        cluster.put(policy("p", 100, 65001, 179));
         pass();
-        cluster.policies.set(0, policy("p", 100, 65001, 1179));
+        cluster.put(policy("p", 100, 65001, 1179));
         reconciler.invalidate();
         assertThat(pass()).containsExactly("stop AS 65001", "start AS 65001 id 192.168.0.11 port 1179");
-        cluster.policies.set(0, policy("p", 100, 65009, 1179));
+        cluster.put(policy("p", 100, 65009, 1179));
         reconciler.invalidate();
         assertThat(pass()).containsExactly("stop AS 65001", "start AS 65009 id 192.168.0.11 port 1179");
-        cluster.policies.set(0, policy("p", 100, 65009, 1179, Optional.of(new Confederation(100, Set.of(1L, 2L))),
+        cluster.put(policy("p", 100, 65009, 1179, Optional.of(new Confederation(100, Set.of(1L, 2L))),
                 LabelSelector.ALL));
         reconciler.invalidate();
         assertThat(pass()).hasSize(2);
         // the same member set in another order: nothing restarts
-        cluster.policies.set(0, policy("p", 100, 65009, 1179, Optional.of(new Confederation(100,
+        cluster.put(policy("p", 100, 65009, 1179, Optional.of(new Confederation(100,
                 new java.util.LinkedHashSet<>(List.of(2L, 1L, 2L)))), LabelSelector.ALL));
         reconciler.invalidate();
         assertThat(pass()).isEmpty();
-        cluster.policies.set(0, policy("p", 100, 65009, 1179, Optional.of(new Confederation(200, Set.of(1L, 2L))),
+        cluster.put(policy("p", 100, 65009, 1179, Optional.of(new Confederation(200, Set.of(1L, 2L))),
                 LabelSelector.ALL));
         reconciler.invalidate();
         assertThat(pass()).hasSize(2).first().isEqualTo("stop AS 65009");
@@ -148,10 +150,10 @@ class BgpPolicyReconcilerTest extends ReconcilerFixture {
 
     @Test
     void anotherPolicyWithTheSameParametersOnlyDiffsPeers() {
-        cluster.policies.add(policy("first", 100, 65001, 179, peer("10.0.0.1", 65000)));
+        cluster.put(policy("first", 100, 65001, 179, peer("10.0.0.1", 65000)));
         pass();
-        cluster.policies.clear();
-        cluster.policies.add(policy("second", 200, 65001, 179, peer("10.0.0.1", 65000), peer("10.0.0.2", 65000)));
+        clearPolicies();
+        cluster.put(policy("second", 200, 65001, 179, peer("10.0.0.1", 65000), peer("10.0.0.2", 65000)));
         reconciler.invalidate();
         assertThat(pass()).containsExactly(
                 "addPeer PeerConfig[10.0.0.2-65000 port=179 ttl=1 grTime=120s]");
@@ -162,13 +164,13 @@ class BgpPolicyReconcilerTest extends ReconcilerFixture {
 
     @Test
     void peersAreAddedUpdatedAndRemovedRemovalsFirst() {
-        cluster.policies.add(policy("p", 100, 65001, 179, peer("10.0.0.1", 65000), peer("10.0.0.2", 65000)));
+        cluster.put(policy("p", 100, 65001, 179, peer("10.0.0.1", 65000), peer("10.0.0.2", 65000)));
         assertThat(pass()).containsExactly("start AS 65001 id 192.168.0.11 port 179",
                 "addPeer PeerConfig[10.0.0.1-65000 port=179 ttl=1 grTime=120s]",
                 "addPeer PeerConfig[10.0.0.2-65000 port=179 ttl=1 grTime=120s]");
 
         // port and TTL change on one, ASN change at the same address on the other
-        cluster.policies.set(0, policy("p", 100, 65001, 179,
+        cluster.put(policy("p", 100, 65001, 179,
                 new BgpPeerSpec(Addresses.address("10.0.0.1", "a"), 65000, 1179, 3, 60), peer("10.0.0.2", 65100)));
         reconciler.invalidate();
         assertThat(pass()).containsExactly("removePeer 10.0.0.2-65000",
@@ -178,22 +180,22 @@ class BgpPolicyReconcilerTest extends ReconcilerFixture {
 
     @Test
     void peersOfAFamilyTheNodeDoesNotRunAreIgnored() {
-        cluster.policies.add(policy("p", 100, 65001, 179, peer("10.0.0.1", 65000), peer("fd00::1", 65000)));
+        cluster.put(policy("p", 100, 65001, 179, peer("10.0.0.1", 65000), peer("fd00::1", 65000)));
         assertThat(pass()).containsExactly("start AS 65001 id 192.168.0.11 port 179",
                 "addPeer PeerConfig[10.0.0.1-65000 port=179 ttl=1 grTime=120s]");
     }
 
     @Test
     void passwordsFollowTheSecret() {
-        cluster.policies.add(policy("p", 100, 65001, 179, peer("10.0.0.1", 65000), peer("10.0.0.2", 65000)));
+        cluster.put(policy("p", 100, 65001, 179, peer("10.0.0.1", 65000), peer("10.0.0.2", 65000)));
         pass();
-        cluster.passwords.put("10.0.0.2-65000", "s3cret");
+        cluster.setPasswords(Map.of("10.0.0.2-65000", "s3cret"));
         reconciler.invalidate();
         assertThat(pass()).containsExactly(
                 "updatePeer PeerConfig[10.0.0.2-65000 port=179 ttl=1 grTime=120s password=<set>]");
         assertThat(backend.current().peers.get(dev.herald.api.PeerKey.of("10.0.0.2", 65000)).password())
                 .contains("s3cret");
-        cluster.passwords.clear();
+        cluster.setPasswords(Map.of());
         reconciler.invalidate();
         assertThat(pass()).containsExactly("updatePeer PeerConfig[10.0.0.2-65000 port=179 ttl=1 grTime=120s]");
         // the Secret deleted while in use (Antrea's agent crashed there, antrea#7042): said, never the password
@@ -208,10 +210,10 @@ class BgpPolicyReconcilerTest extends ReconcilerFixture {
 
     @Test
     void aNodeWithoutAnyAddressOrPodCidrFailsThePassAndKeepsWhatRuns() {
-        cluster.policies.add(policy("p", 100, 65001, 179, peer("10.0.0.1", 65000)));
+        cluster.put(policy("p", 100, 65001, 179, peer("10.0.0.1", 65000)));
         services.set("ns/a", "10.96.0.1");
         pass();
-        cluster.node = new NodeInfo("node1", Map.of("bgp", "on"), Map.of(), List.of(), List.of());
+        cluster.setNode(new NodeInfo("node1", Map.of("bgp", "on"), Map.of(), List.of(), List.of()));
         reconciler.invalidate();
         int before = backend.log.size();
         assertThatThrownBy(reconciler::reconcile).hasMessageContaining("status.addresses")
@@ -221,7 +223,7 @@ class BgpPolicyReconcilerTest extends ReconcilerFixture {
                 + "InternalIP in status.addresses and no spec.podCIDRs");
         assertThat(writer.events).anyMatch(e -> e.startsWith("Warning NodeAddressesMissing"));
 
-        cluster.node = Fakes.node("node1", Map.of("bgp", "on"), Map.of(), "192.168.0.11");
+        cluster.setNode(Fakes.node("node1", Map.of("bgp", "on"), Map.of(), "192.168.0.11"));
         reconciler.invalidate();
         pass();
         assertThat(writer.conditions.get("p")).startsWith("node1 True Applied");
@@ -229,7 +231,7 @@ class BgpPolicyReconcilerTest extends ReconcilerFixture {
 
     @Test
     void peersAndRoutesOfAFamilyTheNodeDoesNotRunAreNamedInTheCondition() {
-        cluster.policies.add(policy("p", 100, 65001, 179, peer("10.0.0.1", 65000), peer("2001:db8::1", 65000)));
+        cluster.put(policy("p", 100, 65001, 179, peer("10.0.0.1", 65000), peer("2001:db8::1", 65000)));
         services.set("ns/v4", "10.96.0.1");
         services.set("ns/v6", "2001:db8::10");
         assertThat(pass()).doesNotContain("addPeer PeerConfig[2001:db8::1-65000 port=179 ttl=1 grTime=120s]")
@@ -249,7 +251,7 @@ class BgpPolicyReconcilerTest extends ReconcilerFixture {
 
     @Test
     void podAdvertisementOnANodeWithoutPodCidrsIsNamed() {
-        cluster.policies.add(new BgpPolicy("p", Instant.ofEpochSecond(100), 1, new BgpPolicySpec(LabelSelector.ALL,
+        cluster.put(new BgpPolicy("p", Instant.ofEpochSecond(100), 1, new BgpPolicySpec(LabelSelector.ALL,
                 65001, 179, Optional.empty(), new Advertisements(Set.of(), true, false), List.of())));
         pass();
         assertThat(writer.conditions.get("p")).startsWith("node1 True Applied")
@@ -260,7 +262,7 @@ class BgpPolicyReconcilerTest extends ReconcilerFixture {
 
     @Test
     void routesAreDiffedAndANewServerGetsThemAll() {
-        cluster.policies.add(policy("p", 100, 65001, 179));
+        cluster.put(policy("p", 100, 65001, 179));
         services.set("ns/a", "10.96.0.1");
         services.set("ns/b", "10.96.0.2");
         assertThat(pass()).containsExactly("start AS 65001 id 192.168.0.11 port 179",
@@ -270,7 +272,7 @@ class BgpPolicyReconcilerTest extends ReconcilerFixture {
         reconciler.invalidate();
         assertThat(pass()).containsExactly("withdraw [10.96.0.1/32]", "advertise [10.96.0.3/32]");
 
-        cluster.policies.set(0, policy("p", 100, 65002, 179));
+        cluster.put(policy("p", 100, 65002, 179));
         reconciler.invalidate();
         assertThat(pass()).containsExactly("stop AS 65001", "start AS 65002 id 192.168.0.11 port 179",
                 "advertise [10.96.0.2/32, 10.96.0.3/32]");
@@ -278,7 +280,7 @@ class BgpPolicyReconcilerTest extends ReconcilerFixture {
 
     @Test
     void anOwnerChangeAsksTheSourceForThatOwnerOnly() {
-        cluster.policies.add(policy("p", 100, 65001, 179));
+        cluster.put(policy("p", 100, 65001, 179));
         for (int i = 0; i < 100; i++) {
             services.set("ns/s" + i, "10.96.1." + i);
         }
@@ -293,7 +295,7 @@ class BgpPolicyReconcilerTest extends ReconcilerFixture {
 
     @Test
     void aPrefixWantedByTwoOwnersStaysUntilBothAreGone() {
-        cluster.policies.add(policy("p", 100, 65001, 179));
+        cluster.put(policy("p", 100, 65001, 179));
         services.set("ns/a", "10.96.0.9");
         services.set("ns/b", "10.96.0.9");
         assertThat(pass()).containsExactly("start AS 65001 id 192.168.0.11 port 179", "advertise [10.96.0.9/32]");
@@ -311,7 +313,7 @@ class BgpPolicyReconcilerTest extends ReconcilerFixture {
     void aBackendWithoutBfdRunsThePeerWithoutItAndSaysSoInTheConditionAndAnEvent() {
         BgpPeerSpec bfdPeer = new BgpPeerSpec(Addresses.address("10.0.0.1", "a"), 65000, 179, 1, 120,
                 new PeerTimers(9, 3, 0), true, BfdSettings.enabled(100, 100, 3));
-        cluster.policies.add(policy("p", 100, 65001, 179, bfdPeer, peer("10.0.0.2", 65100)));
+        cluster.put(policy("p", 100, 65001, 179, bfdPeer, peer("10.0.0.2", 65100)));
         assertThat(pass()).anySatisfy(call -> assertThat(call).startsWith("addPeer PeerConfig[10.0.0.1-65000")
                 .contains("hold=9s keepalive=3s").contains("bfd=100/100ms x3"));
         assertThat(writer.conditions.get("p")).startsWith("node1 True BfdUnsupported: BGP server running")
@@ -322,8 +324,8 @@ class BgpPolicyReconcilerTest extends ReconcilerFixture {
         pass(); // nothing changed: no second Event
         assertThat(writer.events).filteredOn(e -> e.startsWith("Warning BfdUnsupported")).hasSize(1);
 
-        cluster.policies.clear();
-        cluster.policies.add(policy("p", 100, 65001, 179, peer("10.0.0.1", 65000), peer("10.0.0.2", 65100)));
+        clearPolicies();
+        cluster.put(policy("p", 100, 65001, 179, peer("10.0.0.1", 65000), peer("10.0.0.2", 65100)));
         reconciler.invalidate();
         pass();
         assertThat(writer.conditions.get("p")).startsWith("node1 True Applied");
@@ -331,12 +333,12 @@ class BgpPolicyReconcilerTest extends ReconcilerFixture {
 
     @Test
     void aTimerChangeUpdatesThatPeerOnly() {
-        cluster.policies.add(policy("p", 100, 65001, 179, peer("10.0.0.1", 65000), peer("10.0.0.2", 65100)));
+        cluster.put(policy("p", 100, 65001, 179, peer("10.0.0.1", 65000), peer("10.0.0.2", 65100)));
         pass();
         BgpPeerSpec faster = new BgpPeerSpec(Addresses.address("10.0.0.1", "a"), 65000, 179, 1, 120,
                 new PeerTimers(3, 1, 0), true, BfdSettings.DISABLED);
-        cluster.policies.clear();
-        cluster.policies.add(policy("p", 100, 65001, 179, faster, peer("10.0.0.2", 65100)));
+        clearPolicies();
+        cluster.put(policy("p", 100, 65001, 179, faster, peer("10.0.0.2", 65100)));
         reconciler.invalidate();
         assertThat(pass()).singleElement().asString().startsWith("updatePeer PeerConfig[10.0.0.1-65000")
                 .contains("hold=3s keepalive=1s");
@@ -346,7 +348,7 @@ class BgpPolicyReconcilerTest extends ReconcilerFixture {
 
     @Test
     void routeCountsByTypeFollowFullAndIncrementalPassesAndFailedAnnouncements() {
-        cluster.policies.add(policy("p", 100, 65001, 179));
+        cluster.put(policy("p", 100, 65001, 179));
         Fakes.Source egress = new Fakes.Source(RouteType.EGRESS_IP);
         sources.add(egress);
         services.set("ns/a", "10.96.0.9");
@@ -375,7 +377,7 @@ class BgpPolicyReconcilerTest extends ReconcilerFixture {
         pass(); // the retry is a full pass
         assertThat(reconciler.advertisedRoutes()).isEqualTo(reconciler.desiredRoutes());
 
-        cluster.policies.clear();
+        clearPolicies();
         reconciler.invalidate();
         pass();
         assertThat(reconciler.desiredRoutes()).containsEntry(RouteType.SERVICE_CLUSTER_IP, 0)
@@ -386,14 +388,14 @@ class BgpPolicyReconcilerTest extends ReconcilerFixture {
 
     @Test
     void routesOfAFamilyTheNodeDoesNotRunAreDropped() {
-        cluster.policies.add(policy("p", 100, 65001, 179));
+        cluster.put(policy("p", 100, 65001, 179));
         services.set("ns/a", "10.96.0.1", "fd00:96::1");
         assertThat(pass()).containsExactly("start AS 65001 id 192.168.0.11 port 179", "advertise [10.96.0.1/32]");
     }
 
     @Test
     void removingASourceWithdrawsItsRoutesAndAddingItBackReadvertises() {
-        cluster.policies.add(policy("p", 100, 65001, 179));
+        cluster.put(policy("p", 100, 65001, 179));
         Fakes.Source egress = new Fakes.Source(RouteType.EGRESS_IP);
         egress.set("eg1", "172.18.0.5");
         sources.add(egress);
@@ -408,9 +410,9 @@ class BgpPolicyReconcilerTest extends ReconcilerFixture {
 
     @Test
     void aFailedStopKeepsTheStateAndIsRetried() {
-        cluster.policies.add(policy("p", 100, 65001, 179));
+        cluster.put(policy("p", 100, 65001, 179));
         pass();
-        cluster.policies.set(0, policy("p", 100, 65002, 179));
+        cluster.put(policy("p", 100, 65002, 179));
         reconciler.invalidate();
         backend.fail("stop");
         assertThatThrownBy(reconciler::reconcile).hasMessageContaining("injected failure of stop");
@@ -419,7 +421,7 @@ class BgpPolicyReconcilerTest extends ReconcilerFixture {
 
     @Test
     void aFailedStartLeavesNoServerAndIsRetried() {
-        cluster.policies.add(policy("p", 100, 65001, 179, peer("10.0.0.1", 65000)));
+        cluster.put(policy("p", 100, 65001, 179, peer("10.0.0.1", 65000)));
         backend.fail("start");
         assertThatThrownBy(reconciler::reconcile).hasMessageContaining("injected failure of start");
         assertThat(pass()).containsExactly("start AS 65001 id 192.168.0.11 port 179",
@@ -428,9 +430,9 @@ class BgpPolicyReconcilerTest extends ReconcilerFixture {
 
     @Test
     void aFailedPeerAddKeepsThePeersAddedBeforeIt() {
-        cluster.policies.add(policy("p", 100, 65001, 179, peer("10.0.0.1", 65000), peer("10.0.0.2", 65000)));
+        cluster.put(policy("p", 100, 65001, 179, peer("10.0.0.1", 65000), peer("10.0.0.2", 65000)));
         pass();
-        cluster.policies.set(0, policy("p", 100, 65001, 179, peer("10.0.0.1", 65000), peer("10.0.0.2", 65000),
+        cluster.put(policy("p", 100, 65001, 179, peer("10.0.0.1", 65000), peer("10.0.0.2", 65000),
                 peer("10.0.0.3", 65000), peer("10.0.0.4", 65000)));
         reconciler.invalidate();
         backend.fail("addPeer");
@@ -443,7 +445,7 @@ class BgpPolicyReconcilerTest extends ReconcilerFixture {
 
     @Test
     void aFailedAdvertiseIsCompletedByTheNextPass() {
-        cluster.policies.add(policy("p", 100, 65001, 179));
+        cluster.put(policy("p", 100, 65001, 179));
         pass();
         services.set("ns/a", "10.96.0.1");
         reconciler.routesChanged(services, Set.of("ns/a"));
@@ -457,7 +459,7 @@ class BgpPolicyReconcilerTest extends ReconcilerFixture {
     void withoutABackendThePassFailsWithAClearError() {
         reconciler = new BgpPolicyReconciler(cluster, writer, Optional::empty, () -> List.copyOf(sources),
                 BgpPolicyReconciler.Settings.DEFAULT);
-        cluster.policies.add(policy("p", 100, 65001, 179));
+        cluster.put(policy("p", 100, 65001, 179));
         reconciler.endBackendWait(); // after the first 15 s, when it is no longer just being bound
         assertThatThrownBy(reconciler::reconcile).hasMessageContaining("no BGP backend is available");
     }
@@ -466,8 +468,8 @@ class BgpPolicyReconcilerTest extends ReconcilerFixture {
 
     @Test
     void theEffectivePolicyShowsThisNodeAppliedAndTheLoserShowsWhoWon() {
-        cluster.policies.add(policy("old", 100, 65001, 179, peer("10.0.0.1", 65000)));
-        cluster.policies.add(policy("young", 200, 65002, 179));
+        cluster.put(policy("old", 100, 65001, 179, peer("10.0.0.1", 65000)));
+        cluster.put(policy("young", 200, 65002, 179));
         pass();
         assertThat(writer.conditions).containsOnly(
                 Map.entry("old", "node1 True Applied: BGP server running: AS 65001, router ID 192.168.0.11, "
@@ -478,7 +480,7 @@ class BgpPolicyReconcilerTest extends ReconcilerFixture {
 
     @Test
     void conditionsAreWrittenOnlyWhenTheyChange() {
-        cluster.policies.add(policy("p", 100, 65001, 179));
+        cluster.put(policy("p", 100, 65001, 179));
         pass();
         int writes = writer.conditionWrites;
         reconciler.invalidate();
@@ -489,9 +491,9 @@ class BgpPolicyReconcilerTest extends ReconcilerFixture {
 
     @Test
     void aFailedPassNamesTheStepThatFailedAndAGoodPassClearsIt() {
-        cluster.policies.add(policy("p", 100, 65001, 179, peer("10.0.0.1", 65000)));
+        cluster.put(policy("p", 100, 65001, 179, peer("10.0.0.1", 65000)));
         pass();
-        cluster.policies.set(0, policy("p", 100, 65001, 179, peer("10.0.0.1", 65000), peer("10.0.0.2", 65000)));
+        cluster.put(policy("p", 100, 65001, 179, peer("10.0.0.1", 65000), peer("10.0.0.2", 65000)));
         reconciler.invalidate();
         backend.fail("addPeer");
         assertThatThrownBy(reconciler::reconcile);
@@ -502,19 +504,19 @@ class BgpPolicyReconcilerTest extends ReconcilerFixture {
 
     @Test
     void anInvalidRouterIdShowsInTheCondition() {
-        cluster.policies.add(policy("p", 100, 65001, 179));
-        cluster.node = Fakes.node("node1", Map.of(), Map.of(NodeInfo.ROUTER_ID_ANNOTATION, "not-an-ip"),
-                "192.168.0.11");
+        cluster.put(policy("p", 100, 65001, 179));
+        cluster.setNode(Fakes.node("node1", Map.of(), Map.of(NodeInfo.ROUTER_ID_ANNOTATION, "not-an-ip"),
+                "192.168.0.11"));
         assertThatThrownBy(reconciler::reconcile);
         assertThat(writer.conditions.get("p")).startsWith("node1 False InvalidRouterID: ");
     }
 
     @Test
     void aPolicyThatNoLongerSelectsTheNodeLosesItsCondition() {
-        cluster.policies.add(policy("p", 100, 65001, 179));
+        cluster.put(policy("p", 100, 65001, 179));
         pass();
         assertThat(writer.conditions).containsKey("p");
-        cluster.policies.set(0, policy("p", 100, 65001, 179, Optional.empty(),
+        cluster.put(policy("p", 100, 65001, 179, Optional.empty(),
                 new LabelSelector(Map.of("bgp", "off"), List.of())));
         reconciler.invalidate();
         pass();
@@ -523,9 +525,9 @@ class BgpPolicyReconcilerTest extends ReconcilerFixture {
 
     @Test
     void anInvalidPolicyIsReportedWithoutDisturbingTheEffectiveOne() {
-        cluster.policies.add(policy("p", 100, 65001, 179));
+        cluster.put(policy("p", 100, 65001, 179));
         pass();
-        cluster.invalid.put("broken", "spec.localASN: must be between 1 and 65535, got 0");
+        cluster.putInvalid("broken", "spec.localASN: must be between 1 and 65535, got 0");
         reconciler.invalidate();
         assertThat(pass()).isEmpty();
         assertThat(writer.conditions.get("broken"))
@@ -536,8 +538,8 @@ class BgpPolicyReconcilerTest extends ReconcilerFixture {
 
     @Test
     void nothingIsReportedBeforeTheInformersHaveSynced() {
-        cluster.synced = false;
-        cluster.policies.add(policy("p", 100, 65001, 179));
+        cluster.setSynced(false);
+        cluster.put(policy("p", 100, 65001, 179));
         reconciler.reconcile();
         assertThat(writer.conditionWrites).isZero();
     }

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.herald.api.RouteType;
 import dev.herald.api.spi.BgpServerFactory;
 import dev.herald.api.spi.Telemetry;
+import dev.herald.testing.InMemoryClusterState;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -18,7 +19,7 @@ import org.junit.jupiter.api.Test;
 
 /** The composition the agent and the simulator run: listeners, loop and timers around the reconciler. */
 class ControllerTest {
-    private final Fakes.Cluster cluster = new Fakes.Cluster();
+    private final InMemoryClusterState cluster = new InMemoryClusterState();
     private final Fakes.Backend backend = new Fakes.Backend();
     private final Fakes.Writer writer = new Fakes.Writer();
     private final Fakes.Source services = new Fakes.Source(RouteType.SERVICE_CLUSTER_IP);
@@ -34,8 +35,8 @@ class ControllerTest {
 
     @BeforeEach
     void setUp() {
-        cluster.node = Fakes.node("node1", Map.of(), Map.of(), "192.168.0.11");
-        cluster.policies.add(BgpPolicyReconcilerTest.policy("p", 100, 65001, 179));
+        cluster.setNode(Fakes.node("node1", Map.of(), Map.of(), "192.168.0.11"));
+        cluster.put(BgpPolicyReconcilerTest.policy("p", 100, 65001, 179));
         services.set("ns/a", "10.96.0.1");
     }
 

@@ -1,9 +1,6 @@
 package dev.herald.controller;
 
 import dev.herald.api.Addresses;
-import dev.herald.api.BgpPolicy;
-import dev.herald.api.EgressInfo;
-import dev.herald.api.EndpointInfo;
 import dev.herald.api.GlobalConfig;
 import dev.herald.api.NodeInfo;
 import dev.herald.api.PeerConfig;
@@ -11,11 +8,9 @@ import dev.herald.api.PeerKey;
 import dev.herald.api.PeerStatus;
 import dev.herald.api.Route;
 import dev.herald.api.RouteType;
-import dev.herald.api.ServiceInfo;
 import dev.herald.api.spi.BgpException;
 import dev.herald.api.spi.BgpServer;
 import dev.herald.api.spi.BgpServerFactory;
-import dev.herald.api.spi.ClusterState;
 import dev.herald.api.spi.ClusterWriter;
 import dev.herald.api.spi.Registration;
 import dev.herald.api.spi.RouteSource;
@@ -39,65 +34,6 @@ final class Fakes {
     static NodeInfo node(String name, Map<String, String> labels, Map<String, String> annotations, String... ips) {
         return new NodeInfo(name, labels, annotations,
                 java.util.Arrays.stream(ips).map(ip -> Addresses.address(ip, "ip")).toList(), List.of());
-    }
-
-    /** A cluster whose state the test sets directly. */
-    static final class Cluster implements ClusterState {
-        NodeInfo node;
-        List<BgpPolicy> policies = new ArrayList<>();
-        Map<String, String> passwords = new HashMap<>();
-        Map<String, String> invalid = new HashMap<>();
-        boolean synced = true;
-
-        @Override
-        public Optional<NodeInfo> localNode() {
-            return Optional.ofNullable(node);
-        }
-
-        @Override
-        public List<BgpPolicy> bgpPolicies() {
-            return List.copyOf(policies);
-        }
-
-        @Override
-        public Map<String, String> invalidPolicies() {
-            return Map.copyOf(invalid);
-        }
-
-        @Override
-        public Map<String, String> bgpPasswords() {
-            return Map.copyOf(passwords);
-        }
-
-        @Override
-        public Collection<ServiceInfo> services() {
-            return List.of();
-        }
-
-        @Override
-        public Optional<ServiceInfo> service(String key) {
-            return Optional.empty();
-        }
-
-        @Override
-        public List<EndpointInfo> endpoints(String serviceKey) {
-            return List.of();
-        }
-
-        @Override
-        public Collection<EgressInfo> egresses() {
-            return List.of();
-        }
-
-        @Override
-        public boolean synced() {
-            return synced;
-        }
-
-        @Override
-        public Registration addListener(Listener listener) {
-            return () -> { };
-        }
     }
 
     /** A route source with routes set by owner; counts how it is asked. */

@@ -10,6 +10,7 @@ import dev.herald.api.LabelSelector;
 import dev.herald.api.RouteType;
 import dev.herald.api.ServiceIPType;
 import dev.herald.api.spi.RouteSource;
+import dev.herald.testing.InMemoryClusterState;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,7 +21,7 @@ import org.junit.jupiter.api.BeforeEach;
 
 /** The reconciler over plain objects, and the policies, peers and passes its tests use. */
 abstract class ReconcilerFixture {
-    final Fakes.Cluster cluster = new Fakes.Cluster();
+    final InMemoryClusterState cluster = new InMemoryClusterState();
     final Fakes.Backend backend = new Fakes.Backend();
     final Fakes.Writer writer = new Fakes.Writer();
     final Fakes.Source services = new Fakes.Source(RouteType.SERVICE_CLUSTER_IP);
@@ -29,7 +30,7 @@ abstract class ReconcilerFixture {
 
     @BeforeEach
     void setUp() {
-        cluster.node = Fakes.node("node1", Map.of("bgp", "on"), Map.of(), "192.168.0.11");
+        cluster.setNode(Fakes.node("node1", Map.of("bgp", "on"), Map.of(), "192.168.0.11"));
         reconciler = new BgpPolicyReconciler(cluster, writer, () -> Optional.of(backend), () -> List.copyOf(sources),
                 BgpPolicyReconciler.Settings.DEFAULT);
     }
@@ -46,6 +47,11 @@ abstract class ReconcilerFixture {
 
     static BgpPeerSpec peer(String address, long asn) {
         return new BgpPeerSpec(Addresses.address(address, "peer"), asn, 179, 1, 120);
+    }
+
+    /** Deletes every valid policy, each with its event, as the informer would. */
+    void clearPolicies() {
+        cluster.bgpPolicies().forEach(p -> cluster.deletePolicy(p.name()));
     }
 
     List<String> pass() {

@@ -34,7 +34,7 @@ class SwapAndAdoptionTest extends ReconcilerFixture {
     /** One policy, one peer, one route, applied on the native backend: where the swap tests start. */
     private BgpPolicyReconciler runningOnNativeWithOneRoute() {
         BgpPolicyReconciler r = swappable();
-        cluster.policies.add(policy("p", 100, 65001, 179, peer("10.0.0.2", 65000)));
+        cluster.put(policy("p", 100, 65001, 179, peer("10.0.0.2", 65000)));
         services.set("ns/a", "10.96.0.1");
         swapPass(r);
         return r;
@@ -49,7 +49,7 @@ class SwapAndAdoptionTest extends ReconcilerFixture {
     @Test
     void aBackendSwapStopsTheOldServerForAGracefulRestartAndStartsTheNewOneAsARestartWithEverything() {
         BgpPolicyReconciler r = swappable();
-        cluster.policies.add(policy("p", 100, 65001, 179, peer("10.0.0.2", 65000)));
+        cluster.put(policy("p", 100, 65001, 179, peer("10.0.0.2", 65000)));
         services.set("ns/a", "10.96.0.1");
         services.set("ns/b", "10.96.0.2");
         assertThat(swapPass(r)).hasSize(3).first().isEqualTo("start AS 65001 id 192.168.0.11 port 179");
@@ -86,7 +86,7 @@ class SwapAndAdoptionTest extends ReconcilerFixture {
         assertThat(swapPass(r)).isEmpty();
 
         // the next server for other reasons is fresh again, and its predecessor ends with a Cease
-        cluster.policies.set(0, policy("p", 100, 65002, 179, peer("10.0.0.2", 65000)));
+        cluster.put(policy("p", 100, 65002, 179, peer("10.0.0.2", 65000)));
         r.invalidate();
         assertThat(swapPass(r)).startsWith("stop AS 65001", "start AS 65002 id 192.168.0.11 port 179");
         assertThat(nativeBackend.servers.get(2).stopMode).isEqualTo(StopMode.CEASE);
@@ -100,7 +100,7 @@ class SwapAndAdoptionTest extends ReconcilerFixture {
         r.invalidate();
         swapPass(r);
 
-        cluster.policies.clear();
+        clearPolicies();
         r.invalidate();
         assertThat(swapPass(r)).containsExactly("stop AS 65001");
         assertThat(nativeBackend.current().stopMode).isEqualTo(StopMode.CEASE);
@@ -153,7 +153,7 @@ class SwapAndAdoptionTest extends ReconcilerFixture {
     @Test
     void aServerThatFailedToStartIsStoppedSoThatNothingItOpenedLeaks() {
         BgpPolicyReconciler r = swappable();
-        cluster.policies.add(policy("p", 100, 65001, 179, peer("10.0.0.2", 65000)));
+        cluster.put(policy("p", 100, 65001, 179, peer("10.0.0.2", 65000)));
         nativeBackend.fail("start");
         assertThatThrownBy(() -> r.reconcile()).hasMessageContaining("injected failure of start");
         assertThat(nativeBackend.current().stopMode).isEqualTo(StopMode.CEASE);
@@ -163,10 +163,10 @@ class SwapAndAdoptionTest extends ReconcilerFixture {
     @Test
     void aBackendChangeTogetherWithNewParametersIsAnOrdinaryRestartWithACease() {
         BgpPolicyReconciler r = swappable();
-        cluster.policies.add(policy("p", 100, 65001, 179));
+        cluster.put(policy("p", 100, 65001, 179));
         swapPass(r);
         selected = gobgpBackend;
-        cluster.policies.set(0, policy("p", 100, 65001, 1179));
+        cluster.put(policy("p", 100, 65001, 1179));
         r.invalidate();
         assertThat(swapPass(r)).containsExactly("stop AS 65001", "start AS 65001 id 192.168.0.11 port 1179");
         assertThat(nativeBackend.current().backendName).isEqualTo("gobgp");
@@ -213,7 +213,7 @@ class SwapAndAdoptionTest extends ReconcilerFixture {
     }
 
     private void runningServerWithTwoRoutes() {
-        cluster.policies.add(policy("p", 100, 65001, 179, peer("10.0.0.2", 65000)));
+        cluster.put(policy("p", 100, 65001, 179, peer("10.0.0.2", 65000)));
         services.set("ns/a", "10.96.0.1");
         services.set("ns/b", "10.96.0.2");
         assertThat(pass()).hasSize(3); // start, addPeer, advertise
@@ -240,7 +240,7 @@ class SwapAndAdoptionTest extends ReconcilerFixture {
     @Test
     void anAdoptedServerWithOtherParametersIsRestartedWithACease() {
         runningServerWithTwoRoutes();
-        cluster.policies.set(0, policy("p", 100, 65002, 179, peer("10.0.0.2", 65000)));
+        cluster.put(policy("p", 100, 65002, 179, peer("10.0.0.2", 65000)));
         reconciler = adopting(BgpPolicyReconciler.Settings.DEFAULT);
         assertThat(pass()).startsWith("stop AS 65001", "start AS 65002 id 192.168.0.11 port 179");
         assertThat(backend.servers.get(0).stopMode).isEqualTo(StopMode.CEASE);
@@ -249,7 +249,7 @@ class SwapAndAdoptionTest extends ReconcilerFixture {
     @Test
     void aServerLeftRunningIsStoppedWhenNoPolicySelectsTheNodeAnyMore() {
         runningServerWithTwoRoutes();
-        cluster.policies.clear();
+        clearPolicies();
         reconciler = adopting(BgpPolicyReconciler.Settings.DEFAULT);
         assertThat(pass()).containsExactly("stop AS 65001");
         assertThat(backend.current().stopMode).isEqualTo(StopMode.CEASE);
@@ -302,7 +302,7 @@ class SwapAndAdoptionTest extends ReconcilerFixture {
         reconciler = adopting(new BgpPolicyReconciler.Settings(Optional.empty(), java.time.Duration.ofHours(1)));
         runningServerWithTwoRoutes();
         sources.remove(services);
-        cluster.policies.set(0, new BgpPolicy("p", Instant.ofEpochSecond(100), 1, new BgpPolicySpec(LabelSelector.ALL,
+        cluster.put(new BgpPolicy("p", Instant.ofEpochSecond(100), 1, new BgpPolicySpec(LabelSelector.ALL,
                 65001, 179, Optional.empty(), new Advertisements(Set.of(), false, false),
                 List.of(peer("10.0.0.2", 65000)))));
         reconciler.invalidate();
@@ -326,7 +326,7 @@ class SwapAndAdoptionTest extends ReconcilerFixture {
     @Test
     void aNewServerGetsItsTableBeforeItsPeersSoEndOfRibNeverComesFirst() {
         // after a crash peers may still hold our routes as stale: an early End-of-RIB would make them drop those
-        cluster.policies.add(policy("p", 100, 65001, 179, peer("10.0.0.2", 65000)));
+        cluster.put(policy("p", 100, 65001, 179, peer("10.0.0.2", 65000)));
         services.set("ns/a", "10.96.0.1");
         List<String> calls = pass();
         assertThat(calls).hasSize(3);
@@ -340,7 +340,7 @@ class SwapAndAdoptionTest extends ReconcilerFixture {
         BgpPolicyReconciler r = new BgpPolicyReconciler(cluster, writer, () -> Optional.ofNullable(selected),
                 () -> List.copyOf(sources), new BgpPolicyReconciler.Settings(Optional.empty(),
                 java.time.Duration.ofHours(1)));
-        cluster.policies.add(policy("p", 100, 65001, 179, peer("10.0.0.2", 65000)));
+        cluster.put(policy("p", 100, 65001, 179, peer("10.0.0.2", 65000)));
         services.set("ns/a", "10.96.0.1");
         swapPass(r);
         // a source update and a backend swap at the same moment
@@ -358,7 +358,7 @@ class SwapAndAdoptionTest extends ReconcilerFixture {
 
     @Test
     void aBackendThatNeverComesIsReportedOnceTheWaitIsOver() {
-        cluster.policies.add(policy("p", 100, 65001, 179));
+        cluster.put(policy("p", 100, 65001, 179));
         reconciler = new BgpPolicyReconciler(cluster, writer, Optional::empty, () -> List.copyOf(sources),
                 BgpPolicyReconciler.Settings.DEFAULT);
         assertThat(reconciler.reconcile().waitingFor()).contains("the BGP backend to register");
