@@ -15,6 +15,7 @@ import dev.herald.bgp.message.PathAttribute;
 import dev.herald.bgp.message.Prefix;
 import dev.herald.bgp.message.UpdateMessage;
 import dev.herald.bgp.transport.Transport;
+import dev.herald.testing.Hex;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.HexFormat;
@@ -165,6 +166,6 @@ class MalformedInputTest {
     }
 
     private static byte[] bytes(String hex) {
-        return HexFormat.of().parseHex(hex.replace("MARKER", MARKER).replace(" ", ""));
+        return Hex.bytes(hex.replace("MARKER", MARKER));
     }
 }

@@ -5,11 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.herald.bgp.message.BgpMessage;
 import dev.herald.bgp.message.NotificationMessage;
 import dev.herald.bgp.message.UpdateMessage;
+import dev.herald.testing.Hex;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 
 /** Builds raw BGP bytes from hex and runs them through the codec on an {@link EmbeddedChannel}. */
@@ -21,11 +21,11 @@ final class Wire {
 
     /** Bytes from hex text; white space and underscores are ignored. */
     static byte[] hex(String text) {
-        return HexFormat.of().parseHex(text.replaceAll("[\\s_]", ""));
+        return Hex.bytes(text);
     }
 
     static String hex(byte[] bytes) {
-        return HexFormat.of().formatHex(bytes);
+        return Hex.text(bytes);
     }
 
     /** A message header as hex: marker, the given length (not checked), type. */

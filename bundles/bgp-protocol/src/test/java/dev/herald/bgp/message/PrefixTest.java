@@ -3,19 +3,15 @@ package dev.herald.bgp.message;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.herald.testing.Hex;
 import java.net.InetAddress;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 class PrefixTest {
-    private static byte[] hex(String text) {
-        return HexFormat.of().parseHex(text.replace(" ", ""));
-    }
-
     private static Prefix v4(String address, int length) throws Exception {
         return Prefix.of(Afi.IPV4, InetAddress.getByName(address).getAddress(), length);
     }
@@ -47,17 +43,17 @@ class PrefixTest {
 
     @Test
     void ipv6FromBytesSplitsTheAddressInTwoHalves() {
-        Prefix p = Prefix.of(Afi.IPV6, hex("20010db8 00000000 00000000 00000001"), 128);
+        Prefix p = Prefix.of(Afi.IPV6, Hex.bytes("20010db8 00000000 00000000 00000001"), 128);
 
         assertThat(p.hi()).isEqualTo(0x2001_0db8_0000_0000L);
         assertThat(p.lo()).isEqualTo(1L);
-        assertThat(p.addressBytes()).isEqualTo(hex("20010db8 00000000 00000000 00000001"));
+        assertThat(p.addressBytes()).isEqualTo(Hex.bytes("20010db8 00000000 00000000 00000001"));
     }
 
     @Test
     void missingTrailingBytesAreZero() {
         assertThat(Prefix.of(Afi.IPV4, new byte[] {10, 1}, 16)).isEqualTo(Prefix.ipv4(0x0A01_0000, 16));
-        assertThat(Prefix.of(Afi.IPV6, hex("20010db8"), 32).toString()).isEqualTo("2001:db8::/32");
+        assertThat(Prefix.of(Afi.IPV6, Hex.bytes("20010db8"), 32).toString()).isEqualTo("2001:db8::/32");
     }
 
     @Test
