@@ -164,8 +164,6 @@ final class OpenHandoff {
                 held.release(); // the peer refused it (a second connection while Established)
                 return;
             }
-            ch.pipeline().addAfter("encoder", ConnectionWatcher.NAME, new ConnectionWatcher(r::notificationReceived,
-                    r::notificationSent));
             ch.pipeline().fireChannelRead(held);
             ch.pipeline().fireChannelReadComplete();
         });
