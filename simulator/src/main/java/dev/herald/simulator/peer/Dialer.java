@@ -1,5 +1,6 @@
 package dev.herald.simulator.peer;
 
+import dev.herald.bgp.session.OpenHold;
 import dev.herald.bgp.transport.Transport;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
@@ -137,7 +138,7 @@ final class Dialer {
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
-                        ch.pipeline().addLast(OpenSniffer.NAME, new OpenSniffer(handoff::firstMessage, true));
+                        ch.pipeline().addLast(new OpenHold((ctx, hold, m) -> handoff.firstMessage(ctx, hold, m, true)));
                     }
                 });
         ChannelFuture reg = b.register();

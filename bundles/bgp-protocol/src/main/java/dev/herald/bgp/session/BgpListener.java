@@ -63,10 +63,11 @@ public final class BgpListener implements AutoCloseable {
      */
     public static BgpListener bind(EventLoopGroup group, Transport transport, InetSocketAddress address,
                                    OpenResolver resolver) throws InterruptedException {
+        OpenResolution resolution = new OpenResolution(resolver, transport);
         return bind(group, transport, address, new ChannelInitializer<Channel>() {
             @Override
             protected void initChannel(Channel ch) {
-                ch.pipeline().addLast(new OpenHold(resolver, transport));
+                resolution.accepted(ch);
             }
         });
     }

@@ -3,53 +3,48 @@ package dev.herald.bgp.session;
 import dev.herald.bgp.codec.BgpMessageDecoder;
 import dev.herald.bgp.codec.BgpMessageEncoder;
 import dev.herald.bgp.codec.CodecContext;
-import dev.herald.bgp.codec.MalformedMessage;
 import dev.herald.bgp.message.BgpMessage;
 import dev.herald.bgp.message.NotificationMessage;
-import dev.herald.bgp.message.OpenMessage;
-import dev.herald.bgp.transport.Transport;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.util.concurrent.ScheduledFuture;
-import java.net.InetSocketAddress;
-import java.util.concurrent.TimeUnit;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import org.osgi.annotation.versioning.ConsumerType;
+import org.osgi.annotation.versioning.ProviderType;
 
 /**
- * First handler of a connection the listener resolves at OPEN: holds the bytes until the remote's first message is
- * whole, asks the {@link OpenResolver} which peer takes it, and then gives everything it held to that peer's
- * decoder. A first message that is no OPEN is answered (RFC 4271 §6.1, §8.2.2) and the connection closed; a remote
- * that sends nothing for {@link #OPEN_WAIT_SECONDS} is dropped. Event loop only.
+ * First handler of a connection whose peer is decided at the remote's OPEN: holds the bytes until the remote's first
+ * message is whole, so its OPEN (AS, BGP identifier) can pick or build the peer, and gives everything it held to that
+ * peer's decoder on {@link #handTo}. {@link BgpListener} puts it on connections it resolves by {@link OpenResolver};
+ * a speaker that also connects out to unknown speakers puts it on its own connections. Event loop only.
  */
-final class OpenHold extends ChannelInboundHandlerAdapter {
-    private static final Logger LOG = LoggerFactory.getLogger(BgpListener.class);
-    /** A remote that connected but sends no OPEN is dropped after this: we send ours only after theirs. */
-    static final int OPEN_WAIT_SECONDS = 30;
-    private final OpenResolver resolver;
-    private final Transport transport;
+@ProviderType
+public final class OpenHold extends ChannelInboundHandlerAdapter {
+    /** Told the remote's first message. */
+    @ConsumerType
+    @FunctionalInterface
+    public interface FirstMessage {
+        /**
+         * Called on the event loop with the remote's first message: an OPEN, a NOTIFICATION, or a
+         * {@link dev.herald.bgp.codec.MalformedMessage}. The receiver hands the connection on ({@link #handTo}) or
+         * closes it.
+         */
+        void firstMessage(ChannelHandlerContext ctx, OpenHold hold, Object message);
+    }
+
+    private final FirstMessage target;
     private final BgpMessageDecoder decoder = new BgpMessageDecoder(new CodecContext());
     private ByteBuf buffer;
     private boolean decided;
-    private ScheduledFuture<?> openWait;
 
-    OpenHold(OpenResolver resolver, Transport transport) {
-        this.resolver = resolver;
-        this.transport = transport;
+    public OpenHold(FirstMessage target) {
+        this.target = target;
     }
 
-    @Override
-    public void handlerAdded(ChannelHandlerContext ctx) {
-        openWait = ctx.executor().schedule(() -> {
-            if (!decided && ctx.channel().isActive()) {
-                LOG.warn("{} connected but sent no OPEN within {} s; closing (a listener that resolves peers at "
-                        + "OPEN sends its own OPEN after the remote's)", text(ctx.channel()), OPEN_WAIT_SECONDS);
-                ctx.close();
-            }
-        }, OPEN_WAIT_SECONDS, TimeUnit.SECONDS);
+    /** Whether the remote's first message has arrived. */
+    public boolean decided() {
+        return decided;
     }
 
     @Override
@@ -67,48 +62,16 @@ final class OpenHold extends ChannelInboundHandlerAdapter {
         Object first = decoder.decodeOne(buffer.duplicate());
         if (first != null) {
             decided = true;
-            openWait.cancel(false);
-            firstMessage(ctx, first);
+            target.firstMessage(ctx, this, first);
         }
     }
 
-    private void firstMessage(ChannelHandlerContext ctx, Object message) {
+    /**
+     * Gives the connection to {@code peer} ({@link BgpPeer#incoming}), then everything held (the OPEN and what came
+     * after it) to the session's decoder. The connection must run on the peer's event loop.
+     */
+    public void handTo(ChannelHandlerContext ctx, BgpPeer peer) {
         Channel ch = ctx.channel();
-        if (message instanceof OpenMessage open) {
-            resolved(ctx, decide((InetSocketAddress) ch.remoteAddress(), open));
-            return;
-        }
-        if (message instanceof NotificationMessage n) {
-            LOG.warn("{} sent {} before its OPEN; connection closed", text(ch), n);
-            ch.close();
-            return;
-        }
-        if (message instanceof MalformedMessage m) {
-            refuse(ch, m.notification(), m.reason());
-        } else {
-            refuse(ch, new NotificationMessage(NotificationMessage.FSM_ERROR, 1),
-                    "first message is of type " + ((BgpMessage) message).type() + ", not OPEN");
-        }
-    }
-
-    private OpenDecision decide(InetSocketAddress remote, OpenMessage open) {
-        try {
-            return resolver.resolve(remote, open);
-        } catch (RuntimeException e) {
-            LOG.warn("Resolving the OPEN of {} failed", remote, e);
-            return OpenDecision.reject();
-        }
-    }
-
-    private void resolved(ChannelHandlerContext ctx, OpenDecision decision) {
-        Channel ch = ctx.channel();
-        if (decision == null || decision.peer() == null) {
-            OpenDecision d = decision != null ? decision : OpenDecision.reject();
-            refuse(ch, d.refusal(), "refused at OPEN");
-            return;
-        }
-        BgpPeer peer = decision.peer();
-        transport.prepareSession(ch, peer.endpoint().ttl());
         ch.config().setAutoRead(false);
         peer.incoming(ch);
         // runs after the peer has added its handlers (same loop, queued behind incoming's task)
@@ -134,23 +97,15 @@ final class OpenHold extends ChannelInboundHandlerAdapter {
         return held;
     }
 
-    private static void refuse(Channel ch, NotificationMessage reply, String why) {
-        LOG.warn("Closing the connection from {}: {}; sending {}", text(ch), why, reply);
+    /** Sends {@code notification} on a connection that has no session (no encoder) and closes it. */
+    public static void sendAndClose(Channel ch, NotificationMessage notification) {
         ByteBuf buf = ch.alloc().buffer();
-        BgpMessageEncoder.write(reply, buf, new CodecContext());
+        BgpMessageEncoder.write(notification, buf, new CodecContext());
         ch.writeAndFlush(buf).addListener(ChannelFutureListener.CLOSE);
-    }
-
-    private static String text(Channel ch) {
-        InetSocketAddress a = (InetSocketAddress) ch.remoteAddress();
-        return a == null ? "a remote" : a.getAddress().getHostAddress() + ":" + a.getPort();
     }
 
     @Override
     public void handlerRemoved(ChannelHandlerContext ctx) {
-        if (openWait != null) {
-            openWait.cancel(false);
-        }
         if (buffer != null) {
             buffer.release();
             buffer = null;
