@@ -34,23 +34,7 @@ import org.junit.jupiter.api.Test;
 
 /** A listener that picks its peer at the remote's OPEN (dynamic neighbours), over loopback TCP. */
 class OpenResolverTest {
-    private static final BgpPeer.Listener QUIET = new BgpPeer.Listener() {
-        @Override
-        public void established(BgpPeer peer, BgpConnection connection) {
-        }
-
-        @Override
-        public void received(BgpPeer peer, BgpConnection connection, BgpMessage message) {
-        }
-
-        @Override
-        public void writable(BgpPeer peer, BgpConnection connection) {
-        }
-
-        @Override
-        public void down(BgpPeer peer, CloseReason reason) {
-        }
-    };
+    private static final BgpPeer.Listener QUIET = QuietListener.INSTANCE;
 
     private final EventLoopGroup group = Transport.NIO.newEventLoopGroup(1, r -> new Thread(r, "resolver-test"));
     private final List<BgpPeer> peers = new CopyOnWriteArrayList<>();

@@ -24,23 +24,7 @@ import org.junit.jupiter.api.Test;
 
 /** A tap's handler sits between codec and state machine and sees every message both ways, over loopback TCP. */
 class SessionTapTest {
-    private static final BgpPeer.Listener QUIET = new BgpPeer.Listener() {
-        @Override
-        public void established(BgpPeer peer, BgpConnection connection) {
-        }
-
-        @Override
-        public void received(BgpPeer peer, BgpConnection connection, BgpMessage message) {
-        }
-
-        @Override
-        public void writable(BgpPeer peer, BgpConnection connection) {
-        }
-
-        @Override
-        public void down(BgpPeer peer, CloseReason reason) {
-        }
-    };
+    private static final BgpPeer.Listener QUIET = QuietListener.INSTANCE;
 
     private final EventLoopGroup group = Transport.NIO.newEventLoopGroup(1, r -> new Thread(r, "tap-test"));
     private final List<String> seen = new CopyOnWriteArrayList<>();
