@@ -10,12 +10,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
- * Sits between a connection's codec and its state machine: sees the NOTIFICATIONs going either way (graceful
+ * Sits between a connection's codec and its state machine (the kit's {@link dev.herald.bgp.session.SessionTap}): sees the NOTIFICATIONs going either way (graceful
  * restart treats a session that ended with one differently), and freezes the connection on command.
  */
 final class ConnectionWatcher extends ChannelDuplexHandler {
-    static final String NAME = "emulated-peer-watcher";
-
     private final Consumer<NotificationMessage> onReceived;
     private final Consumer<NotificationMessage> onSent;
     private volatile boolean notified;

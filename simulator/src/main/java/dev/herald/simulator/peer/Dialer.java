@@ -1,5 +1,7 @@
 package dev.herald.simulator.peer;
 
+import dev.herald.bgp.session.Backoff;
+import dev.herald.bgp.session.OpenHold;
 import dev.herald.bgp.transport.Transport;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
@@ -10,6 +12,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.OptionalLong;
@@ -26,8 +29,9 @@ final class Dialer {
     private static final Logger LOG = LoggerFactory.getLogger(EmulatedPeer.class);
     /** How often an active peer looks for agents it has no connection with. */
     static final long RECONNECT_MILLIS = 1000;
-    /** The longest wait between two connection attempts to an agent that does not take them. */
-    static final long MAX_RECONNECT_MILLIS = 30_000;
+    /** The wait between two connection attempts to an agent that does not take them: 1 s doubling to 30 s. */
+    static final Backoff DIAL_BACKOFF = new Backoff(Duration.ofMillis(RECONNECT_MILLIS), Duration.ofSeconds(30),
+            false);
     private final EmulatedPeer peer;
     private final String name;
     private final EmulatedPeerConfig config;
@@ -80,7 +84,7 @@ final class Dialer {
                 b[2] = now;
             }
             if (now - b[2] >= 0) {
-                long wait = Math.min(MAX_RECONNECT_MILLIS, RECONNECT_MILLIS << Math.min(b[0], 5));
+                long wait = DIAL_BACKOFF.delayMillis((int) Math.min(b[0], 20), 0);
                 b[0]++;
                 b[1] = now;
                 b[2] = now + TimeUnit.MILLISECONDS.toNanos(wait);
@@ -137,7 +141,7 @@ final class Dialer {
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
-                        ch.pipeline().addLast(OpenSniffer.NAME, new OpenSniffer(handoff::firstMessage, true));
+                        ch.pipeline().addLast(new OpenHold((ctx, hold, m) -> handoff.firstMessage(ctx, hold, m, true)));
                     }
                 });
         ChannelFuture reg = b.register();

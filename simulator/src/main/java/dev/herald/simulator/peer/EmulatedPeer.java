@@ -5,6 +5,7 @@ import static dev.herald.bgp.message.NotificationMessage.CEASE;
 import dev.herald.bgp.message.Afi;
 import dev.herald.bgp.message.NotificationMessage;
 import dev.herald.bgp.session.CloseReason;
+import dev.herald.bgp.session.OpenHold;
 import dev.herald.bgp.session.SessionConfig;
 import dev.herald.bgp.transport.Transport;
 import io.netty.bootstrap.ServerBootstrap;
@@ -298,7 +299,7 @@ public final class EmulatedPeer implements AutoCloseable {
         for (RemoteSession r : remotes.values()) {
             r.ownRestart = graceful;
             for (Channel c : List.copyOf(r.links.keySet())) {
-                if (c.pipeline().get(OpenSniffer.class) != null) {
+                if (c.pipeline().get(OpenHold.class) != null) {
                     c.close(); // not handed to a session yet
                 }
             }

@@ -2,20 +2,16 @@ package dev.herald.simulator.peer;
 
 import static dev.herald.bgp.message.NotificationMessage.CEASE;
 
-import dev.herald.bgp.codec.BgpMessageEncoder;
-import dev.herald.bgp.codec.CodecContext;
 import dev.herald.bgp.codec.MalformedMessage;
 import dev.herald.bgp.message.BgpMessage;
 import dev.herald.bgp.message.NotificationMessage;
 import dev.herald.bgp.message.OpenMessage;
 import dev.herald.bgp.session.BgpConnection;
-import dev.herald.bgp.session.BgpPeer;
 import dev.herald.bgp.session.CloseReason;
 import dev.herald.bgp.session.CollisionRule;
+import dev.herald.bgp.session.OpenHold;
 import dev.herald.bgp.transport.Transport;
-import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.EventLoop;
 import java.net.InetAddress;
@@ -29,7 +25,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Hands each connection of an emulated peer to the session of its remote: holds the connection until the remote's
- * OPEN says which speaker it is ({@link OpenSniffer}), resolves collisions between our connection and theirs (RFC
+ * OPEN says which speaker it is (the kit's {@link OpenHold}), resolves collisions between our connection and theirs (RFC
  * 4271 §6.8) and answers a first message that is no OPEN. Event loop only.
  */
 final class OpenHandoff {
@@ -76,7 +72,7 @@ final class OpenHandoff {
             ch.close();
             return;
         }
-        ch.pipeline().addLast(OpenSniffer.NAME, new OpenSniffer(this::firstMessage, false));
+        ch.pipeline().addLast(new OpenHold((ctx, hold, m) -> firstMessage(ctx, hold, m, false)));
         link(ch, false);
     }
 
@@ -84,7 +80,7 @@ final class OpenHandoff {
         unopened.put(ch, outgoing);
         ch.closeFuture().addListener(f -> unopened.remove(ch));
         loop.schedule(() -> {
-            OpenSniffer s = ch.pipeline().get(OpenSniffer.class);
+            OpenHold s = ch.pipeline().get(OpenHold.class);
             if (s != null && !s.decided() && ch.isActive()) {
                 LOG.warn("Emulated peer {}: {} connected but sent no OPEN within {} s; closing (this peer sends "
                         + "its own OPEN after the remote's)", name, AddressText.of(ch.remoteAddress()),
@@ -98,13 +94,13 @@ final class OpenHandoff {
         return peer.remotes.computeIfAbsent(key, k -> new RemoteSession(peer, k));
     }
 
-    /** Event loop: the remote's first message on a connection. */
-    void firstMessage(ChannelHandlerContext ctx, OpenSniffer sniffer, Object message) {
+    /** Event loop: the remote's first message on a connection ({@code outgoing}: one we opened). */
+    void firstMessage(ChannelHandlerContext ctx, OpenHold hold, Object message, boolean outgoing) {
         Channel ch = ctx.channel();
         InetAddress from = ((InetSocketAddress) ch.remoteAddress()).getAddress();
         if (message instanceof OpenMessage open) {
             if (ch.isActive()) {
-                handOff(ctx, sniffer, remote(RemoteId.identity(from, open.bgpIdentifierText())), open);
+                handOff(ctx, hold, outgoing, remote(RemoteId.identity(from, open.bgpIdentifierText())), open);
             }
             return;
         }
@@ -127,12 +123,12 @@ final class OpenHandoff {
         LOG.warn("Emulated peer {}: closing the connection from {}: {}; sending {}", name,
                 AddressText.of(ch.remoteAddress()), why, reply);
         peer.lastSentTo.put(from, reply);
-        writeRawAndClose(ch, reply);
+        OpenHold.sendAndClose(ch, reply);
     }
 
-    private void handOff(ChannelHandlerContext ctx, OpenSniffer sniffer, RemoteSession r, OpenMessage open) {
+    private void handOff(ChannelHandlerContext ctx, OpenHold hold, boolean outgoing, RemoteSession r,
+                         OpenMessage open) {
         Channel ch = ctx.channel();
-        boolean outgoing = sniffer.outgoing();
         // the remote is known now: the connection moves to its links, where collisions are resolved
         unopened.remove(ch);
         r.links.put(ch, outgoing);
@@ -154,21 +150,7 @@ final class OpenHandoff {
                 }
             }
         }
-        BgpPeer bgp = r.peerFor(open.asn(), (InetSocketAddress) ch.remoteAddress());
-        ch.config().setAutoRead(false);
-        bgp.incoming(ch);
-        // runs after the peer has added its handlers (same loop, queued behind incoming's task)
-        loop.execute(() -> {
-            ByteBuf held = sniffer.release(ctx);
-            if (ch.pipeline().get(BgpConnection.class) == null || !ch.isActive()) {
-                held.release(); // the peer refused it (a second connection while Established)
-                return;
-            }
-            ch.pipeline().addAfter("encoder", ConnectionWatcher.NAME, new ConnectionWatcher(r::notificationReceived,
-                    r::notificationSent));
-            ch.pipeline().fireChannelRead(held);
-            ch.pipeline().fireChannelReadComplete();
-        });
+        hold.handTo(ctx, r.peerFor(open.asn(), (InetSocketAddress) ch.remoteAddress()));
     }
 
     private void closeWithCease(Channel ch, RemoteSession r) {
@@ -180,13 +162,7 @@ final class OpenHandoff {
             LOG.info("Emulated peer {}: closing the connection with {}: collision resolved by BGP identifier", name,
                     AddressText.of(ch.remoteAddress()));
             r.notificationSent(cease);
-            writeRawAndClose(ch, cease);
+            OpenHold.sendAndClose(ch, cease);
         }
-    }
-
-    private static void writeRawAndClose(Channel ch, NotificationMessage n) {
-        ByteBuf buf = ch.alloc().buffer();
-        BgpMessageEncoder.write(n, buf, new CodecContext());
-        ch.writeAndFlush(buf).addListener(ChannelFutureListener.CLOSE);
     }
 }

@@ -118,7 +118,9 @@ final class RemoteSession implements BgpPeer.Listener {
         }
         asn = remoteAsn;
         PeerEndpoint ep = new PeerEndpoint(from, Optional.of(config.address()), 1, Optional.empty(), true);
-        bgp = new BgpPeer(sc, ep, loop, owner.transport, this);
+        // the watcher sits between codec and state machine: it sees the NOTIFICATIONs and can freeze the session
+        bgp = new BgpPeer(sc, ep, loop, owner.transport, this,
+                (ch, outgoing) -> new ConnectionWatcher(this::notificationReceived, this::notificationSent));
         bgp.start();
         return bgp;
     }

@@ -15,8 +15,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The listening socket of a speaker. An accepted connection goes to the peer configured for its source address;
- * connections from anyone else are closed at once (RFC 4271 §8: only configured peers). Give it the single-thread
+ * The listening socket of a speaker. An accepted connection goes to the peer configured for its source address, and
+ * connections from anyone else are closed at once (RFC 4271 §8: only configured peers); or, bound with an
+ * {@link OpenResolver}, to the peer it picks once the remote's OPEN has arrived. Give it the single-thread
  * event loop group its peers run on: a connection's handlers and its peer must share one thread.
  */
 @ProviderType
@@ -31,31 +32,52 @@ public final class BgpListener implements AutoCloseable {
     }
 
     /**
-     * Binds {@code address} and starts accepting.
+     * Binds {@code address} and starts accepting; a connection goes to its peer by source address at once.
      *
      * @param peers finds the peer for a source address, or null
      */
     public static BgpListener bind(EventLoopGroup group, Transport transport, InetSocketAddress address,
                                    Function<InetAddress, BgpPeer> peers) throws InterruptedException {
+        return bind(group, transport, address, new ChannelInitializer<Channel>() {
+            @Override
+            protected void initChannel(Channel ch) {
+                // nothing may be read before the peer's session handlers are in place
+                ch.config().setAutoRead(false);
+                InetAddress from = ((InetSocketAddress) ch.remoteAddress()).getAddress();
+                BgpPeer peer = peers.apply(from);
+                if (peer == null) {
+                    LOG.warn("Refused a BGP connection from {}: not a configured peer", from.getHostAddress());
+                    ch.close();
+                    return;
+                }
+                transport.prepareSession(ch, peer.endpoint().ttl());
+                peer.incoming(ch);
+            }
+        });
+    }
+
+    /**
+     * Binds {@code address} and starts accepting; a connection is held until the remote's OPEN is whole, and then
+     * goes to the peer {@code resolver} picks for it (dynamic neighbours: the peer may be made for that OPEN), or is
+     * refused with the NOTIFICATION it gives. The peers must run on {@code group}'s single thread too.
+     */
+    public static BgpListener bind(EventLoopGroup group, Transport transport, InetSocketAddress address,
+                                   OpenResolver resolver) throws InterruptedException {
+        OpenResolution resolution = new OpenResolution(resolver, transport);
+        return bind(group, transport, address, new ChannelInitializer<Channel>() {
+            @Override
+            protected void initChannel(Channel ch) {
+                resolution.accepted(ch);
+            }
+        });
+    }
+
+    private static BgpListener bind(EventLoopGroup group, Transport transport, InetSocketAddress address,
+                                    ChannelInitializer<Channel> accepted) throws InterruptedException {
         ServerBootstrap b = new ServerBootstrap().group(group).channel(transport.serverChannel())
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
-                .childHandler(new ChannelInitializer<Channel>() {
-                    @Override
-                    protected void initChannel(Channel ch) {
-                        // nothing may be read before the peer's session handlers are in place
-                        ch.config().setAutoRead(false);
-                        InetAddress from = ((InetSocketAddress) ch.remoteAddress()).getAddress();
-                        BgpPeer peer = peers.apply(from);
-                        if (peer == null) {
-                            LOG.warn("Refused a BGP connection from {}: not a configured peer", from.getHostAddress());
-                            ch.close();
-                            return;
-                        }
-                        transport.prepareSession(ch, peer.endpoint().ttl());
-                        peer.incoming(ch);
-                    }
-                });
+                .childHandler(accepted);
         Channel ch = b.bind(address).sync().channel();
         return new BgpListener(ch, transport);
     }

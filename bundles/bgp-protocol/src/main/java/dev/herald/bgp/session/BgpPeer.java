@@ -1,7 +1,5 @@
 package dev.herald.bgp.session;
 
-import dev.herald.bgp.codec.BgpMessageDecoder;
-import dev.herald.bgp.codec.BgpMessageEncoder;
 import dev.herald.bgp.codec.CodecContext;
 import dev.herald.bgp.message.BgpMessage;
 import dev.herald.bgp.message.OpenMessage;
@@ -11,7 +9,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
-import io.netty.channel.WriteBufferWaterMark;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,8 +30,6 @@ import org.slf4j.LoggerFactory;
 @ProviderType
 public final class BgpPeer {
     private static final Logger LOG = LoggerFactory.getLogger(BgpPeer.class);
-    /** Bounds what waits in a socket's buffer, so a keepalive never queues behind more than this. */
-    private static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(16 * 1024, 64 * 1024);
 
     /** What the peer reports to its user. Called on the peer's event loop; must not block. */
     @ConsumerType
@@ -60,6 +55,7 @@ public final class BgpPeer {
     private final EventLoop loop;
     private final Transport transport;
     private final Listener listener;
+    private final SessionTap tap;
     private final String name;
     private final List<BgpConnection> connections = new ArrayList<>();
     /** Sockets of connections that are over, left for the peer to close after our NOTIFICATION; event loop only. */
@@ -76,7 +72,14 @@ public final class BgpPeer {
 
     public BgpPeer(SessionConfig config, PeerEndpoint endpoint, EventLoop loop, Transport transport,
                    Listener listener) {
+        this(config, endpoint, loop, transport, listener, null);
+    }
+
+    /** @param tap puts a handler of its own into each connection, or null */
+    public BgpPeer(SessionConfig config, PeerEndpoint endpoint, EventLoop loop, Transport transport,
+                   Listener listener, SessionTap tap) {
         this.config = config;
+        this.tap = tap;
         this.endpoint = endpoint;
         this.loop = loop;
         this.transport = transport;
@@ -219,7 +222,7 @@ public final class BgpPeer {
         Bootstrap b = new Bootstrap().group(loop).channel(transport.socketChannel())
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 5000)
                 .option(ChannelOption.TCP_NODELAY, true)
-                .option(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
+                .option(ChannelOption.WRITE_BUFFER_WATER_MARK, SessionPipeline.WATER_MARK)
                 .handler(new io.netty.channel.ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
@@ -270,10 +273,7 @@ public final class BgpPeer {
     private void attach(Channel ch, boolean outgoing) {
         CodecContext codec = new CodecContext();
         BgpConnection c = new BgpConnection(config, codec, owner, outgoing, name);
-        ch.config().setWriteBufferWaterMark(WATER_MARK);
-        ch.pipeline().addLast("decoder", new BgpMessageDecoder(codec))
-                .addLast("encoder", new BgpMessageEncoder(codec))
-                .addLast("session", c);
+        SessionPipeline.install(ch, codec, c, tap);
         connections.add(c);
         if (ch.isActive()) {
             // connected before the handlers were added: let the session send its OPEN now

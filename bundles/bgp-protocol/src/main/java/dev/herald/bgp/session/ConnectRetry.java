@@ -2,7 +2,6 @@ package dev.herald.bgp.session;
 
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.ScheduledFuture;
-import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
@@ -12,9 +11,6 @@ import java.util.concurrent.TimeUnit;
  * Event loop only.
  */
 final class ConnectRetry {
-    static final Duration FIRST_RETRY = Duration.ofSeconds(5);
-    static final Duration MAX_RETRY = Duration.ofSeconds(120);
-
     private final EventLoop loop;
     private ScheduledFuture<?> retry;
     private int failures;
@@ -56,7 +52,6 @@ final class ConnectRetry {
      * jitter factor in 0.75..1 (RFC 4271 §10) drawn from {@code random} in [0, 1).
      */
     static long retryDelayMillis(int failures, double random) {
-        long base = Math.min(MAX_RETRY.toMillis(), FIRST_RETRY.toMillis() << Math.min(failures, 10));
-        return (long) (base * (0.75 + 0.25 * random));
+        return Backoff.CONNECT_RETRY.delayMillis(failures, random);
     }
 }
