@@ -6,15 +6,9 @@ import dev.herald.bfd.session.BfdStateListener;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelHandler;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.unix.Errors;
-import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.net.BindException;
@@ -31,7 +25,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLongArray;
@@ -40,8 +33,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A BFD endpoint: the receive sockets (UDP 3784 single hop, 4784 multihop), one send socket per session, and one
- * event loop thread on which every session's state machine, timers and listener run.
+ * A BFD endpoint: the receive sockets (UDP 3784 single hop, 4784 multihop), one send socket per session
+ * ({@link SendSockets}), and one event loop thread on which every session's state machine, timers and listener run.
  *
  * <pre>{@code
  * BfdSessions bfd = BfdSessions.open(BfdEndpointConfig.defaults());
@@ -56,10 +49,6 @@ import org.slf4j.LoggerFactory;
 @ProviderType
 public final class BfdSessions implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(BfdSessions.class);
-    /** RFC 5881 §4: the source port of every session is in this range. */
-    static final int SOURCE_PORT_MIN = 49152;
-    static final int SOURCE_PORT_MAX = 65535;
-    private static final int SOURCE_PORT_ATTEMPTS = 64;
     private static final long CALL_TIMEOUT_MS = 5_000;
     private static final long CLOSE_WAIT_MS = 2_000;
 
@@ -69,6 +58,7 @@ public final class BfdSessions implements AutoCloseable {
     private final EventLoop loop;
     private final SessionTable table;
     private final EventLoopScheduler scheduler;
+    private final SendSockets senders;
     private final SplittableRandom random;
     private final List<Channel> receivers = new ArrayList<>();
     private final AtomicLongArray discards = new AtomicLongArray(DiscardReason.values().length);
@@ -83,6 +73,7 @@ public final class BfdSessions implements AutoCloseable {
         this.random = new SplittableRandom();
         this.table = new SessionTable(random);
         this.scheduler = new EventLoopScheduler(loop);
+        this.senders = new SendSockets(transport, loop, config.ttlSecurity(), CALL_TIMEOUT_MS);
     }
 
     /**
@@ -137,10 +128,9 @@ public final class BfdSessions implements AutoCloseable {
 
     private Channel bindReceiver(InetAddress address, int port, boolean multihop, int minTtl) throws IOException {
         Bootstrap b = new Bootstrap().group(loop).channelFactory(transport.channelFactory(address instanceof Inet6Address))
-                .option(ChannelOption.RCVBUF_ALLOCATOR,
-                        new FixedRecvByteBufAllocator(2048).maxMessagesPerRead(ReceiveHandler.MAX_MESSAGES_PER_READ))
                 .handler(new ReceiveHandler(table, multihop, this::countDiscard, scheduler));
-        Channel ch = bind(b, new InetSocketAddress(address, port));
+        transport.readInBatches(b, ReceiveHandler.MAX_MESSAGES_PER_READ);
+        Channel ch = bind(b, new InetSocketAddress(address, port), CALL_TIMEOUT_MS);
         try {
             if (config.ttlSecurity() && minTtl > 1) {
                 transport.dropBelowTtl(ch, minTtl);
@@ -155,11 +145,11 @@ public final class BfdSessions implements AutoCloseable {
         return ch;
     }
 
-    private static Channel bind(Bootstrap b, InetSocketAddress address) throws IOException {
+    static Channel bind(Bootstrap b, InetSocketAddress address, long timeoutMs) throws IOException {
         ChannelFuture f = b.bind(address);
-        if (!f.awaitUninterruptibly(CALL_TIMEOUT_MS, TimeUnit.MILLISECONDS)) {
+        if (!f.awaitUninterruptibly(timeoutMs, TimeUnit.MILLISECONDS)) {
             f.cancel(false);
-            throw new IOException("binding " + address + " did not finish within " + CALL_TIMEOUT_MS + " ms");
+            throw new IOException("binding " + address + " did not finish within " + timeoutMs + " ms");
         }
         if (!f.isSuccess()) {
             Throwable cause = f.cause();
@@ -206,8 +196,8 @@ public final class BfdSessions implements AutoCloseable {
             throw new IllegalArgumentException("a BFD session to " + remote + local.map(l -> " from " + l).orElse("")
                     + (parameters.multihop() ? " (multihop)" : " (single hop)") + " exists");
         }
-        Channel ch = bindSender(local.orElse(wildcard(v6)), v6);
         int port = parameters.multihop() ? config.peerMultihopPort() : config.peerSingleHopPort();
+        Channel ch = senders.open(local.orElse(wildcard(v6)), new InetSocketAddress(remote, port));
         try {
             return onLoop(() -> {
                 if (closed) {
@@ -215,7 +205,7 @@ public final class BfdSessions implements AutoCloseable {
                 }
                 SessionHandle[] self = new SessionHandle[1];
                 self[0] = new SessionHandle(remote, local.orElse(null), table.newDiscriminator(), parameters, ch,
-                        port, listener, random.split(), scheduler, () -> {
+                        listener, random.split(), scheduler, () -> {
                             table.remove(self[0]);
                             stalls.closed(self[0]);
                         });
@@ -228,34 +218,6 @@ public final class BfdSessions implements AutoCloseable {
             ch.close();
             throw e;
         }
-    }
-
-    /** A send socket on a free source port of 49152-65535, TTL / hop limit 255 if the config says so. */
-    private Channel bindSender(InetAddress local, boolean v6) throws IOException {
-        Bootstrap b = new Bootstrap().group(loop).channelFactory(transport.channelFactory(v6))
-                .handler(new DropInbound());
-        BindException last = null;
-        for (int i = 0; i < SOURCE_PORT_ATTEMPTS; i++) {
-            int port = ThreadLocalRandom.current().nextInt(SOURCE_PORT_MIN, SOURCE_PORT_MAX + 1);
-            Channel ch;
-            try {
-                ch = bind(b, new InetSocketAddress(local, port));
-            } catch (BindException e) {
-                last = e; // taken: another port
-                continue;
-            }
-            try {
-                if (config.ttlSecurity()) {
-                    transport.sendWithTtl255(ch, v6);
-                }
-            } catch (RuntimeException e) {
-                ch.close();
-                throw new IOException("cannot set TTL 255 on the BFD socket " + ch.localAddress(), e);
-            }
-            return ch;
-        }
-        throw new IOException("no free BFD source port in " + SOURCE_PORT_MIN + "-" + SOURCE_PORT_MAX + " on " + local
-                + " after " + SOURCE_PORT_ATTEMPTS + " tries", last);
     }
 
     /** Linux's EADDRINUSE, as Netty's native transport reports a failed bind (negated). */
@@ -369,15 +331,6 @@ public final class BfdSessions implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted", e);
-        }
-    }
-
-    /** Send sockets receive nothing of interest: whatever arrives is dropped. */
-    @ChannelHandler.Sharable
-    private static final class DropInbound extends ChannelInboundHandlerAdapter {
-        @Override
-        public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            ReferenceCountUtil.release(msg);
         }
     }
 }

@@ -10,9 +10,11 @@ import dev.herald.bfd.session.BfdStateListener;
 import dev.herald.bfd.session.BfdStateMachine;
 import dev.herald.bfd.session.StateChange;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
-import io.netty.channel.socket.DatagramPacket;
+import io.netty.channel.unix.UnixChannel;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.Optional;
@@ -35,25 +37,32 @@ final class SessionHandle implements BfdSession {
     private final InetAddress remote;
     private final InetAddress local;
     private final Channel channel;
-    private final InetSocketAddress destination;
     private final EventLoop loop;
     private final BfdStateMachine machine;
     private final Runnable onClosed;
+    /** The epoll socket to write to directly, or null on NIO. */
+    private final UnixChannel direct;
+    /** The one buffer every packet of the session is encoded into (epoll only); released when the socket closes. */
+    private final ByteBuf out;
     private volatile BfdState state = BfdState.DOWN;
     private volatile Diagnostic diagnostic = Diagnostic.NONE;
     private volatile BfdParameters parameters;
     private volatile boolean closed;
 
     SessionHandle(InetAddress remote, InetAddress local, long discriminator, BfdParameters parameters,
-                  Channel channel, int destinationPort, BfdStateListener listener, RandomGenerator random,
+                  Channel channel, BfdStateListener listener, RandomGenerator random,
                   EventLoopScheduler scheduler, Runnable onClosed) {
         this.remote = remote;
         this.local = local;
         this.channel = channel;
-        this.destination = new InetSocketAddress(remote, destinationPort);
         this.loop = channel.eventLoop();
         this.parameters = parameters;
         this.onClosed = onClosed;
+        this.direct = channel instanceof UnixChannel u ? u : null;
+        this.out = direct == null ? null : Unpooled.directBuffer(BfdControlPacket.MANDATORY_LENGTH * 2);
+        if (out != null) {
+            channel.closeFuture().addListener(f -> out.release());
+        }
         this.machine = new BfdStateMachine(discriminator, parameters, scheduler, this::send,
                 change -> changed(change, listener), random);
     }
@@ -63,14 +72,28 @@ final class SessionHandle implements BfdSession {
         machine.start();
     }
 
+    /**
+     * To the peer the socket is connected to. On the epoll transport the packet goes straight to the socket from a
+     * buffer the session keeps: no pipeline, promise or pooled buffer per packet (docs/bfd.md, "CPU"). A packet the
+     * socket refuses (its buffer full, the peer's ICMP unreachable) is lost, as BFD allows.
+     */
     private void send(BfdControlPacket p) {
+        if (!channel.isOpen()) {
+            return; // closed (on this loop): its descriptor number may already belong to another file
+        }
+        if (direct != null) {
+            out.clear();
+            BfdPacketCodec.encode(p, out);
+            try {
+                direct.fd().writeAddress(out.memoryAddress(), 0, out.writerIndex());
+            } catch (IOException e) {
+                LOG.debug("BFD packet to {} not sent: {}", remote, e.toString());
+            }
+            return;
+        }
         ByteBuf buf = channel.alloc().directBuffer(BfdControlPacket.MANDATORY_LENGTH);
         BfdPacketCodec.encode(p, buf);
-        channel.writeAndFlush(new DatagramPacket(buf, destination)).addListener(f -> {
-            if (!f.isSuccess()) {
-                LOG.debug("BFD packet to {} not sent: {}", destination, f.cause().toString());
-            }
-        });
+        channel.writeAndFlush(buf, channel.voidPromise());
     }
 
     private void changed(StateChange change, BfdStateListener listener) {

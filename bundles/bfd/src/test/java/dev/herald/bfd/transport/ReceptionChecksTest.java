@@ -15,6 +15,7 @@ import io.netty.channel.epoll.Epoll;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -118,6 +119,17 @@ class ReceptionChecksTest {
         Thread.sleep(200);
         assertThat(sa.state()).isEqualTo(BfdState.UP);
         assertThat(sa.diagnostic()).isEqualTo(Diagnostic.NONE);
+    }
+
+    @Test
+    void aPacketInALongerDatagramIsReadAsItsLengthFieldSays() throws Exception {
+        // the epoll transport reads datagrams into 256-byte slots (docs/bfd.md, "CPU"): a 1,000-byte one still counts
+        byte[] adminDown = forged(b -> b.setByte(1, BfdState.ADMIN_DOWN.code() << 6));
+        Map<DiscardReason, Long> before = a.discards();
+        forger.send(Arrays.copyOf(adminDown, 1_000), target);
+        Await.until(Duration.ofSeconds(2), () -> sa.state() == BfdState.DOWN, sa::toString);
+        assertThat(sa.diagnostic()).isEqualTo(Diagnostic.NEIGHBOR_SIGNALED_SESSION_DOWN);
+        assertThat(a.discards()).isEqualTo(before);
     }
 
     @Test
