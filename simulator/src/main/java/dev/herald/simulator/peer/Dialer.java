@@ -102,7 +102,7 @@ final class Dialer {
      */
     private boolean connectedTo(InetSocketAddress target) {
         boolean shared = RemoteId.shared(target.getAddress());
-        for (Channel c : handoff.unopened.keySet()) {
+        for (Channel c : handoff.unopened) {
             InetSocketAddress a = (InetSocketAddress) c.remoteAddress();
             if (a != null && (shared ? a.equals(target) : a.getAddress().equals(target.getAddress()))) {
                 return true;

@@ -294,11 +294,11 @@ public final class EmulatedPeer implements AutoCloseable {
             server.close();
             server = null;
         }
-        List.copyOf(handoff.unopened.keySet()).forEach(Channel::close);
+        List.copyOf(handoff.unopened).forEach(Channel::close);
         List<Future<?>> out = new ArrayList<>();
         for (RemoteSession r : remotes.values()) {
             r.ownRestart = graceful;
-            for (Channel c : List.copyOf(r.links.keySet())) {
+            for (Channel c : List.copyOf(r.links)) {
                 if (c.pipeline().get(OpenHold.class) != null) {
                     c.close(); // not handed to a session yet
                 }

@@ -1,14 +1,9 @@
 package dev.herald.simulator.peer;
 
-import static dev.herald.bgp.message.NotificationMessage.CEASE;
-
 import dev.herald.bgp.codec.MalformedMessage;
 import dev.herald.bgp.message.BgpMessage;
 import dev.herald.bgp.message.NotificationMessage;
 import dev.herald.bgp.message.OpenMessage;
-import dev.herald.bgp.session.BgpConnection;
-import dev.herald.bgp.session.CloseReason;
-import dev.herald.bgp.session.CollisionRule;
 import dev.herald.bgp.session.OpenHold;
 import dev.herald.bgp.transport.Transport;
 import io.netty.channel.Channel;
@@ -17,16 +12,18 @@ import io.netty.channel.EventLoop;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.HashMap;
-import java.util.List;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Hands each connection of an emulated peer to the session of its remote: holds the connection until the remote's
- * OPEN says which speaker it is (the kit's {@link OpenHold}), resolves collisions between our connection and theirs (RFC
- * 4271 §6.8) and answers a first message that is no OPEN. Event loop only.
+ * OPEN says which speaker it is (the kit's {@link OpenHold}), then gives it to that remote's session, which resolves
+ * collisions between our connection and theirs (RFC 4271 §6.8); answers a first message that is no OPEN. Event loop
+ * only.
  */
 final class OpenHandoff {
     /** The peer's logger, which these lines had before the split: log settings keep applying to them. */
@@ -38,9 +35,8 @@ final class OpenHandoff {
     private final EmulatedPeerConfig config;
     private final EventLoop loop;
     private final Transport transport;
-    /** Connections whose remote has not sent its OPEN yet (so which speaker it is is not known), and whether we
-     *  opened them. */
-    final Map<Channel, Boolean> unopened = new HashMap<>();
+    /** Connections whose remote has not sent its OPEN yet (so which speaker it is is not known). */
+    final Set<Channel> unopened = new HashSet<>();
     /** On {@code ::1}: which remote listens at an agent address we connected to (learned from its OPEN). */
     final Map<InetSocketAddress, RemoteId> agentAt = new HashMap<>();
 
@@ -77,7 +73,7 @@ final class OpenHandoff {
     }
 
     void link(Channel ch, boolean outgoing) {
-        unopened.put(ch, outgoing);
+        unopened.add(ch);
         ch.closeFuture().addListener(f -> unopened.remove(ch));
         loop.schedule(() -> {
             OpenHold s = ch.pipeline().get(OpenHold.class);
@@ -129,40 +125,14 @@ final class OpenHandoff {
     private void handOff(ChannelHandlerContext ctx, OpenHold hold, boolean outgoing, RemoteSession r,
                          OpenMessage open) {
         Channel ch = ctx.channel();
-        // the remote is known now: the connection moves to its links, where collisions are resolved
+        // the remote is known now: the connection moves to its links
         unopened.remove(ch);
-        r.links.put(ch, outgoing);
+        r.links.add(ch);
         ch.closeFuture().addListener(f -> r.links.remove(ch));
         if (outgoing) {
             agentAt.put((InetSocketAddress) ch.remoteAddress(), r.key);
         }
-        if (!r.sessionUp) {
-            for (Map.Entry<Channel, Boolean> e : List.copyOf(r.links.entrySet())) {
-                Channel other = e.getKey();
-                if (other == ch || !other.isActive() || e.getValue() == outgoing) {
-                    continue;
-                }
-                // RFC 4271 §6.8, between our connection and theirs: the higher BGP identifier keeps the one it opened
-                Channel loser = CollisionRule.survives(outgoing, config.routerId(), open.bgpIdentifier()) ? other : ch;
-                closeWithCease(loser, r);
-                if (loser == ch) {
-                    return;
-                }
-            }
-        }
-        hold.handTo(ctx, r.peerFor(open.asn(), (InetSocketAddress) ch.remoteAddress()));
-    }
-
-    private void closeWithCease(Channel ch, RemoteSession r) {
-        NotificationMessage cease = new NotificationMessage(CEASE, NotificationMessage.CONNECTION_COLLISION_RESOLUTION);
-        BgpConnection c = ch.pipeline().get(BgpConnection.class);
-        if (c != null) {
-            c.close(CloseReason.collision("connection collision resolved by BGP identifier"));
-        } else {
-            LOG.info("Emulated peer {}: closing the connection with {}: collision resolved by BGP identifier", name,
-                    AddressText.of(ch.remoteAddress()));
-            r.notificationSent(cease);
-            OpenHold.sendAndClose(ch, cease);
-        }
+        // the session takes it as its own: a collision with our other connection is resolved there (RFC 4271 §6.8)
+        hold.handTo(ctx, r.peerFor(open.asn(), (InetSocketAddress) ch.remoteAddress()), outgoing);
     }
 }

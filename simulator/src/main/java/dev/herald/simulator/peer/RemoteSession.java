@@ -21,9 +21,8 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Instant;
 import java.util.EnumSet;
-import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -47,8 +46,8 @@ final class RemoteSession implements BgpPeer.Listener {
     private final EventLoop loop;
     final RemoteId key;
     final InetAddress address;
-    /** Connections not yet Established or refused, and whether we opened them. Event loop only. */
-    final Map<Channel, Boolean> links = new HashMap<>();
+    /** Connections handed to the session and still open. Event loop only. */
+    final Set<Channel> links = new HashSet<>();
     final Set<Afi> endOfRib = ConcurrentHashMap.newKeySet();
     volatile BgpPeer bgp;
     volatile boolean sessionUp;
@@ -189,7 +188,7 @@ final class RemoteSession implements BgpPeer.Listener {
         sessionUp = true;
         LOG.info("Emulated peer {}: session with {}, router ID {} Established ({}, families {}, graceful "
                 + "restart {})", name, who(), routerId,
-                Boolean.TRUE.equals(links.get(s.channel())) ? "we connected" : "it connected", families,
+                s.outgoing() ? "we connected" : "it connected", families,
                 grNegotiated ? "negotiated" : "off");
         owner.signal();
     }

@@ -4,15 +4,17 @@ import dev.herald.bgp.codec.CodecContext;
 import dev.herald.bgp.message.BgpMessage;
 import dev.herald.bgp.message.OpenMessage;
 import dev.herald.bgp.transport.Transport;
-import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.osgi.annotation.versioning.ConsumerType;
 import org.osgi.annotation.versioning.ProviderType;
 import org.slf4j.Logger;
@@ -59,7 +61,7 @@ public final class BgpPeer {
     private final String name;
     private final List<BgpConnection> connections = new ArrayList<>();
     /** Sockets of connections that are over, left for the peer to close after our NOTIFICATION; event loop only. */
-    private final java.util.Set<Channel> lingering = new java.util.HashSet<>();
+    private final Set<Channel> lingering = new HashSet<>();
     private final SessionCounters counters = new SessionCounters();
     private volatile FsmState state = FsmState.IDLE;
     private volatile Instant establishedSince;
@@ -194,50 +196,48 @@ public final class BgpPeer {
 
     /** A connection the listener accepted from this peer's address. */
     public void incoming(Channel channel) {
-        loop.execute(() -> {
-            if (!running) {
+        handOver(channel, false, Unpooled.EMPTY_BUFFER);
+    }
+
+    /**
+     * A connection set up elsewhere ({@link OpenHold}), which this peer takes as its own: one it opened when
+     * {@code outgoing}, else one it accepted. Its decoder reads {@code alreadyRead} first (the peer releases it), and
+     * collisions with this peer's other connections are resolved as for its own (RFC 4271 §6.8).
+     */
+    public void handOver(Channel channel, boolean outgoing, ByteBuf alreadyRead) {
+        Runnable take = () -> {
+            boolean peerRestarted = established != null && established.negotiated().peerGracefulRestart() != null;
+            if (!running || (established != null && !peerRestarted)) {
+                // stopped; or RFC 4271 §6.8: a new connection while Established is the one that goes
+                if (running) {
+                    LOG.info("Refusing a second connection with {}: session already Established", name);
+                }
+                alreadyRead.release();
                 channel.close();
                 return;
             }
-            if (established != null) {
-                var gr = established.negotiated().peerGracefulRestart();
-                if (gr == null) {
-                    // RFC 4271 §6.8: a new connection while Established is the one that goes
-                    LOG.info("Refusing a second connection from {}: session already Established", name);
-                    channel.close();
-                    return;
-                }
+            if (peerRestarted) {
                 // RFC 4724 §4.2: the peer restarted; drop the old session, keep its routes with the user
                 established.close(CloseReason.of(CloseReason.Kind.PEER_RESTARTED, null,
                         "peer reconnected (graceful restart)"));
             }
-            attach(channel, false);
-        });
+            attach(channel, outgoing, alreadyRead);
+        };
+        if (loop.inEventLoop()) {
+            take.run();
+        } else {
+            loop.execute(take);
+        }
     }
 
     private void connect() {
         if (!running || endpoint.passive() || connecting != null) {
             return;
         }
-        Bootstrap b = new Bootstrap().group(loop).channel(transport.socketChannel())
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 5000)
-                .option(ChannelOption.TCP_NODELAY, true)
-                .option(ChannelOption.WRITE_BUFFER_WATER_MARK, SessionPipeline.WATER_MARK)
-                .handler(new io.netty.channel.ChannelInitializer<Channel>() {
-                    @Override
-                    protected void initChannel(Channel ch) {
-                        // the pipeline is completed once connected, in attach()
-                    }
-                });
         Channel ch;
         try {
-            ChannelFuture reg = b.register();
-            ch = reg.channel();
-            if (reg.cause() != null) {
-                throw reg.cause();
-            }
-            transport.prepareToConnect(ch, endpoint.remote().getAddress(), endpoint.password(), endpoint.ttl());
-        } catch (Throwable e) {
+            ch = OutgoingSocket.open(loop, transport, endpoint);
+        } catch (Exception e) {
             lastError = CloseReason.of(CloseReason.Kind.CONNECT_FAILED, null,
                     "cannot create a socket: " + e.getMessage());
             LOG.warn("Peer {}: {}", name, lastError);
@@ -245,9 +245,7 @@ public final class BgpPeer {
             return;
         }
         state = established != null ? state : FsmState.CONNECT;
-        ChannelFuture f = endpoint.localAddress()
-                .map(local -> ch.connect(endpoint.remote(), new java.net.InetSocketAddress(local, 0)))
-                .orElseGet(() -> ch.connect(endpoint.remote()));
+        ChannelFuture f = OutgoingSocket.connect(ch, endpoint);
         connecting = f;
         f.addListener(done -> {
             connecting = null;
@@ -256,7 +254,7 @@ public final class BgpPeer {
                 return;
             }
             if (done.isSuccess()) {
-                attach(ch, true);
+                attach(ch, true, Unpooled.EMPTY_BUFFER);
             } else {
                 ch.close();
                 lastError = CloseReason.of(CloseReason.Kind.CONNECT_FAILED, null,
@@ -270,14 +268,19 @@ public final class BgpPeer {
         });
     }
 
-    private void attach(Channel ch, boolean outgoing) {
+    private void attach(Channel ch, boolean outgoing, ByteBuf alreadyRead) {
         CodecContext codec = new CodecContext();
         BgpConnection c = new BgpConnection(config, codec, owner, outgoing, name);
         SessionPipeline.install(ch, codec, c, tap);
         connections.add(c);
         if (ch.isActive()) {
-            // connected before the handlers were added: let the session send its OPEN now
+            // connected before the handlers were added: let the session send its OPEN now, then read what came
             ch.pipeline().fireChannelActive();
+        }
+        if (ch.isActive() && alreadyRead.isReadable()) {
+            ch.pipeline().fireChannelRead(alreadyRead).fireChannelReadComplete();
+        } else {
+            alreadyRead.release();
         }
         ch.config().setAutoRead(true);
         updateState();

@@ -66,24 +66,22 @@ public final class OpenHold extends ChannelInboundHandlerAdapter {
         }
     }
 
-    /**
-     * Gives the connection to {@code peer} ({@link BgpPeer#incoming}), then everything held (the OPEN and what came
-     * after it) to the session's decoder. The connection must run on the peer's event loop.
-     */
+    /** {@link #handTo(ChannelHandlerContext, BgpPeer, boolean)} for a connection the remote opened. */
     public void handTo(ChannelHandlerContext ctx, BgpPeer peer) {
+        handTo(ctx, peer, false);
+    }
+
+    /**
+     * Gives the connection to {@code peer} ({@link BgpPeer#handOver}) as one it opened ({@code outgoing}) or
+     * accepted, with everything held (the OPEN and what came after it) for the session's decoder. The peer then
+     * resolves collisions with its other connections by RFC 4271 §6.8. The connection must run on the peer's event
+     * loop.
+     */
+    public void handTo(ChannelHandlerContext ctx, BgpPeer peer, boolean outgoing) {
         Channel ch = ctx.channel();
         ch.config().setAutoRead(false);
-        peer.incoming(ch);
-        // runs after the peer has added its handlers (same loop, queued behind incoming's task)
-        peer.eventLoop().execute(() -> {
-            ByteBuf held = release(ctx);
-            if (ch.pipeline().get(BgpConnection.class) == null || !ch.isActive()) {
-                held.release(); // the peer refused it (a second connection while Established, or stopped)
-                return;
-            }
-            ch.pipeline().fireChannelRead(held);
-            ch.pipeline().fireChannelReadComplete();
-        });
+        // after the read that brought the OPEN: this handler leaves the pipeline from a task of its own
+        peer.eventLoop().execute(() -> peer.handOver(ch, outgoing, release(ctx)));
     }
 
     /** Removes this handler and returns what it held (never null); the caller owns the buffer. */

@@ -6,5 +6,5 @@
  * by source address or by the remote's OPEN ({@link dev.herald.bgp.session.OpenResolver}).
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("2.1.0")
+@org.osgi.annotation.versioning.Version("2.2.0")
 package dev.herald.bgp.session;

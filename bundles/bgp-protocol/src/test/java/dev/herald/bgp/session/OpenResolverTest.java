@@ -1,22 +1,17 @@
 package dev.herald.bgp.session;
 
+import static dev.herald.bgp.session.RawWire.read;
+import static dev.herald.bgp.session.RawWire.wire;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.herald.bgp.codec.BgpMessageDecoder;
-import dev.herald.bgp.codec.BgpMessageEncoder;
-import dev.herald.bgp.codec.CodecContext;
 import dev.herald.bgp.message.Afi;
-import dev.herald.bgp.message.BgpMessage;
 import dev.herald.bgp.message.Capability;
 import dev.herald.bgp.message.KeepaliveMessage;
 import dev.herald.bgp.message.NotificationMessage;
 import dev.herald.bgp.message.OpenMessage;
 import dev.herald.bgp.transport.Transport;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.EventLoopGroup;
-import java.io.DataInputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -90,27 +85,6 @@ class OpenResolverTest {
         s.setSoTimeout(10_000);
         cleanup.add(s);
         return s;
-    }
-
-    private static byte[] wire(BgpMessage... messages) {
-        ByteBuf buf = Unpooled.buffer();
-        for (BgpMessage m : messages) {
-            BgpMessageEncoder.write(m, buf, new CodecContext());
-        }
-        byte[] bytes = new byte[buf.readableBytes()];
-        buf.readBytes(bytes);
-        return bytes;
-    }
-
-    private static Object read(Socket s) throws Exception {
-        DataInputStream in = new DataInputStream(s.getInputStream());
-        byte[] header = new byte[BgpMessage.HEADER_LENGTH];
-        in.readFully(header);
-        int length = ((header[16] & 0xFF) << 8) | (header[17] & 0xFF);
-        byte[] message = new byte[length];
-        System.arraycopy(header, 0, message, 0, header.length);
-        in.readFully(message, header.length, length - header.length);
-        return new BgpMessageDecoder(new CodecContext()).decodeOne(Unpooled.wrappedBuffer(message));
     }
 
     private static OpenMessage open(long asn) {

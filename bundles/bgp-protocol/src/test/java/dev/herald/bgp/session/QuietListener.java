@@ -2,8 +2,8 @@ package dev.herald.bgp.session;
 
 import dev.herald.bgp.message.BgpMessage;
 
-/** A peer listener for tests that look at the peer's state, not at what it reports. */
-final class QuietListener implements BgpPeer.Listener {
+/** A peer listener for tests that look at the peer's state, not at what it reports (or override what they need). */
+class QuietListener implements BgpPeer.Listener {
     static final QuietListener INSTANCE = new QuietListener();
 
     @Override
