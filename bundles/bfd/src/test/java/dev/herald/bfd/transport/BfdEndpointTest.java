@@ -7,45 +7,13 @@ import dev.herald.bfd.packet.BfdState;
 import dev.herald.bfd.packet.Diagnostic;
 import dev.herald.bfd.session.BfdParameters;
 import dev.herald.bfd.session.StateChange;
-import io.netty.channel.epoll.Epoll;
 import io.netty.channel.unix.Errors;
-import java.net.InetAddress;
 import java.time.Duration;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 
 /** Two Herald endpoints on loopback, with real sockets: 127.0.0.2 and 127.0.0.3 on port 3784, or ::1 on two ports. */
-@Timeout(60)
-class BfdEndpointTest {
-    static final BfdParameters FAST = BfdParameters.singleHop(Duration.ofMillis(50), Duration.ofMillis(50), 3);
-    static final Duration HANDSHAKE = Duration.ofSeconds(10);
-
-    private BfdSessions a;
-    private BfdSessions b;
-
-    @BeforeEach
-    void epollOnly() {
-        Assumptions.assumeTrue(Epoll.isAvailable(), "native epoll not available");
-    }
-
-    @AfterEach
-    void close() {
-        if (a != null) {
-            a.close();
-        }
-        if (b != null) {
-            b.close();
-        }
-    }
-
-    static InetAddress ip(String s) throws Exception {
-        return InetAddress.getByName(s);
-    }
-
+class BfdEndpointTest extends TwoEndpoints {
     /** a on 127.0.0.2, b on 127.0.0.3, both on the RFC ports. */
     void openIpv4() throws Exception {
         a = BfdSessions.open(BfdEndpointConfig.defaults().withListenAddresses(ip("127.0.0.2")));

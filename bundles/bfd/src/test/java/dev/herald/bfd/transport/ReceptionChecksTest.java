@@ -7,11 +7,9 @@ import dev.herald.bfd.packet.BfdPacketCodec;
 import dev.herald.bfd.packet.BfdState;
 import dev.herald.bfd.packet.Diagnostic;
 import dev.herald.bfd.packet.DiscardReason;
-import dev.herald.bfd.session.BfdParameters;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.epoll.Epoll;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -20,50 +18,37 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 
 /**
  * The reception checks over real sockets: while a session between two endpoints is Up, a forger on the peer's
  * address sends every kind of bad packet to one endpoint; each is discarded for its reason and the session stays Up.
  * And the TTL check: a packet that left with TTL 64 never arrives.
  */
-@Timeout(60)
-class ReceptionChecksTest {
-    private BfdSessions a;
-    private BfdSessions b;
+class ReceptionChecksTest extends TwoEndpoints {
     private BfdSession sa;
     private RawSender forger;
     private InetSocketAddress target;
 
     @BeforeEach
     void upSession() throws Exception {
-        Assumptions.assumeTrue(Epoll.isAvailable(), "native epoll not available");
         InetAddress addrA = InetAddress.getByName("127.0.0.2");
         InetAddress addrB = InetAddress.getByName("127.0.0.3");
         a = BfdSessions.open(BfdEndpointConfig.defaults().withListenAddresses(addrA));
         b = BfdSessions.open(BfdEndpointConfig.defaults().withListenAddresses(addrB));
-        BfdParameters p = BfdParameters.singleHop(Duration.ofMillis(50), Duration.ofMillis(50), 3);
-        sa = a.add(addrB, Optional.of(addrA), p, new RecordingListener());
-        BfdSession sb = b.add(addrA, Optional.of(addrB), p, new RecordingListener());
-        Await.until(Duration.ofSeconds(10), () -> sa.state() == BfdState.UP && sb.state() == BfdState.UP,
+        sa = a.add(addrB, Optional.of(addrA), FAST, new RecordingListener());
+        BfdSession sb = b.add(addrA, Optional.of(addrB), FAST, new RecordingListener());
+        Await.until(HANDSHAKE, () -> sa.state() == BfdState.UP && sb.state() == BfdState.UP,
                 () -> sa + " / " + sb);
         forger = new RawSender(addrB, 255);
         target = new InetSocketAddress(addrA, BfdEndpointConfig.SINGLE_HOP_PORT);
     }
 
     @AfterEach
-    void close() {
+    void closeForger() {
         if (forger != null) {
             forger.close();
-        }
-        if (a != null) {
-            a.close();
-        }
-        if (b != null) {
-            b.close();
         }
     }
 

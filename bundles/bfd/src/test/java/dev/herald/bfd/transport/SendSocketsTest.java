@@ -6,49 +6,20 @@ import dev.herald.bfd.packet.BfdPacketCodec;
 import dev.herald.bfd.packet.BfdState;
 import dev.herald.bfd.packet.DecodeResult;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.epoll.Epoll;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 
 /**
  * A session's send socket is connected to its peer (docs/bfd.md, "CPU"). A connected UDP socket hears the peer's
  * ICMP "port unreachable" and then fails a send: none of that may stop the session from sending, or come up as a
  * warning, since a peer without BFD running is simply Down.
  */
-@Timeout(60)
-class SendSocketsTest {
+class SendSocketsTest extends TwoEndpoints {
     private static final int PEER_PORT = 43790;
-    private BfdSessions a;
-    private BfdSessions b;
-
-    @BeforeEach
-    void epollOnly() {
-        Assumptions.assumeTrue(Epoll.isAvailable(), "native epoll not available");
-    }
-
-    @AfterEach
-    void close() {
-        if (a != null) {
-            a.close();
-        }
-        if (b != null) {
-            b.close();
-        }
-    }
-
-    private static InetAddress ip(String s) throws Exception {
-        return InetAddress.getByName(s);
-    }
 
     /** The next datagram the socket gets, within 2 s. */
     private static DatagramPacket receive(DatagramSocket socket) throws Exception {
@@ -62,7 +33,7 @@ class SendSocketsTest {
     void packetsLeaveFromTheSessionsOwnPortAndKeepComingWhileThePeerRefusesThem() throws Exception {
         a = BfdSessions.open(BfdEndpointConfig.defaults().withListenAddresses(ip("127.0.0.2"))
                 .withPorts(43789, 0).withPeerPorts(PEER_PORT, 4784));
-        BfdSession s = a.add(ip("127.0.0.3"), Optional.of(ip("127.0.0.2")), BfdEndpointTest.FAST,
+        BfdSession s = a.add(ip("127.0.0.3"), Optional.of(ip("127.0.0.2")), FAST,
                 new RecordingListener());
         InetSocketAddress peer = new InetSocketAddress(ip("127.0.0.3"), PEER_PORT);
         try (DatagramSocket socket = new DatagramSocket(peer)) {
@@ -87,13 +58,13 @@ class SendSocketsTest {
     @Test
     void aSessionWhosePeerStartsLateComesUp() throws Exception {
         a = BfdSessions.open(BfdEndpointConfig.defaults().withListenAddresses(ip("127.0.0.2")));
-        BfdSession sa = a.add(ip("127.0.0.3"), Optional.of(ip("127.0.0.2")), BfdEndpointTest.FAST,
+        BfdSession sa = a.add(ip("127.0.0.3"), Optional.of(ip("127.0.0.2")), FAST,
                 new RecordingListener());
         Thread.sleep(500); // refused all along
         b = BfdSessions.open(BfdEndpointConfig.defaults().withListenAddresses(ip("127.0.0.3")));
-        BfdSession sb = b.add(ip("127.0.0.2"), Optional.of(ip("127.0.0.3")), BfdEndpointTest.FAST,
+        BfdSession sb = b.add(ip("127.0.0.2"), Optional.of(ip("127.0.0.3")), FAST,
                 new RecordingListener());
-        Await.until(BfdEndpointTest.HANDSHAKE, () -> sa.state() == BfdState.UP && sb.state() == BfdState.UP,
+        Await.until(HANDSHAKE, () -> sa.state() == BfdState.UP && sb.state() == BfdState.UP,
                 () -> sa + " / " + sb);
     }
 }
