@@ -205,7 +205,7 @@ public final class BgpPeer {
      * collisions with this peer's other connections are resolved as for its own (RFC 4271 §6.8).
      */
     public void handOver(Channel channel, boolean outgoing, ByteBuf alreadyRead) {
-        Runnable take = () -> {
+        loop.execute(() -> {
             boolean peerRestarted = established != null && established.negotiated().peerGracefulRestart() != null;
             if (!running || (established != null && !peerRestarted)) {
                 // stopped; or RFC 4271 §6.8: a new connection while Established is the one that goes
@@ -222,12 +222,7 @@ public final class BgpPeer {
                         "peer reconnected (graceful restart)"));
             }
             attach(channel, outgoing, alreadyRead);
-        };
-        if (loop.inEventLoop()) {
-            take.run();
-        } else {
-            loop.execute(take);
-        }
+        });
     }
 
     private void connect() {
