@@ -166,7 +166,7 @@ final class Dialer {
         ch.connect(target, new InetSocketAddress(config.address(), 0)).addListener(f -> {
             dialing.remove(target, ch);
             if (f.isSuccess() && peer.listening) {
-                handoff.link(ch, true);
+                handoff.link(ch);
             } else {
                 ch.close();
                 if (f.cause() != null) {

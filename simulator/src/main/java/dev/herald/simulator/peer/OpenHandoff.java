@@ -69,10 +69,10 @@ final class OpenHandoff {
             return;
         }
         ch.pipeline().addLast(new OpenHold((ctx, hold, m) -> firstMessage(ctx, hold, m, false)));
-        link(ch, false);
+        link(ch);
     }
 
-    void link(Channel ch, boolean outgoing) {
+    void link(Channel ch) {
         unopened.add(ch);
         ch.closeFuture().addListener(f -> unopened.remove(ch));
         loop.schedule(() -> {

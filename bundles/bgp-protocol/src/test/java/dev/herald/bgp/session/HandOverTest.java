@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.herald.bgp.message.Afi;
-import dev.herald.bgp.message.BgpMessage;
 import dev.herald.bgp.message.Capability;
 import dev.herald.bgp.message.KeepaliveMessage;
 import dev.herald.bgp.message.NotificationMessage;
@@ -180,7 +179,7 @@ class HandOverTest {
         startSpeaker(LOW_ID);
         Socket s = outgoing ? dialRemote() : connectToSpeaker();
         // OPEN and KEEPALIVE in one write: the held KEEPALIVE reaches the session, which becomes Established
-        s.getOutputStream().write(wire(new BgpMessage[] {remoteOpen(HIGH_ID), KeepaliveMessage.INSTANCE}));
+        s.getOutputStream().write(wire(remoteOpen(HIGH_ID), KeepaliveMessage.INSTANCE));
         assertThat(read(s)).isInstanceOf(OpenMessage.class);
         await().atMost(Duration.ofSeconds(5)).until(() -> peer.state() == FsmState.ESTABLISHED);
         assertThat(established.get().outgoing()).isEqualTo(outgoing);
