@@ -1,5 +1,6 @@
 package dev.herald.metrics;
 
+import dev.herald.api.BfdState;
 import dev.herald.api.EffectivePolicy;
 import dev.herald.api.PeerCounters;
 import dev.herald.api.PeerCounters.MessageType;
@@ -36,6 +37,16 @@ final class AgentMetrics implements MultiCollector {
     /** A peer's state as goBGP's {@code bgp_peer_state} numbers it. */
     static int stateNumber(SessionState s) {
         return s.ordinal() + 1;
+    }
+
+    /** A BFD session's state as its packets carry it (RFC 5880 §4.1): 0 AdminDown, 1 Down, 2 Init, 3 Up. */
+    static int stateNumber(BfdState s) {
+        return switch (s) {
+            case ADMIN_DOWN -> 0;
+            case DOWN -> 1;
+            case INIT -> 2;
+            case UP -> 3;
+        };
     }
 
     private final Supplier<AgentStatus> agent;
@@ -81,6 +92,9 @@ final class AgentMetrics implements MultiCollector {
         List<CounterDataPointSnapshot> got = new ArrayList<>();
         List<CounterDataPointSnapshot> notesSent = new ArrayList<>();
         List<CounterDataPointSnapshot> notesGot = new ArrayList<>();
+        List<GaugeDataPointSnapshot> holdTime = new ArrayList<>();
+        List<GaugeDataPointSnapshot> bfdUp = new ArrayList<>();
+        List<GaugeDataPointSnapshot> bfdState = new ArrayList<>();
         for (PeerStatus p : peers) {
             Labels peer = Labels.of("peer", p.key().address().toCanonicalString(), "peer_asn",
                     Long.toString(p.key().asn()));
@@ -89,6 +103,11 @@ final class AgentMetrics implements MultiCollector {
             up.add(point(peer, established ? 1 : 0));
             state.add(point(peer, stateNumber(p.state())));
             uptime.add(point(peer, p.uptime(now).toMillis() / 1000.0));
+            p.negotiatedHoldTimeSeconds().ifPresent(seconds -> holdTime.add(point(peer, seconds)));
+            p.bfd().ifPresent(b -> {
+                bfdUp.add(point(peer, b == BfdState.UP ? 1 : 0));
+                bfdState.add(point(peer, stateNumber(b)));
+            });
             advertised.add(point(family, p.prefixesSent()));
             received.add(point(family, p.prefixesReceived()));
             PeerCounters c = p.counters();
@@ -110,6 +129,18 @@ final class AgentMetrics implements MultiCollector {
                 .unit(Unit.SECONDS).help("Seconds since the session became Established; 0 when it is not");
         uptime.forEach(seconds::dataPoint);
         out.add(seconds.build());
+        if (!holdTime.isEmpty()) {
+            GaugeSnapshot.Builder hold = GaugeSnapshot.builder().name("herald_bgp_session_hold_time_seconds")
+                    .unit(Unit.SECONDS).help("The hold time the Established session negotiated (0: none)");
+            holdTime.forEach(hold::dataPoint);
+            out.add(hold.build());
+        }
+        // only peers whose BFD runs have a series: BFD off, or a backend without BFD (goBGP), shows none
+        if (!bfdUp.isEmpty()) {
+            out.add(gauge("herald_bfd_session_up", "1 when the BFD session with the peer is Up, else 0", bfdUp));
+            out.add(gauge("herald_bfd_session_state", "The BFD session's state as RFC 5880 numbers it: 0 AdminDown, "
+                    + "1 Down, 2 Init, 3 Up", bfdState));
+        }
         out.add(gauge("herald_bgp_advertised_routes", "Prefixes advertised to the peer (its Adj-RIB-Out)",
                 advertised));
         out.add(gauge("herald_bgp_received_routes", "Prefixes the peer advertises to this agent", received));

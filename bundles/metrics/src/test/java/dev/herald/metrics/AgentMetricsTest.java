@@ -2,6 +2,7 @@ package dev.herald.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.herald.api.BfdState;
 import dev.herald.api.EffectivePolicy;
 import dev.herald.api.GlobalConfig;
 import dev.herald.api.PeerConfig;
@@ -72,6 +73,57 @@ class AgentMetricsTest {
                         + "peer_asn=\"65001\",subcode=\"2\"} 1.0")
                 .contains("herald_bgp_notifications_received_total{code=\"4\",peer=\"192.168.77.200\","
                         + "peer_asn=\"65001\",subcode=\"0\"} 1.0");
+    }
+
+    @Test
+    void theNegotiatedHoldTimeAndTheBfdStateArePerPeerWhereTheyExist() throws IOException {
+        PeerStatus bfdUp = withHoldTimeAndBfd("192.0.2.1", SessionState.ESTABLISHED, OptionalInt.of(3),
+                Optional.of(BfdState.UP));
+        PeerStatus bfdDown = withHoldTimeAndBfd("192.0.2.2", SessionState.ACTIVE, OptionalInt.empty(),
+                Optional.of(BfdState.DOWN));
+        PeerStatus bfdInit = withHoldTimeAndBfd("192.0.2.3", SessionState.ESTABLISHED, OptionalInt.of(0),
+                Optional.of(BfdState.INIT));
+        PeerStatus noBfd = withHoldTimeAndBfd("192.0.2.4", SessionState.ESTABLISHED, OptionalInt.of(90),
+                Optional.empty());
+        agent.set(new Agent(List.of(bfdUp, bfdDown, bfdInit, noBfd)));
+
+        String text = scrape();
+
+        assertThat(text)
+                .contains("herald_bgp_session_hold_time_seconds{peer=\"192.0.2.1\",peer_asn=\"65001\"} 3.0")
+                .contains("herald_bgp_session_hold_time_seconds{peer=\"192.0.2.3\",peer_asn=\"65001\"} 0.0")
+                .contains("herald_bgp_session_hold_time_seconds{peer=\"192.0.2.4\",peer_asn=\"65001\"} 90.0")
+                .doesNotContain("herald_bgp_session_hold_time_seconds{peer=\"192.0.2.2\"")
+                .contains("herald_bfd_session_up{peer=\"192.0.2.1\",peer_asn=\"65001\"} 1.0")
+                .contains("herald_bfd_session_up{peer=\"192.0.2.2\",peer_asn=\"65001\"} 0.0")
+                .contains("herald_bfd_session_up{peer=\"192.0.2.3\",peer_asn=\"65001\"} 0.0")
+                .contains("herald_bfd_session_state{peer=\"192.0.2.1\",peer_asn=\"65001\"} 3.0")
+                .contains("herald_bfd_session_state{peer=\"192.0.2.2\",peer_asn=\"65001\"} 1.0")
+                .contains("herald_bfd_session_state{peer=\"192.0.2.3\",peer_asn=\"65001\"} 2.0")
+                .doesNotContain("herald_bfd_session_up{peer=\"192.0.2.4\"")
+                .doesNotContain("herald_bfd_session_state{peer=\"192.0.2.4\"");
+    }
+
+    @Test
+    void withoutAnyBfdPeerThereIsNoBfdMetric() throws IOException {
+        agent.set(new Agent(List.of(withHoldTimeAndBfd("192.0.2.4", SessionState.ACTIVE, OptionalInt.empty(),
+                Optional.empty()))));
+
+        assertThat(scrape()).doesNotContain("herald_bfd_").doesNotContain("herald_bgp_session_hold_time");
+    }
+
+    @Test
+    void bfdStatesAreNumberedAsTheirPacketsCarryThem() {
+        assertThat(AgentMetrics.stateNumber(BfdState.ADMIN_DOWN)).isZero();
+        assertThat(AgentMetrics.stateNumber(BfdState.DOWN)).isEqualTo(1);
+        assertThat(AgentMetrics.stateNumber(BfdState.INIT)).isEqualTo(2);
+        assertThat(AgentMetrics.stateNumber(BfdState.UP)).isEqualTo(3);
+    }
+
+    private static PeerStatus withHoldTimeAndBfd(String address, SessionState state, OptionalInt holdTime,
+                                                 Optional<BfdState> bfd) {
+        return new PeerStatus(PeerConfig.of(address, 65001), state, Optional.empty(), 0, 0, 0, 0,
+                PeerCounters.NONE, holdTime, bfd);
     }
 
     @Test

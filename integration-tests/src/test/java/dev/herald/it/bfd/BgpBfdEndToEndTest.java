@@ -51,6 +51,8 @@ class BgpBfdEndToEndTest {
             Path home = Distribution.copy(tmp, "herald");
             Distribution.connect(home, cluster, "node1");
             Distribution.setting(home, "bgp.listenAddress", ns.hostAddress());
+            int metricsPort = Daemons.freePort();
+            Distribution.setting(home, "metrics.address", "127.0.0.1:" + metricsPort);
             cluster.node("node1", ns.hostAddress(), Map.of("bgp", "on"), "10.244.1.0/24");
             cluster.applyBgpPolicy("""
                     apiVersion: crd.antrea.io/v1alpha1
@@ -76,6 +78,11 @@ class BgpBfdEndToEndTest {
                 // the 3 s hold time Herald offers wins over BIRD's 240 s, on both sides
                 assertThat(bird.holdTime()).isEqualTo(3);
                 assertThat(peer(agent).path("holdTimeSeconds").asInt()).isEqualTo(3);
+                // the same in the metrics (docs/metrics.md, "BFD, per peer")
+                String labels = "{peer=\"" + ns.peerAddress() + "\",peer_asn=\"65000\"}";
+                assertThat(metrics(metricsPort)).contains("herald_bfd_session_up" + labels + " 1.0")
+                        .contains("herald_bfd_session_state" + labels + " 3.0")
+                        .contains("herald_bgp_session_hold_time_seconds" + labels + " 3.0");
 
                 // (1) BIRD frozen: Herald's BFD finds it down and resets the BGP session at once
                 bird.freeze();
@@ -87,6 +94,10 @@ class BgpBfdEndToEndTest {
                 System.out.printf(Locale.ROOT, "BIRD frozen -> Herald's BGP session down: %d ms%n", heraldMs);
                 assertThat(heraldMs).as("detection by Herald").isBetween(0L, BOUND_MS);
                 assertThat(agent.log()).contains("sending NOTIFICATION 6/10 (cease: BFD down)");
+                // BIRD is still frozen: BFD Down, and no hold time while the session is not Established
+                assertThat(metrics(metricsPort)).contains("herald_bfd_session_up" + labels + " 0.0")
+                        .contains("herald_bfd_session_state" + labels + " 1.0")
+                        .doesNotContain("herald_bgp_session_hold_time_seconds" + labels);
                 bird.thaw();
                 awaitUp(agent, bird, ns);
 
@@ -135,6 +146,10 @@ class BgpBfdEndToEndTest {
             assertThat(bird.bgpState()).isEqualTo("Established");
             assertThat(bird.routeCount()).isEqualTo(1);
         });
+    }
+
+    private static String metrics(int port) throws Exception {
+        return AgentProcess.get(port, "/metrics").orElseThrow().body();
     }
 
     private static JsonNode peer(AgentProcess agent) {

@@ -49,6 +49,9 @@ class PrometheusRulesTest {
             Map.entry("herald_bgp_session_state", "gauge"),
             Map.entry("herald_bgp_session_established_transitions_total", "counter"),
             Map.entry("herald_bgp_session_uptime_seconds", "gauge"),
+            Map.entry("herald_bgp_session_hold_time_seconds", "gauge"),
+            Map.entry("herald_bfd_session_up", "gauge"),
+            Map.entry("herald_bfd_session_state", "gauge"),
             Map.entry("herald_bgp_advertised_routes", "gauge"),
             Map.entry("herald_bgp_received_routes", "gauge"),
             Map.entry("herald_bgp_messages_sent_total", "counter"),
@@ -293,7 +296,7 @@ class PrometheusRulesTest {
                 assertThat(t.path("expr").asString()).as(title).contains("instance=~\"$instance\"");
             });
         }
-        assertThat(titles).doesNotHaveDuplicates().contains("Sessions up per peer", "Session state",
+        assertThat(titles).doesNotHaveDuplicates().contains("Sessions up per peer", "Session state", "BFD state",
                 "Advertised routes per peer", "Received routes per peer", "Desired vs advertised routes by type",
                 "UPDATE messages", "NOTIFICATION messages", "Reconcile passes", "Reconcile duration",
                 "Reconcile errors by reason", "Backend in use", "Backend swaps", "Kubernetes API up", "Watch events",
