@@ -28,6 +28,7 @@ import org.osgi.framework.launch.Framework;
  * The distribution's bundles booted by the launcher in this JVM, checked from inside the framework: every bundle
  * resolves and starts, every Declarative Services component of Herald's bundles is active.
  */
+@InFramework
 class InFrameworkTest {
     @TempDir
     static Path tmp;

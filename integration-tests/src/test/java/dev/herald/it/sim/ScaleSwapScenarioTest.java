@@ -2,6 +2,7 @@ package dev.herald.it.sim;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.herald.it.InFramework;
 import dev.herald.simulator.scenario.Scenario;
 import dev.herald.simulator.scenario.ScenarioGenerator;
 import java.nio.file.Path;
@@ -14,6 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
  * nothing may be withdrawn, and only the backend update may renew the sessions. Runs in a JVM of its own (see the
  * pom): frameworks and the class path's netty epoll do not share one.
  */
+@InFramework
 class ScaleSwapScenarioTest {
     @TempDir
     Path tmp;

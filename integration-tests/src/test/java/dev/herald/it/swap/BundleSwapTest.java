@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.herald.it.Distribution;
+import dev.herald.it.InFramework;
 import dev.herald.it.kube.MockCluster;
 import dev.herald.it.peers.Daemons;
 import dev.herald.launcher.FrameworkLauncher;
@@ -41,6 +42,7 @@ import org.osgi.framework.ServiceReference;
  * must never have seen a route it still wanted withdrawn and must end with exactly the desired table. Updating the
  * controller, kube or a source must not even touch the session. Prints {@code [bundle-swap]} lines with timings.
  */
+@InFramework
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class BundleSwapTest {
     private static final int SERVICES = 100;
