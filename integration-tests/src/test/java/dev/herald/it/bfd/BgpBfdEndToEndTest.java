@@ -84,6 +84,10 @@ class BgpBfdEndToEndTest {
                         .contains("herald_bfd_session_state" + labels + " 3.0")
                         .contains("herald_bgp_session_hold_time_seconds" + labels + " 3.0");
 
+                String bfdResets = "herald_bgp_notifications_sent_total{code=\"6\",peer=\"" + ns.peerAddress()
+                        + "\",peer_asn=\"65000\",subcode=\"10\"}";
+                double bfdResetsBefore = sample(metrics(metricsPort), bfdResets); // a warm-up flap may have counted
+
                 // (1) BIRD frozen: Herald's BFD finds it down and resets the BGP session at once
                 bird.freeze();
                 OffsetDateTime frozen = OffsetDateTime.now();
@@ -98,6 +102,10 @@ class BgpBfdEndToEndTest {
                 assertThat(metrics(metricsPort)).contains("herald_bfd_session_up" + labels + " 0.0")
                         .contains("herald_bfd_session_state" + labels + " 1.0")
                         .doesNotContain("herald_bgp_session_hold_time_seconds" + labels);
+                // the reset BFD caused is counted as a NOTIFICATION 6/10 sent (docs/metrics.md, "BFD, per peer")
+                await("the reset counted").atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(50))
+                        .untilAsserted(() -> assertThat(sample(metrics(metricsPort), bfdResets))
+                                .isEqualTo(bfdResetsBefore + 1));
                 bird.thaw();
                 awaitUp(agent, bird, ns);
 
@@ -150,6 +158,12 @@ class BgpBfdEndToEndTest {
 
     private static String metrics(int port) throws Exception {
         return AgentProcess.get(port, "/metrics").orElseThrow().body();
+    }
+
+    /** The value of one series in a scrape in the text format; 0 when the series is not there. */
+    private static double sample(String scrape, String series) {
+        return scrape.lines().filter(l -> l.startsWith(series + " ")).findFirst()
+                .map(l -> Double.parseDouble(l.substring(series.length() + 1).trim())).orElse(0.0);
     }
 
     private static JsonNode peer(AgentProcess agent) {
