@@ -21,7 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * docs/metrics.md, proven with the real parts an operator has: the distribution's agent peering with a real BIRD,
  * scraped by a real Prometheus that evaluates deploy/prometheus/herald-rules.yaml (with short {@code for:}
- * durations), and {@code promtool check metrics} on what the endpoint serves.
+ * durations), and {@code promtool check metrics} on what the endpoint serves. The policy asks for BFD, which this
+ * BIRD does not run: the session comes up without it, and HeraldBgpSessionWithoutBfd fires.
  */
 class PrometheusScrapeTest {
     static final Path REPO = Path.of(System.getProperty("user.dir")).resolve("..").normalize();
@@ -32,7 +33,7 @@ class PrometheusScrapeTest {
     Path tmp;
 
     @Test
-    void prometheusSeesTheSessionAndItsRoutesThenTheSessionDownAlertPendingAndFiring() throws Exception {
+    void prometheusSeesTheSessionItsRoutesAndItsMissingBfdThenTheSessionDownAlertPendingAndFiring() throws Exception {
         Daemons.assumeInstalled("bird2", BirdDaemon.installed());
         Daemons.assumeInstalled("prometheus", PrometheusServer.installed());
         int heraldPort = Daemons.freePort();
@@ -65,6 +66,7 @@ class PrometheusScrapeTest {
                         - address: 127.0.0.2
                           asn: 65000
                           port: %d
+                          bfd: {enabled: true}
                     """.formatted(heraldPort, birdPort));
             for (int i = 0; i < SERVICES; i++) {
                 cluster.apply("""
@@ -117,6 +119,14 @@ class PrometheusScrapeTest {
                             .hasValueSatisfying(v -> assertThat(v).isGreaterThanOrEqualTo(SERVICES));
                     assertThat(prometheus.alertState("HeraldBgpSessionDown")).isEmpty();
 
+                    // this BIRD runs no BFD: BGP comes up without it (it does not wait), BFD stays Down, and the
+                    // alert for a session without its BFD fires
+                    assertThat(prometheus.value("herald_bfd_session_up" + peer)).contains(0.0);
+                    assertThat(prometheus.value("herald_bfd_session_state" + peer)).contains(1.0);
+                    await("no-BFD alert firing").atMost(CONVERGE).pollInterval(Duration.ofMillis(250))
+                            .untilAsserted(() -> assertThat(prometheus.alertState("HeraldBgpSessionWithoutBfd"))
+                                    .contains("firing"));
+
                     // the router goes away: the session reads 0, and the alert is pending, then firing
                     bird.close();
                     await("session down in Prometheus").atMost(CONVERGE).pollInterval(Duration.ofMillis(250))
@@ -130,6 +140,10 @@ class PrometheusScrapeTest {
                                     .contains("firing"));
                     assertThat(prometheus.value("herald_bgp_session_established_transitions_total" + peer))
                             .contains(1.0);
+                    // with BGP down too, that is HeraldBgpSessionDown's case alone
+                    await("no-BFD alert resolved").atMost(CONVERGE).pollInterval(Duration.ofMillis(250))
+                            .untilAsserted(() -> assertThat(prometheus.alertState("HeraldBgpSessionWithoutBfd"))
+                                    .isEmpty());
                 }
                 assertThat(agent.terminate(Duration.ofSeconds(10))).isZero();
             }
