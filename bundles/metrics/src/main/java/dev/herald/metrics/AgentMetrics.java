@@ -125,15 +125,11 @@ final class AgentMetrics implements MultiCollector {
                 + "4 OpenSent, 5 OpenConfirm, 6 Established", state));
         out.add(counter("herald_bgp_session_established_transitions",
                 "Times the session with the peer reached Established", transitions));
-        GaugeSnapshot.Builder seconds = GaugeSnapshot.builder().name("herald_bgp_session_uptime_seconds")
-                .unit(Unit.SECONDS).help("Seconds since the session became Established; 0 when it is not");
-        uptime.forEach(seconds::dataPoint);
-        out.add(seconds.build());
+        out.add(seconds("herald_bgp_session_uptime_seconds",
+                "Seconds since the session became Established; 0 when it is not", uptime));
         if (!holdTime.isEmpty()) {
-            GaugeSnapshot.Builder hold = GaugeSnapshot.builder().name("herald_bgp_session_hold_time_seconds")
-                    .unit(Unit.SECONDS).help("The hold time the Established session negotiated (0: none)");
-            holdTime.forEach(hold::dataPoint);
-            out.add(hold.build());
+            out.add(seconds("herald_bgp_session_hold_time_seconds",
+                    "The hold time the Established session negotiated (0: none)", holdTime));
         }
         // only peers whose BFD runs have a series: BFD off, or a backend without BFD (goBGP), shows none
         if (!bfdUp.isEmpty()) {
@@ -202,6 +198,13 @@ final class AgentMetrics implements MultiCollector {
 
     private static GaugeSnapshot gauge(String name, String help, List<GaugeDataPointSnapshot> points) {
         GaugeSnapshot.Builder b = GaugeSnapshot.builder().name(name).help(help);
+        points.forEach(b::dataPoint);
+        return b.build();
+    }
+
+    /** A gauge in seconds: the unit is part of its name, and the OpenMetrics format also says it. */
+    private static GaugeSnapshot seconds(String name, String help, List<GaugeDataPointSnapshot> points) {
+        GaugeSnapshot.Builder b = GaugeSnapshot.builder().name(name).unit(Unit.SECONDS).help(help);
         points.forEach(b::dataPoint);
         return b.build();
     }
