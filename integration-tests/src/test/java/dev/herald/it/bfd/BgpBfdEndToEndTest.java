@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.herald.it.AgentProcess;
 import dev.herald.it.Distribution;
 import dev.herald.it.kube.MockCluster;
+import dev.herald.it.metrics.ScrapedMetrics;
 import dev.herald.it.peers.BirdBfdDaemon;
 import dev.herald.it.peers.BirdDaemon;
 import dev.herald.it.peers.Commands;
@@ -79,14 +80,16 @@ class BgpBfdEndToEndTest {
                 assertThat(bird.holdTime()).isEqualTo(3);
                 assertThat(peer(agent).path("holdTimeSeconds").asInt()).isEqualTo(3);
                 // the same in the metrics (docs/metrics.md, "BFD, per peer")
-                String labels = "{peer=\"" + ns.peerAddress() + "\",peer_asn=\"65000\"}";
-                assertThat(metrics(metricsPort)).contains("herald_bfd_session_up" + labels + " 1.0")
-                        .contains("herald_bfd_session_state" + labels + " 3.0")
-                        .contains("herald_bgp_session_hold_time_seconds" + labels + " 3.0");
+                Map<String, String> peerLabels = Map.of("peer", ns.peerAddress(), "peer_asn", "65000");
+                ScrapedMetrics up = ScrapedMetrics.scrape(metricsPort);
+                assertThat(up.sum("herald_bfd_session_up", peerLabels)).hasValue(1.0);
+                assertThat(up.sum("herald_bfd_session_state", peerLabels)).hasValue(3.0);
+                assertThat(up.sum("herald_bgp_session_hold_time_seconds", peerLabels)).hasValue(3.0);
 
-                String bfdResets = "herald_bgp_notifications_sent_total{code=\"6\",peer=\"" + ns.peerAddress()
-                        + "\",peer_asn=\"65000\",subcode=\"10\"}";
-                double bfdResetsBefore = sample(metrics(metricsPort), bfdResets); // a warm-up flap may have counted
+                Map<String, String> bfdReset = Map.of("peer", ns.peerAddress(), "peer_asn", "65000", "code", "6",
+                        "subcode", "10");
+                // a warm-up flap may have counted one already
+                double bfdResetsBefore = up.count("herald_bgp_notifications_sent_total", bfdReset);
 
                 // (1) BIRD frozen: Herald's BFD finds it down and resets the BGP session at once
                 bird.freeze();
@@ -99,12 +102,14 @@ class BgpBfdEndToEndTest {
                 assertThat(heraldMs).as("detection by Herald").isBetween(0L, BOUND_MS);
                 assertThat(agent.log()).contains("sending NOTIFICATION 6/10 (cease: BFD down)");
                 // BIRD is still frozen: BFD Down, and no hold time while the session is not Established
-                assertThat(metrics(metricsPort)).contains("herald_bfd_session_up" + labels + " 0.0")
-                        .contains("herald_bfd_session_state" + labels + " 1.0")
-                        .doesNotContain("herald_bgp_session_hold_time_seconds" + labels);
+                ScrapedMetrics down = ScrapedMetrics.scrape(metricsPort);
+                assertThat(down.sum("herald_bfd_session_up", peerLabels)).hasValue(0.0);
+                assertThat(down.sum("herald_bfd_session_state", peerLabels)).hasValue(1.0);
+                assertThat(down.sum("herald_bgp_session_hold_time_seconds", peerLabels)).isEmpty();
                 // the reset BFD caused is counted as a NOTIFICATION 6/10 sent (docs/metrics.md, "BFD, per peer")
                 await("the reset counted").atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(50))
-                        .untilAsserted(() -> assertThat(sample(metrics(metricsPort), bfdResets))
+                        .untilAsserted(() -> assertThat(ScrapedMetrics.scrape(metricsPort)
+                                .count("herald_bgp_notifications_sent_total", bfdReset))
                                 .isEqualTo(bfdResetsBefore + 1));
                 bird.thaw();
                 awaitUp(agent, bird, ns);
@@ -154,16 +159,6 @@ class BgpBfdEndToEndTest {
             assertThat(bird.bgpState()).isEqualTo("Established");
             assertThat(bird.routeCount()).isEqualTo(1);
         });
-    }
-
-    private static String metrics(int port) throws Exception {
-        return AgentProcess.get(port, "/metrics").orElseThrow().body();
-    }
-
-    /** The value of one series in a scrape in the text format; 0 when the series is not there. */
-    private static double sample(String scrape, String series) {
-        return scrape.lines().filter(l -> l.startsWith(series + " ")).findFirst()
-                .map(l -> Double.parseDouble(l.substring(series.length() + 1).trim())).orElse(0.0);
     }
 
     private static JsonNode peer(AgentProcess agent) {
